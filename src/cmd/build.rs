@@ -1,0 +1,82 @@
+//! `klaster build`: the whole site into the output folder, or nothing at all.
+
+use super::{CONTENT_ERRORS, OK, USAGE, print_diagnostics, summary_counts};
+use klaster::pipeline::{self, Options};
+use klaster::write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub struct Args {
+    pub root: PathBuf,
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub date: Option<String>,
+}
+
+pub fn run(args: Args) -> u8 {
+    let started = Instant::now();
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| pipeline::default_output(&args.root));
+    if let Err(msg) = write::check_output(&args.root, &output) {
+        eprintln!(
+            "error: {msg}\n  help: choose another folder with --output, e.g. --output output"
+        );
+        return USAGE;
+    }
+    if !args.root.join("content").is_dir() {
+        eprintln!(
+            "error: `{}` has no content/ folder\n  help: run klaster inside a site, give --root DIR, or create a site with `klaster init DIR`",
+            args.root.display()
+        );
+        return USAGE;
+    }
+    let date = match pipeline::build_date(args.date.as_deref()) {
+        Ok(d) => d,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return USAGE;
+        }
+    };
+    let opts = Options {
+        root: args.root.clone(),
+        base_url: args.base_url.clone(),
+        drafts: args.drafts,
+        date,
+    };
+    let outcome = pipeline::run(&opts);
+    print_diagnostics(&outcome.diagnostics);
+    if outcome.has_errors() {
+        eprintln!(
+            "build failed: {}; `{}` was left as it was",
+            summary_counts(&outcome.diagnostics),
+            output.display()
+        );
+        return CONTENT_ERRORS;
+    }
+    if let Err(e) = write::write_atomic(&output, &outcome.files) {
+        eprintln!(
+            "error: cannot write `{}`: {e}\n  the previous output was left as it was",
+            output.display()
+        );
+        return USAGE;
+    }
+    let pages: Vec<String> = outcome
+        .stats
+        .pages
+        .iter()
+        .map(|(l, n)| format!("{n} {l}"))
+        .collect();
+    eprintln!(
+        "built {} pages ({}) and {} files into {} in {} ms; {}",
+        outcome.stats.pages.iter().map(|(_, n)| n).sum::<usize>(),
+        pages.join(", "),
+        outcome.stats.files,
+        output.display(),
+        started.elapsed().as_millis(),
+        summary_counts(&outcome.diagnostics)
+    );
+    OK
+}

@@ -1,0 +1,233 @@
+//! Problems found in user content.
+//!
+//! Every stage reports what is wrong with the site as [`Diagnostic`] values instead of
+//! stopping at the first problem, so that one run of `klaster check` lists everything an
+//! editor has to fix. A diagnostic carries the file (relative to the site root), the
+//! 1-based line and column, a message, an optional hint and the quoted source line.
+
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// How serious a problem is. Errors fail `build` and `check`; warnings do not,
+/// except under `check --strict`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, anchored to a place in a file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A short stable name of the kind of problem (`unknown-field`, `yaml`, ...).
+    pub code: &'static str,
+    /// Path relative to the site root, with `/` separators.
+    pub path: String,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column in characters; 0 when unknown.
+    pub column: usize,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The text of the line the problem is on, for the caret display.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            path: path.into(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+            help: None,
+            source_line: None,
+        }
+    }
+
+    pub fn warning(
+        code: &'static str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, path, message)
+        }
+    }
+
+    /// Anchors the diagnostic at `line:column` and quotes that line of `text`.
+    pub fn at(mut self, text: &str, line: usize, column: usize) -> Self {
+        self.line = line;
+        self.column = column;
+        if line > 0 {
+            self.source_line = text.lines().nth(line - 1).map(|l| l.trim_end().to_string());
+        }
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    fn sort_key(&self) -> (&str, usize, usize, Severity, &str) {
+        (
+            &self.path,
+            self.line,
+            self.column,
+            self.severity,
+            &self.message,
+        )
+    }
+}
+
+/// Sorts diagnostics by file and position and drops exact repeats (a problem in a file
+/// shared by all languages is found once per language).
+pub fn normalize(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diags.dedup_by(|a, b| a.sort_key() == b.sort_key());
+}
+
+pub fn count(diags: &[Diagnostic], severity: Severity) -> usize {
+    diags.iter().filter(|d| d.severity == severity).count()
+}
+
+/// Renders diagnostics for a terminal or a log: `error: message`, ` --> path:line:col`,
+/// the quoted line with a caret under the column, and the help.
+pub fn render_text(diags: &[Diagnostic], color: bool) -> String {
+    use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for d in diags {
+        let level = match d.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = level.primary_title(d.message.as_str());
+        let rendered = match (&d.source_line, d.line) {
+            (Some(src), line) if line > 0 => {
+                let chars: Vec<(usize, char)> = src.char_indices().collect();
+                let col = d.column.max(1) - 1;
+                let start = chars.get(col).map(|c| c.0).unwrap_or(src.len());
+                let end = chars.get(col + 1).map(|c| c.0).unwrap_or(src.len());
+                let mut group = title.element(
+                    Snippet::source(src.as_str())
+                        .line_start(line)
+                        .path(d.path.as_str())
+                        .annotation(AnnotationKind::Primary.span(start..end)),
+                );
+                if let Some(help) = &d.help {
+                    group = group.element(Level::HELP.message(help.as_str()));
+                }
+                renderer.render(&[group])
+            }
+            _ => {
+                let place = if d.line > 0 {
+                    format!("{}:{}:{}", d.path, d.line, d.column)
+                } else {
+                    d.path.clone()
+                };
+                let mut group = title.element(annotate_snippets::Origin::path(place));
+                if let Some(help) = &d.help {
+                    group = group.element(Level::HELP.message(help.as_str()));
+                }
+                renderer.render(&[group])
+            }
+        };
+        let _ = writeln!(out, "{rendered}\n");
+    }
+    out
+}
+
+/// Machine-readable diagnostics for CI: one JSON document with the list and the counts.
+pub fn render_json(diags: &[Diagnostic], extra: Option<serde_json::Value>) -> String {
+    let mut doc = serde_json::json!({
+        "errors": count(diags, Severity::Error),
+        "warnings": count(diags, Severity::Warning),
+        "diagnostics": diags,
+    });
+    if let (Some(extra), Some(map)) = (extra, doc.as_object_mut()) {
+        if let Some(extra) = extra.as_object() {
+            for (k, v) in extra {
+                map.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// Suggests the closest of `candidates` to a misspelled `word`, if one is close enough.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let word_l = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&word_l, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+/// Formats a "did you mean" hint, or lists the allowed values when nothing is close.
+pub fn suggestion_help<'a>(word: &str, candidates: &[&'a str]) -> String {
+    match did_you_mean(word, candidates.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None if candidates.is_empty() => "nothing of that kind is defined yet".to_string(),
+        None => {
+            let list: Vec<String> = candidates
+                .iter()
+                .take(12)
+                .map(|c| format!("`{c}`"))
+                .collect();
+            let more = if candidates.len() > 12 { ", ..." } else { "" };
+            format!("expected one of {}{more}", list.join(", "))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_words() {
+        assert_eq!(
+            did_you_mean("medtec", ["startup", "medtech", "biotech"]),
+            Some("medtech")
+        );
+        assert_eq!(did_you_mean("zzzz", ["startup", "medtech"]), None);
+    }
+
+    #[test]
+    fn text_rendering_has_position_caret_and_help() {
+        let d = Diagnostic::error(
+            "unknown-field",
+            "content/partners/a.yaml",
+            "unknown field `nmae`",
+        )
+        .at("id: 1\nnmae: x\n", 2, 1)
+        .with_help("did you mean `name`?");
+        let text = render_text(&[d], false);
+        assert!(text.contains("content/partners/a.yaml:2:1"), "{text}");
+        assert!(text.contains("nmae: x"), "{text}");
+        assert!(text.contains('^'), "{text}");
+        assert!(text.contains("did you mean `name`?"), "{text}");
+    }
+}

@@ -1,0 +1,15 @@
+//! klaster: a static site generator for the bilingual websites of innovation clusters.
+//!
+//! The pipeline runs one way: [`load`] reads files, [`resolve`] validates them and
+//! builds the immutable [`model::Site`], [`render`] turns the model and a theme into
+//! pages, and [`write`] swaps the result into the output folder atomically.
+
+pub mod diagnostics;
+pub mod i18n;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod pipeline;
+pub mod render;
+pub mod resolve;
+pub mod write;

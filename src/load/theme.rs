@@ -1,0 +1,241 @@
+//! Reading a theme and the themes it extends.
+//!
+//! A theme is `themes/<name>/` with `theme.yaml`, `templates/*.html`, `static/` and
+//! `i18n/<lang>.yaml`. With `extends: <parent>` it overrides only what it has; the
+//! rest comes from the parent. The result is flattened here so render sees one theme.
+
+use super::{parse_yaml, read_text, rel_path, yaml::Node};
+use crate::diagnostics::Diagnostic;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A static file of the theme, to be copied to the output.
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    pub bytes: Arc<Vec<u8>>,
+    /// Short content hash for cache-busting URLs.
+    pub hash: String,
+}
+
+/// Interface strings of one language: key → (text, source file).
+pub type Strings = BTreeMap<String, (String, String)>;
+
+#[derive(Debug, Default)]
+pub struct Theme {
+    /// The theme and its ancestors, child first.
+    pub chain: Vec<String>,
+    /// Template name → (source path relative to the site root, text).
+    pub templates: BTreeMap<String, (String, String)>,
+    /// Output path relative to the site root → file.
+    pub static_files: BTreeMap<String, StaticFile>,
+    /// Language → strings.
+    pub strings: BTreeMap<String, Strings>,
+}
+
+/// FNV-1a, enough to tell versions of a static file apart in a URL.
+pub fn short_hash(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("{:08x}", h as u32 ^ (h >> 32) as u32)
+}
+
+/// Loads theme `name` from `root/themes/` with its parents.
+pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+    let mut theme = Theme::default();
+    let mut diags = Vec::new();
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    let mut current = name.to_string();
+    loop {
+        if theme.chain.contains(&current) {
+            diags.push(Diagnostic::error(
+                "theme",
+                format!("themes/{current}/theme.yaml"),
+                format!(
+                    "themes extend each other in a circle: {} → {current}",
+                    theme.chain.join(" → ")
+                ),
+            ));
+            return Err(diags);
+        }
+        let bad_name =
+            current.is_empty() || current.contains(['/', '\\']) || current.starts_with('.');
+        let dir = root.join("themes").join(&current);
+        if bad_name || !dir.is_dir() {
+            let available = available_themes(root);
+            let names: Vec<&str> = available.iter().map(String::as_str).collect();
+            diags.push(
+                Diagnostic::error(
+                    "theme",
+                    "content/site.yaml",
+                    format!("the theme `{current}` does not exist in `themes/`"),
+                )
+                .with_help(crate::diagnostics::suggestion_help(&current, &names)),
+            );
+            return Err(diags);
+        }
+        theme.chain.push(current.clone());
+        dirs.push(dir.clone());
+        let manifest = dir.join("theme.yaml");
+        let parent = if manifest.is_file() {
+            match read_text(root, &manifest)
+                .and_then(|f| parse_yaml(&f, &f.text, 0).map(|n| (f, n)))
+            {
+                Ok((file, node)) => match node.get("extends") {
+                    Some(n) => match n.as_str() {
+                        Some(p) => Some(p.to_string()),
+                        None => {
+                            diags.push(
+                                Diagnostic::error(
+                                    "theme",
+                                    file.rel.clone(),
+                                    "`extends` must be the name of a theme",
+                                )
+                                .at(&file.text, n.line, n.column),
+                            );
+                            None
+                        }
+                    },
+                    None => None,
+                },
+                Err(d) => {
+                    diags.push(d);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        match parent {
+            Some(p) => current = p,
+            None => break,
+        }
+    }
+
+    // Apply from the root ancestor down, so children override.
+    for dir in dirs.iter().rev() {
+        let tdir = dir.join("templates");
+        for path in files_under(&tdir) {
+            let key = rel_path(&tdir, &path);
+            match read_text(root, &path) {
+                Ok(file) => {
+                    theme
+                        .templates
+                        .insert(key, (file.rel.clone(), file.text.clone()));
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        let sdir = dir.join("static");
+        for path in files_under(&sdir) {
+            let key = rel_path(&sdir, &path);
+            match std::fs::read(&path) {
+                Ok(bytes) => {
+                    let hash = short_hash(&bytes);
+                    theme.static_files.insert(
+                        key,
+                        StaticFile {
+                            bytes: Arc::new(bytes),
+                            hash,
+                        },
+                    );
+                }
+                Err(e) => diags.push(Diagnostic::error(
+                    "io",
+                    rel_path(root, &path),
+                    format!("cannot read: {e}"),
+                )),
+            }
+        }
+        let idir = dir.join("i18n");
+        for path in files_under(&idir) {
+            let file_name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let Some(lang) = file_name.strip_suffix(".yaml") else {
+                continue;
+            };
+            match read_text(root, &path).and_then(|f| parse_yaml(&f, &f.text, 0).map(|n| (f, n))) {
+                Ok((file, node)) => {
+                    let strings = theme.strings.entry(lang.to_string()).or_default();
+                    merge_strings(strings, &file, &node, &mut diags);
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+    if diags.iter().any(Diagnostic::is_error) {
+        Err(diags)
+    } else {
+        Ok(theme)
+    }
+}
+
+/// Adds the `key: text` pairs of an i18n file to `strings`, later files winning.
+pub fn merge_strings(
+    strings: &mut Strings,
+    file: &super::SourceFile,
+    node: &Node,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(map) = node.as_map() else {
+        if !matches!(node.kind, super::yaml::Kind::Null) {
+            diags.push(
+                Diagnostic::error(
+                    "i18n",
+                    file.rel.clone(),
+                    "interface strings must be a mapping of `key: text`",
+                )
+                .at(&file.text, node.line, node.column),
+            );
+        }
+        return;
+    };
+    for (k, v) in map {
+        let key = k.scalar_text().unwrap_or_default();
+        match v.scalar_text() {
+            Some(text) => {
+                strings.insert(key, (text, file.rel.clone()));
+            }
+            None => diags.push(
+                Diagnostic::error(
+                    "i18n",
+                    file.rel.clone(),
+                    format!("the string `{key}` must be text"),
+                )
+                .at(&file.text, v.line, v.column),
+            ),
+        }
+    }
+}
+
+fn available_themes(root: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root.join("themes"))
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect()
+}

@@ -1,0 +1,169 @@
+//! The immutable site model: what `resolve` builds from the loaded files and what
+//! `render` turns into pages. Plain data, no I/O.
+
+mod records;
+mod site;
+
+pub use records::*;
+pub use site::*;
+
+use serde::Serialize;
+use std::fmt;
+
+/// The six content collections of SPEC §4, in menu order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Collection {
+    Partners,
+    People,
+    Strategy,
+    Projects,
+    News,
+    Pages,
+}
+
+impl Collection {
+    pub const ALL: [Collection; 6] = [
+        Collection::Partners,
+        Collection::People,
+        Collection::Strategy,
+        Collection::Projects,
+        Collection::News,
+        Collection::Pages,
+    ];
+
+    /// The folder under `content/` and the first URL segment.
+    pub fn name(self) -> &'static str {
+        match self {
+            Collection::Partners => "partners",
+            Collection::People => "people",
+            Collection::Strategy => "strategy",
+            Collection::Projects => "projects",
+            Collection::News => "news",
+            Collection::Pages => "pages",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Collection> {
+        Collection::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// Whether each record gets a page of its own (people are shown on the list only).
+    pub fn has_record_pages(self) -> bool {
+        !matches!(self, Collection::People)
+    }
+}
+
+impl fmt::Display for Collection {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A record's id: `<collection>/<stem>`, e.g. `partners/tehnopol`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RecordId {
+    pub collection: Collection,
+    pub stem: String,
+}
+
+impl RecordId {
+    pub fn new(collection: Collection, stem: impl Into<String>) -> RecordId {
+        RecordId {
+            collection,
+            stem: stem.into(),
+        }
+    }
+
+    /// Parses `partners/tehnopol`.
+    pub fn parse(s: &str) -> Option<RecordId> {
+        let (c, stem) = s.split_once('/')?;
+        let collection = Collection::from_name(c)?;
+        if stem.is_empty() || stem.contains('/') {
+            return None;
+        }
+        Some(RecordId::new(collection, stem))
+    }
+}
+
+impl fmt::Display for RecordId {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}/{}", self.collection, self.stem)
+    }
+}
+
+impl Serialize for RecordId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Whether `s` is a valid slug: `[a-z0-9]+(-[a-z0-9]+)*`.
+pub fn is_valid_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Turns free text into a slug suggestion: `Tartu Ülikool` → `tartu-ulikool`.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in s.chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'ä' | 'à' | 'á' | 'â' | 'å' | 'ã' => 'a',
+            'ö' | 'õ' | 'ó' | 'ò' | 'ô' | 'ø' => 'o',
+            'ü' | 'ú' | 'ù' | 'û' => 'u',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'š' | 'ś' => 's',
+            'ž' | 'ź' | 'ż' => 'z',
+            'ç' | 'č' | 'ć' => 'c',
+            'ñ' | 'ń' => 'n',
+            other => other,
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+            dash = false;
+        } else if !dash && !out.is_empty() {
+            out.push('-');
+            dash = true;
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// Words a free page's slug may not take: they are the site's own paths.
+pub const RESERVED_SLUGS: &[&str] = &[
+    "partners", "people", "strategy", "projects", "news", "search", "data", "feed.xml", "home",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(is_valid_slug("tartu-ulikool"));
+        assert!(is_valid_slug("a1"));
+        for bad in ["", "-a", "a-", "a--b", "Tartu", "tartu_ülikool", "a b"] {
+            assert!(!is_valid_slug(bad), "{bad}");
+        }
+        assert_eq!(slugify("Tartu Ülikool"), "tartu-ulikool");
+        assert_eq!(slugify("  Hello, World!  "), "hello-world");
+    }
+
+    #[test]
+    fn record_ids() {
+        let id = RecordId::parse("partners/tehnopol").unwrap();
+        assert_eq!(id.to_string(), "partners/tehnopol");
+        assert!(RecordId::parse("nothing/x").is_none());
+        assert!(RecordId::parse("partners/").is_none());
+    }
+}

@@ -1,0 +1,145 @@
+//! Site-wide settings from `content/site.yaml`, resolved and validated.
+
+use super::Record;
+use super::RecordId;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+/// A translatable value: the same text in every language, or one text per language.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Text {
+    /// Text given once for all languages.
+    pub same: Option<String>,
+    /// Text given per language code.
+    pub per_lang: BTreeMap<String, String>,
+}
+
+impl Text {
+    pub fn same(s: impl Into<String>) -> Text {
+        Text {
+            same: Some(s.into()),
+            per_lang: BTreeMap::new(),
+        }
+    }
+
+    /// The text for `lang`, else the default language's. The second value is the
+    /// language the text is actually in when it had to fall back.
+    pub fn get<'a>(&'a self, lang: &str, default: &'a str) -> Option<(&'a str, Option<&'a str>)> {
+        if let Some(t) = self.per_lang.get(lang).filter(|t| !t.is_empty()) {
+            return Some((t, None));
+        }
+        if let Some(t) = &self.same {
+            return Some((t, None));
+        }
+        self.per_lang
+            .get(default)
+            .filter(|t| !t.is_empty())
+            .map(|t| (t.as_str(), Some(default)))
+    }
+
+    /// The text for `lang` with fallback, or empty.
+    pub fn text(&self, lang: &str, default: &str) -> String {
+        self.get(lang, default)
+            .map(|(t, _)| t.to_string())
+            .unwrap_or_default()
+    }
+}
+
+/// One of the site's languages.
+#[derive(Clone, Debug, Serialize)]
+pub struct Language {
+    /// BCP 47 code as written in `languages`.
+    pub code: String,
+    /// The language's name in itself ("Eesti", "English", "Suomi").
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct OrganisationInfo {
+    pub name: Text,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Text,
+    pub website: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Funder {
+    pub key: String,
+    pub name: Text,
+    /// EU funds show the emblem and the funding statement.
+    pub eu: bool,
+}
+
+/// An entry of the menu: a collection's section page or a record's page.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum MenuItem {
+    Section(super::Collection),
+    Record(RecordId),
+}
+
+#[derive(Clone, Debug)]
+pub struct SiteConfig {
+    pub title: Text,
+    pub description: Text,
+    /// Absolute base URL without a trailing slash, e.g. `https://org.github.io/site`.
+    pub base_url: String,
+    /// The path part of the base URL without a trailing slash (`/site`, or empty).
+    pub base_path: String,
+    pub languages: Vec<Language>,
+    pub theme: String,
+    pub organisation: OrganisationInfo,
+    /// Ordered keys with their labels.
+    pub partner_categories: Vec<(String, Text)>,
+    pub people_groups: Vec<(String, Text)>,
+    pub funders: Vec<Funder>,
+    pub menu: Vec<MenuItem>,
+    pub unsafe_html: bool,
+    pub extra: serde_json::Value,
+}
+
+impl SiteConfig {
+    pub fn default_lang(&self) -> &str {
+        self.languages
+            .first()
+            .map(|l| l.code.as_str())
+            .unwrap_or("en")
+    }
+
+    pub fn funder(&self, key: &str) -> Option<&Funder> {
+        self.funders.iter().find(|f| f.key == key)
+    }
+}
+
+/// A file under `content/media/`.
+#[derive(Clone, Debug)]
+pub struct MediaFile {
+    pub abs: PathBuf,
+    pub size: u64,
+}
+
+/// The whole resolved site. Immutable once built.
+#[derive(Debug)]
+pub struct Site {
+    pub config: SiteConfig,
+    /// Records sorted by id; drafts are left out unless `--drafts`.
+    pub records: Vec<Record>,
+    pub index: HashMap<RecordId, usize>,
+    /// The date project status and "current" things are computed against.
+    pub build_date: jiff::civil::Date,
+    /// Media files by path relative to `content/media/`.
+    pub media: BTreeMap<String, MediaFile>,
+    /// Whether the build includes drafts.
+    pub drafts: bool,
+}
+
+impl Site {
+    pub fn get(&self, id: &RecordId) -> Option<&Record> {
+        self.index.get(id).map(|&i| &self.records[i])
+    }
+
+    pub fn collection(&self, c: super::Collection) -> impl Iterator<Item = &Record> {
+        self.records.iter().filter(move |r| r.id.collection == c)
+    }
+}

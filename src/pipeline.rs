@@ -1,0 +1,115 @@
+//! The stages wired together: load → resolve → render (→ write). `build`, `check` and
+//! `serve` all go through here, so they can never disagree about a site.
+
+use crate::diagnostics::{self, Diagnostic};
+use crate::i18n::Strings;
+use crate::load::{self, theme};
+use crate::model::Site;
+use crate::render::{self, OutputFile, Stats};
+use crate::resolve;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub date: jiff::civil::Date,
+}
+
+/// What a run produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub site: Option<Site>,
+    pub files: Vec<OutputFile>,
+    pub stats: Stats,
+    pub diagnostics: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl Outcome {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// The build date: `--date`, else `SOURCE_DATE_EPOCH`, else today.
+pub fn build_date(arg: Option<&str>) -> Result<jiff::civil::Date, String> {
+    if let Some(d) = arg {
+        return resolve::values::date(d).map_err(|(m, h)| format!("--date: {m} ({h})"));
+    }
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        let secs: i64 = epoch
+            .trim()
+            .parse()
+            .map_err(|_| format!("SOURCE_DATE_EPOCH must be a number of seconds, not `{epoch}`"))?;
+        let ts =
+            jiff::Timestamp::from_second(secs).map_err(|e| format!("SOURCE_DATE_EPOCH: {e}"))?;
+        return Ok(ts.to_zoned(jiff::tz::TimeZone::UTC).date());
+    }
+    Ok(jiff::Zoned::now().date())
+}
+
+/// Loads, validates and renders the site at `opts.root`. Rendering is skipped when the
+/// content has errors; all problems found up to that point are returned together.
+pub fn run(opts: &Options) -> Outcome {
+    let mut out = Outcome::default();
+    let t = Instant::now();
+    let content = load::load_content(&opts.root);
+    out.timings.push(("load", t.elapsed()));
+    out.diagnostics.extend(content.diagnostics.iter().cloned());
+
+    let t = Instant::now();
+    let (site, mut d) = resolve::resolve(
+        &content,
+        &resolve::Options {
+            base_url: opts.base_url.clone(),
+            drafts: opts.drafts,
+            date: opts.date,
+        },
+    );
+    out.diagnostics.append(&mut d);
+    out.timings.push(("resolve", t.elapsed()));
+    let Some(site) = site else {
+        diagnostics::normalize(&mut out.diagnostics);
+        return out;
+    };
+
+    let theme = match theme::load(&opts.root, &site.config.theme) {
+        Ok(t) => Some(t),
+        Err(mut d) => {
+            out.diagnostics.append(&mut d);
+            None
+        }
+    };
+    let langs: Vec<String> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| l.code.clone())
+        .collect();
+    if let Some(theme) = &theme {
+        let (strings, mut d) = Strings::new(theme, &content, &langs);
+        out.diagnostics.append(&mut d);
+        if !out.has_errors() {
+            let t = Instant::now();
+            match render::render_site(&site, theme, strings) {
+                Ok((files, stats)) => {
+                    out.files = files;
+                    out.stats = stats;
+                }
+                Err(mut d) => out.diagnostics.append(&mut d),
+            }
+            out.timings.push(("render", t.elapsed()));
+        }
+    }
+    out.site = Some(site);
+    diagnostics::normalize(&mut out.diagnostics);
+    out
+}
+
+/// Default output folder of a site.
+pub fn default_output(root: &Path) -> PathBuf {
+    root.join("output")
+}

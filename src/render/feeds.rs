@@ -1,0 +1,169 @@
+//! Machine-read files: the Atom feed of each language and the sitemap.
+
+use super::OutputFile;
+use super::values::Urls;
+use crate::i18n::Strings;
+use crate::model::*;
+use std::fmt::Write as _;
+
+/// Escapes text for XML content and attribute values.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 does not allow at all.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Atom feed of a language: news by date and projects by start date, newest first.
+pub fn atom(
+    site: &Site,
+    urls: &Urls,
+    lang: &str,
+    news: &[&Record],
+    projects: &[&Record],
+    strings: &Strings,
+) -> OutputFile {
+    let mut entries: Vec<(jiff::civil::Date, &Record, &Localized)> = Vec::new();
+    for r in news.iter().chain(projects) {
+        let Some(loc) = r.locale(lang) else { continue };
+        let date = match &loc.data {
+            RecordData::News(n) => n.date,
+            RecordData::Project(p) => p.start,
+            _ => continue,
+        };
+        entries.push((date, r, loc));
+    }
+    entries.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    let updated = entries.first().map(|e| e.0).unwrap_or(site.build_date);
+    let default = site.config.default_lang();
+    let title = site.config.title.text(lang, default);
+    let feed_url = urls.permalink(&format!("/{lang}/feed.xml"));
+    let home = urls.permalink(&format!("/{lang}/"));
+    let mut x = String::new();
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = writeln!(
+        x,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
+        xml_escape(lang)
+    );
+    let _ = writeln!(x, "  <title>{}</title>", xml_escape(&title));
+    let subtitle = site.config.description.text(lang, default);
+    if !subtitle.is_empty() {
+        let _ = writeln!(x, "  <subtitle>{}</subtitle>", xml_escape(&subtitle));
+    }
+    let _ = writeln!(x, "  <id>{}</id>", xml_escape(&feed_url));
+    let _ = writeln!(
+        x,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        xml_escape(&feed_url)
+    );
+    let _ = writeln!(
+        x,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        xml_escape(&home)
+    );
+    let _ = writeln!(x, "  <updated>{updated}T00:00:00Z</updated>");
+    let author = site.config.organisation.name.text(lang, default);
+    let _ = writeln!(
+        x,
+        "  <author><name>{}</name></author>",
+        xml_escape(if author.is_empty() { &title } else { &author })
+    );
+    let _ = writeln!(x, "  <generator>klaster</generator>");
+    for (date, r, loc) in entries {
+        let Some(path) = &loc.path else { continue };
+        let link = urls.permalink(path);
+        let kind = match r.id.collection {
+            Collection::Projects => strings.get(lang, "project").unwrap_or("Project"),
+            _ => strings.get(lang, "news_item").unwrap_or("News"),
+        };
+        x.push_str("  <entry>\n");
+        let _ = writeln!(x, "    <title>{}</title>", xml_escape(&loc.label));
+        let _ = writeln!(x, "    <id>{}</id>", xml_escape(&link));
+        let _ = writeln!(
+            x,
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            xml_escape(&link)
+        );
+        let _ = writeln!(x, "    <updated>{date}T00:00:00Z</updated>");
+        let _ = writeln!(x, "    <published>{date}T00:00:00Z</published>");
+        let _ = writeln!(
+            x,
+            "    <category term=\"{}\" label=\"{}\"/>",
+            r.id.collection,
+            xml_escape(kind)
+        );
+        if let Some(s) = &loc.summary {
+            let _ = writeln!(x, "    <summary>{}</summary>", xml_escape(s));
+        }
+        if !loc.body.is_empty() {
+            let _ = writeln!(
+                x,
+                "    <content type=\"html\">{}</content>",
+                xml_escape(&loc.body)
+            );
+        }
+        x.push_str("  </entry>\n");
+    }
+    x.push_str("</feed>\n");
+    OutputFile::text(format!("{lang}/feed.xml"), x)
+}
+
+/// The sitemap with `xhtml:link` alternates for every language version of a page.
+pub fn sitemap<'a>(
+    site: &Site,
+    urls: &Urls,
+    pages: impl Iterator<Item = (&'a str, &'a [(String, Option<String>, String)])>,
+) -> OutputFile {
+    let default = site.config.default_lang();
+    let mut x = String::new();
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+    let mut pages: Vec<_> = pages.filter(|(p, _)| *p != "/404.html").collect();
+    pages.sort_by(|a, b| a.0.cmp(b.0));
+    for (path, versions) in pages {
+        let _ = writeln!(
+            x,
+            "  <url>\n    <loc>{}</loc>",
+            xml_escape(&urls.permalink(path))
+        );
+        let own: Vec<(&String, &String)> = versions
+            .iter()
+            .filter_map(|(l, p, _)| p.as_ref().map(|p| (l, p)))
+            .collect();
+        if own.len() > 1 {
+            for (lang, p) in &own {
+                let _ = writeln!(
+                    x,
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                    xml_escape(lang),
+                    xml_escape(&urls.permalink(p))
+                );
+            }
+            if let Some((_, p)) = own
+                .iter()
+                .find(|(l, _)| l.as_str() == default)
+                .or(own.first())
+            {
+                let _ = writeln!(
+                    x,
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
+                    xml_escape(&urls.permalink(p))
+                );
+            }
+        }
+        x.push_str("  </url>\n");
+    }
+    x.push_str("</urlset>\n");
+    OutputFile::text("sitemap.xml", x)
+}

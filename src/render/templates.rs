@@ -1,0 +1,238 @@
+//! The Tera environment: the theme's templates plus klaster's filters and functions
+//! (`t`, `date`, `money`, `number`, `filesize`, `url_for`, `asset`). Each reads the
+//! page's language from the `lang` variable of the context.
+
+use crate::diagnostics::Diagnostic;
+use crate::i18n::{Formats, Strings};
+use crate::load::theme::Theme;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use tera::{Error, Kwargs, State, Tera, Value};
+
+/// Template names of SPEC §6 that a theme must provide.
+pub const REQUIRED: &[&str] = &[
+    "root.html",
+    "base.html",
+    "index.html",
+    "partners.html",
+    "partner.html",
+    "people.html",
+    "strategy_list.html",
+    "strategy.html",
+    "projects.html",
+    "project.html",
+    "news_list.html",
+    "news.html",
+    "page.html",
+    "404.html",
+];
+
+/// Data the template functions look things up in.
+pub struct Env {
+    pub strings: Strings,
+    pub formats: Formats,
+    /// Record id → language → root-relative URL.
+    pub urls: HashMap<String, BTreeMap<String, String>>,
+    pub default_lang: String,
+    pub base_path: String,
+    /// Static file path → content hash.
+    pub assets: BTreeMap<String, String>,
+}
+
+fn lang_of(state: &State) -> Result<String, Error> {
+    state
+        .get::<String>("lang")?
+        .ok_or_else(|| Error::message("the template context has no `lang`"))
+}
+
+fn t(env: &Env, key: &str, kwargs: &Kwargs, lang: &str) -> Result<String, Error> {
+    let Some(text) = env.strings.get(lang, key) else {
+        return Err(Error::message(format!(
+            "missing interface string `{key}` for `{lang}`: add it to the theme's i18n/{lang}.yaml or content/i18n/{lang}.yaml"
+        )));
+    };
+    if !text.contains('{') {
+        return Ok(text.to_string());
+    }
+    // `{name}` placeholders are filled from the other arguments: t(key="page_n", n=2).
+    let mut out = text.to_string();
+    if let Ok(args) = kwargs.deserialize::<BTreeMap<String, serde_json::Value>>() {
+        for (k, v) in args {
+            let v = match v {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            out = out.replace(&format!("{{{k}}}"), &v);
+        }
+    }
+    Ok(out)
+}
+
+fn parse_date(s: &str) -> Result<jiff::civil::Date, Error> {
+    s.get(..10)
+        .unwrap_or(s)
+        .parse::<jiff::civil::Date>()
+        .map_err(|_| {
+            Error::message(format!(
+                "`{s}` is not a date (the `date` filter needs YYYY-MM-DD)"
+            ))
+        })
+}
+
+/// Human file size in the language's number format: `1.2 MB`, `1,2 MB`.
+pub fn filesize(formats: &Formats, lang: &str, bytes: u64) -> String {
+    let units = ["B", "kB", "MB", "GB"];
+    let mut size = bytes as f64;
+    let mut unit = 0;
+    while size >= 1000.0 && unit < units.len() - 1 {
+        size /= 1000.0;
+        unit += 1;
+    }
+    let number = if unit == 0 {
+        bytes.to_string()
+    } else {
+        format!("{:.1}", size)
+    };
+    format!("{}\u{a0}{}", formats.get(lang).number(&number), units[unit])
+}
+
+pub fn build(theme: &Theme, env: Arc<Env>) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml", ".htm"]);
+    let mut diags = Vec::new();
+    for name in REQUIRED {
+        if !theme.templates.contains_key(*name) {
+            diags.push(
+                Diagnostic::error(
+                    "template",
+                    format!(
+                        "themes/{}/templates/{name}",
+                        theme.chain.first().map(String::as_str).unwrap_or("default")
+                    ),
+                    format!("the theme has no `{name}` template"),
+                )
+                .with_help(
+                    "add it, or `extends: default` in theme.yaml to take it from the default theme",
+                ),
+            );
+        }
+    }
+    let sources: Vec<(&str, &str)> = theme
+        .templates
+        .iter()
+        .map(|(name, (_, text))| (name.as_str(), text.as_str()))
+        .collect();
+    if let Err(e) = tera.add_raw_templates(sources) {
+        diags.push(Diagnostic::error(
+            "template",
+            "themes",
+            format!("a template does not compile:\n{e}"),
+        ));
+    }
+
+    let e = env.clone();
+    tera.register_function(
+        "t",
+        move |kwargs: Kwargs, state: &State| -> Result<String, Error> {
+            let lang = lang_of(state)?;
+            let key: String = kwargs.must_get("key")?;
+            t(&e, &key, &kwargs, &lang)
+        },
+    );
+    let e = env.clone();
+    tera.register_filter(
+        "t",
+        move |key: String, kwargs: Kwargs, state: &State| -> Result<String, Error> {
+            let lang = lang_of(state)?;
+            t(&e, &key, &kwargs, &lang)
+        },
+    );
+    let e = env.clone();
+    tera.register_filter(
+        "date",
+        move |value: String, _: Kwargs, state: &State| -> Result<String, Error> {
+            let lang = lang_of(state)?;
+            Ok(e.formats.get(&lang).date(parse_date(&value)?))
+        },
+    );
+    let e = env.clone();
+    tera.register_filter(
+        "money",
+        move |value: Value, _: Kwargs, state: &State| -> Result<String, Error> {
+            let lang = lang_of(state)?;
+            let amount = value.get_from_path("amount").map(|v| v.to_string());
+            let currency = value.get_from_path("currency").map(|v| v.to_string());
+            match (amount, currency) {
+                (Some(amount), Some(currency)) => Ok(e
+                    .formats
+                    .get(&lang)
+                    .money(&crate::model::Money { amount, currency })),
+                _ => Err(Error::message(
+                    "the `money` filter needs a value with `amount` and `currency`",
+                )),
+            }
+        },
+    );
+    let e = env.clone();
+    tera.register_filter(
+        "number",
+        move |value: Value, _: Kwargs, state: &State| -> Result<String, Error> {
+            let lang = lang_of(state)?;
+            Ok(e.formats.get(&lang).number(&value.to_string()))
+        },
+    );
+    let e = env.clone();
+    tera.register_filter(
+        "filesize",
+        move |value: u64, _: Kwargs, state: &State| -> Result<String, Error> {
+            let lang = lang_of(state)?;
+            Ok(filesize(&e.formats, &lang, value))
+        },
+    );
+    let e = env.clone();
+    tera.register_function(
+        "url_for",
+        move |kwargs: Kwargs, state: &State| -> Result<String, Error> {
+            let lang = lang_of(state)?;
+            if let Some(section) = kwargs.get::<String>("section")? {
+                return Ok(format!(
+                    "{}/{lang}/{}",
+                    e.base_path,
+                    if section.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{section}/")
+                    }
+                ));
+            }
+            let id: String = kwargs.must_get("id")?;
+            let urls = e.urls.get(&id).ok_or_else(|| {
+                Error::message(format!("url_for: there is no record `{id}` with a page"))
+            })?;
+            urls.get(&lang)
+                .or_else(|| urls.get(&e.default_lang))
+                .cloned()
+                .ok_or_else(|| Error::message(format!("url_for: `{id}` has no page")))
+        },
+    );
+    let e = env.clone();
+    tera.register_function(
+        "asset",
+        move |kwargs: Kwargs, _: &State| -> Result<String, Error> {
+            let path: String = kwargs.must_get("path")?;
+            let path = path.trim_start_matches('/');
+            match e.assets.get(path) {
+                Some(hash) => Ok(format!("{}/{path}?v={hash}", e.base_path)),
+                None => Err(Error::message(format!(
+                    "asset: the theme has no static file `{path}`"
+                ))),
+            }
+        },
+    );
+
+    if diags.is_empty() {
+        Ok(tera)
+    } else {
+        Err(diags)
+    }
+}

@@ -1,0 +1,701 @@
+//! Reading one record's fields for one language, with validation.
+//!
+//! A field is looked up in the language file first, then the shared file, then the
+//! default language's file. Translatable fields written as `{lang: text}` maps pick the
+//! language's entry. When the text comes from another language, the field is recorded
+//! in `fallback` and a warning says what is missing. Each getter reports its own
+//! problems and returns `None` rather than failing, so one pass finds everything.
+
+use super::values::{self, MediaPath};
+use super::{IdTable, Shared};
+use crate::diagnostics::{Diagnostic, suggestion_help};
+use crate::load::yaml::{Kind, Node};
+use crate::load::{RawFile, SourceFile};
+use crate::model::{Collection, FileRef, Money, OrgRef, Period, RecordId};
+use std::collections::BTreeMap;
+
+/// Where a field's value came from.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Layer {
+    /// The file of the language being resolved.
+    Lang,
+    /// The file shared by all languages.
+    Shared,
+    /// The default language's file (a fallback).
+    Default,
+}
+
+#[derive(Clone, Copy)]
+pub struct Found<'a> {
+    pub key: &'a Node,
+    pub node: &'a Node,
+    pub file: &'a SourceFile,
+    pub layer: Layer,
+}
+
+pub struct Reader<'a> {
+    pub lang: &'a str,
+    pub default: &'a str,
+    pub shared: &'a Shared<'a>,
+    layers: Vec<(&'a RawFile, Layer)>,
+    pub diags: Vec<Diagnostic>,
+    pub fallback: BTreeMap<String, String>,
+    /// The file a missing field should be added to.
+    pub home: &'a SourceFile,
+}
+
+fn entries(f: &RawFile) -> &[(Node, Node)] {
+    f.fields.as_ref().and_then(Node::as_map).unwrap_or(&[])
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(
+        lang: &'a str,
+        shared: &'a Shared<'a>,
+        lang_file: Option<&'a RawFile>,
+        shared_file: Option<&'a RawFile>,
+        default_file: Option<&'a RawFile>,
+    ) -> Option<Reader<'a>> {
+        let mut layers = Vec::new();
+        if let Some(f) = lang_file {
+            layers.push((f, Layer::Lang));
+        }
+        if let Some(f) = shared_file {
+            layers.push((f, Layer::Shared));
+        }
+        if let Some(f) = default_file {
+            layers.push((f, Layer::Default));
+        }
+        let home = layers.first()?.0.file.as_ref();
+        Some(Reader {
+            lang,
+            default: shared.default,
+            shared,
+            layers,
+            diags: Vec::new(),
+            fallback: BTreeMap::new(),
+            home,
+        })
+    }
+
+    /// The first layer that has `key` (and a value that is not null).
+    pub fn find(&self, key: &str) -> Option<Found<'a>> {
+        for (file, layer) in &self.layers {
+            for (k, v) in entries(file) {
+                if k.as_str() == Some(key) && !matches!(v.kind, Kind::Null) {
+                    return Some(Found {
+                        key: k,
+                        node: v,
+                        file: &file.file,
+                        layer: *layer,
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    pub fn error(
+        &mut self,
+        code: &'static str,
+        at: (&SourceFile, &Node),
+        msg: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        let (file, node) = at;
+        self.diags.push(
+            Diagnostic::error(code, file.rel.clone(), msg)
+                .at(&file.text, node.line, node.column)
+                .with_help(help),
+        );
+    }
+
+    pub fn warn(
+        &mut self,
+        code: &'static str,
+        at: (&SourceFile, &Node),
+        msg: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        let (file, node) = at;
+        self.diags.push(
+            Diagnostic::warning(code, file.rel.clone(), msg)
+                .at(&file.text, node.line, node.column)
+                .with_help(help),
+        );
+    }
+
+    fn wrong_type(&mut self, key: &str, f: &Found, expected: &str, example: &str) {
+        self.error(
+            "type",
+            (f.file, f.node),
+            format!("`{key}` must be {expected}, not {}", f.node.type_name()),
+            format!("e.g. `{key}: {example}`"),
+        );
+    }
+
+    pub fn missing(&mut self, key: &str, example: &str) {
+        let first = entries_first_line(self.home);
+        self.diags.push(
+            Diagnostic::error(
+                "missing-field",
+                self.home.rel.clone(),
+                format!("the required field `{key}` is missing"),
+            )
+            .at(&self.home.text, first, 1)
+            .with_help(format!("add a line `{key}: {example}`")),
+        );
+    }
+
+    /// A translatable text (T). Plain text is the same in all languages; a map gives
+    /// one text per language.
+    pub fn text(&mut self, key: &str, required: bool) -> Option<String> {
+        let Some(f) = self.find(key) else {
+            if required {
+                self.missing(key, "...");
+            }
+            return None;
+        };
+        let text = self.text_of(key, key, f);
+        if text.is_none() && required {
+            self.missing(key, "...");
+        }
+        text
+    }
+
+    /// Resolves a T node found for `key`; `label` names it in fallback bookkeeping.
+    pub fn text_of(&mut self, key: &str, label: &str, f: Found<'a>) -> Option<String> {
+        match &f.node.kind {
+            Kind::Map(entries) => {
+                let mut own = None;
+                let mut default = None;
+                for (k, v) in entries {
+                    let code = k.scalar_text().unwrap_or_default();
+                    if !self.shared.languages.iter().any(|l| *l == code) {
+                        let langs: Vec<&str> = self.shared.languages.to_vec();
+                        self.error(
+                            "language",
+                            (f.file, k),
+                            format!(
+                                "`{code}` is not one of the site's languages ({})",
+                                langs.join(", ")
+                            ),
+                            format!(
+                                "{}; or add it to `languages` in content/site.yaml",
+                                suggestion_help(&code, &langs)
+                            ),
+                        );
+                        continue;
+                    }
+                    let Some(t) = v.scalar_text() else {
+                        self.error(
+                            "type",
+                            (f.file, v),
+                            format!("the `{code}` text of `{key}` must be text"),
+                            "write the text after the language code",
+                        );
+                        continue;
+                    };
+                    if code == self.lang {
+                        own = Some((t, v));
+                    } else if code == self.default {
+                        default = Some((t, v));
+                    }
+                }
+                match (own, default) {
+                    (Some((t, _)), _) if !t.trim().is_empty() => Some(t),
+                    (own, Some((t, v))) if !t.trim().is_empty() => {
+                        let empty = own.is_some();
+                        self.note_fallback(label, (f.file, if empty { v } else { f.node }), empty);
+                        Some(t)
+                    }
+                    _ => None,
+                }
+            }
+            _ => match f.node.scalar_text() {
+                Some(t) => {
+                    if f.layer == Layer::Default {
+                        self.note_fallback(label, (f.file, f.node), false);
+                    } else if t.trim().is_empty() && f.layer == Layer::Lang {
+                        self.diags.push(
+                            Diagnostic::warning("translation", f.file.rel.clone(), format!("the `{}` text of `{key}` is empty", self.lang))
+                                .at(&f.file.text, f.node.line, f.node.column)
+                                .with_help("write the translation, or remove the line to show the default language's text"),
+                        );
+                        return None;
+                    }
+                    Some(t)
+                }
+                None => {
+                    self.wrong_type(key, &f, "text", "Some text");
+                    None
+                }
+            },
+        }
+    }
+
+    fn note_fallback(&mut self, label: &str, at: (&SourceFile, &Node), empty: bool) {
+        self.fallback
+            .insert(label.to_string(), self.default.to_string());
+        let what = if empty { "is empty" } else { "is missing" };
+        let (file, node) = at;
+        self.diags.push(
+            Diagnostic::warning(
+                "translation",
+                file.rel.clone(),
+                format!(
+                    "the `{}` translation of `{label}` {what}; the `{}` text is shown",
+                    self.lang, self.default
+                ),
+            )
+            .at(&file.text, node.line, node.column)
+            .with_help(format!("add the `{}` text", self.lang)),
+        );
+    }
+
+    /// A plain (not translatable) string.
+    pub fn string(&mut self, key: &str, required: bool) -> Option<(String, Found<'a>)> {
+        let Some(f) = self.find(key) else {
+            if required {
+                self.missing(key, "...");
+            }
+            return None;
+        };
+        match f.node.scalar_text() {
+            Some(s) => Some((s, f)),
+            None => {
+                self.wrong_type(key, &f, "text", "...");
+                None
+            }
+        }
+    }
+
+    /// A string checked by `parse`.
+    pub fn checked<T>(
+        &mut self,
+        key: &str,
+        required: bool,
+        parse: impl Fn(&str) -> Result<T, values::Invalid>,
+    ) -> Option<T> {
+        let (s, f) = self.string(key, required)?;
+        match parse(&s) {
+            Ok(v) => Some(v),
+            Err((msg, help)) => {
+                self.error("value", (f.file, f.node), msg, help);
+                None
+            }
+        }
+    }
+
+    pub fn int(&mut self, key: &str) -> Option<i64> {
+        let f = self.find(key)?;
+        match f.node.kind {
+            Kind::Int(i) => Some(i),
+            _ => {
+                self.wrong_type(key, &f, "a whole number", "1");
+                None
+            }
+        }
+    }
+
+    pub fn bool(&mut self, key: &str) -> Option<bool> {
+        let f = self.find(key)?;
+        match f.node.kind {
+            Kind::Bool(b) => Some(b),
+            _ => {
+                self.wrong_type(key, &f, "`true` or `false`", "true");
+                None
+            }
+        }
+    }
+
+    fn year_of(&mut self, node: &Node, file: &SourceFile, key: &str) -> Option<i64> {
+        match node.kind {
+            Kind::Int(i) => match values::year(i) {
+                Ok(y) => Some(y),
+                Err((m, h)) => {
+                    self.error("value", (file, node), m, h);
+                    None
+                }
+            },
+            _ => {
+                self.error(
+                    "type",
+                    (file, node),
+                    format!("`{key}` must be a year, not {}", node.type_name()),
+                    "write a four-digit year, e.g. `2019`",
+                );
+                None
+            }
+        }
+    }
+
+    pub fn year(&mut self, key: &str) -> Option<i64> {
+        let f = self.find(key)?;
+        self.year_of(f.node, f.file, key)
+    }
+
+    pub fn date(&mut self, key: &str, required: bool) -> Option<jiff::civil::Date> {
+        self.checked(key, required, values::date)
+    }
+
+    /// `{from: 2019, to: 2023}`; `to` may be left out.
+    pub fn period(&mut self, key: &str, required: bool) -> Option<Period> {
+        let Some(f) = self.find(key) else {
+            if required {
+                self.missing(key, "{from: 2019, to: 2023}");
+            }
+            return None;
+        };
+        let Some(map) = f.node.as_map() else {
+            self.wrong_type(key, &f, "a period", "{from: 2019, to: 2023}");
+            return None;
+        };
+        let mut from = None;
+        let mut to = None;
+        for (k, v) in map {
+            match k.as_str() {
+                Some("from") => from = self.year_of(v, f.file, "from"),
+                Some("to") => to = self.year_of(v, f.file, "to"),
+                _ => self.error(
+                    "unknown-field",
+                    (f.file, k),
+                    format!(
+                        "unknown field `{}` in `{key}`",
+                        k.scalar_text().unwrap_or_default()
+                    ),
+                    "a period has `from` and `to`",
+                ),
+            }
+        }
+        let Some(from) = from else {
+            self.error(
+                "missing-field",
+                (f.file, f.node),
+                format!("`{key}` needs a `from` year"),
+                "e.g. `{from: 2019, to: 2023}`",
+            );
+            return None;
+        };
+        if let Some(t) = to
+            && t < from
+        {
+            self.error(
+                "value",
+                (f.file, f.node),
+                format!("`{key}` ends ({t}) before it starts ({from})"),
+                "swap the years",
+            );
+        }
+        Some(Period { from, to })
+    }
+
+    pub fn money(&mut self, key: &str) -> Option<Money> {
+        let f = self.find(key)?;
+        let result = match &f.node.kind {
+            Kind::Str(s) => values::money_str(s),
+            Kind::Map(_) => {
+                let amount = f.node.get("amount");
+                let currency = f.node.get("currency").and_then(Node::as_str);
+                let amount = amount.and_then(|a| match &a.kind {
+                    Kind::Int(i) if *i >= 0 => Some(i.to_string()),
+                    Kind::Float(x) if *x >= 0.0 => Some(format!("{x}")),
+                    Kind::Str(s) => Some(s.clone()),
+                    _ => None,
+                });
+                match (amount.as_deref().and_then(values::amount), currency) {
+                    (Some(amount), Some(c)) => {
+                        values::currency(c).map(|currency| Money { amount, currency })
+                    }
+                    _ => Err((
+                        format!("`{key}` needs an `amount` and a `currency`"),
+                        "e.g. `{amount: 600000, currency: EUR}` or `600000 EUR`".to_string(),
+                    )),
+                }
+            }
+            Kind::Int(_) | Kind::Float(_) => Err((
+                format!("`{key}` has no currency"),
+                format!(
+                    "add the ISO 4217 code: `{key}: {} EUR`",
+                    f.node.scalar_text().unwrap_or_default()
+                ),
+            )),
+            _ => Err((
+                format!("`{key}` must be an amount of money"),
+                "e.g. `600000 EUR`".to_string(),
+            )),
+        };
+        match result {
+            Ok(m) => Some(m),
+            Err((m, h)) => {
+                self.error("money", (f.file, f.node), m, h);
+                None
+            }
+        }
+    }
+
+    /// A list of plain strings (`tags`). A single string is taken as a one-item list.
+    pub fn strings(&mut self, key: &str) -> Vec<String> {
+        let Some(f) = self.find(key) else {
+            return Vec::new();
+        };
+        match &f.node.kind {
+            Kind::Seq(items) => items
+                .iter()
+                .filter_map(|n| match n.scalar_text() {
+                    Some(s) => Some(s),
+                    None => {
+                        self.error(
+                            "type",
+                            (f.file, n),
+                            format!("each item of `{key}` must be text"),
+                            "write one value per `- ` line",
+                        );
+                        None
+                    }
+                })
+                .collect(),
+            _ => match f.node.scalar_text() {
+                Some(s) => vec![s],
+                None => {
+                    self.wrong_type(key, &f, "a list", "[a, b]");
+                    Vec::new()
+                }
+            },
+        }
+    }
+
+    /// A list of translatable texts (`objectives`, `results`).
+    pub fn text_list(&mut self, key: &str) -> Vec<String> {
+        let Some(f) = self.find(key) else {
+            return Vec::new();
+        };
+        let Kind::Seq(items) = &f.node.kind else {
+            self.wrong_type(key, &f, "a list", "\n  - First item\n  - Second item");
+            return Vec::new();
+        };
+        items
+            .iter()
+            .filter_map(|n| self.text_of(key, key, Found { node: n, ..f }))
+            .collect()
+    }
+
+    /// A key of one of site.yaml's tables (category, funder, group).
+    pub fn key_of(
+        &mut self,
+        key: &str,
+        required: bool,
+        what: &str,
+        allowed: &[&str],
+    ) -> Option<String> {
+        let (s, f) = self.string(key, required)?;
+        self.check_key(&s, f.file, f.node, what, allowed)
+    }
+
+    pub fn check_key(
+        &mut self,
+        s: &str,
+        file: &SourceFile,
+        node: &Node,
+        what: &str,
+        allowed: &[&str],
+    ) -> Option<String> {
+        if allowed.contains(&s) {
+            Some(s.to_string())
+        } else {
+            self.error(
+                "unknown-reference",
+                (file, node),
+                format!("unknown {what} `{s}`"),
+                format!(
+                    "{} (defined in content/site.yaml)",
+                    suggestion_help(s, allowed)
+                ),
+            );
+            None
+        }
+    }
+
+    /// A reference to a record of `collection`: its stem or its full id.
+    pub fn reference(
+        &mut self,
+        s: &str,
+        file: &SourceFile,
+        node: &Node,
+        collection: Collection,
+    ) -> Option<RecordId> {
+        let stem = s
+            .strip_prefix(collection.name())
+            .and_then(|r| r.strip_prefix('/'))
+            .unwrap_or(s);
+        let id = RecordId::new(collection, stem);
+        self.check_id(&id, s, file, node)
+    }
+
+    /// Checks that a referenced record exists (and is in the build).
+    pub fn check_id(
+        &mut self,
+        id: &RecordId,
+        written: &str,
+        file: &SourceFile,
+        node: &Node,
+    ) -> Option<RecordId> {
+        let ids: &IdTable = self.shared.ids;
+        match ids.get(id) {
+            Some(identity) if identity.included => Some(id.clone()),
+            Some(_) => {
+                self.warn(
+                    "draft-reference",
+                    (file, node),
+                    format!("`{written}` is a draft and is left out of this build"),
+                    "publish it (remove `draft: true`) or build with --drafts",
+                );
+                None
+            }
+            None => {
+                let stems = ids.stems(id.collection);
+                self.error(
+                    "unknown-reference",
+                    (file, node),
+                    format!("there is no record `{id}`"),
+                    suggestion_help(&id.stem, &stems),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn reference_field(&mut self, key: &str, collection: Collection) -> Option<RecordId> {
+        let (s, f) = self.string(key, false)?;
+        self.reference(&s, f.file, f.node, collection)
+    }
+
+    /// A list of references (a single one is taken as a one-item list).
+    pub fn references(&mut self, key: &str, collection: Option<Collection>) -> Vec<RecordId> {
+        let Some(f) = self.find(key) else {
+            return Vec::new();
+        };
+        let single = [f.node.clone()];
+        let items: &[Node] = match &f.node.kind {
+            Kind::Seq(items) => items,
+            _ => &single,
+        };
+        let mut out = Vec::new();
+        for n in items {
+            let Some(s) = n.scalar_text() else {
+                self.error(
+                    "type",
+                    (f.file, n),
+                    format!("each item of `{key}` must be a record id"),
+                    "e.g. `- tehnopol`",
+                );
+                continue;
+            };
+            let id = match collection {
+                Some(c) => self.reference(&s, f.file, n, c),
+                None => match RecordId::parse(&s) {
+                    Some(id) => self.check_id(&id, &s, f.file, n),
+                    None => {
+                        self.error(
+                            "unknown-reference",
+                            (f.file, n),
+                            format!("`{s}` is not a record id"),
+                            "write `<collection>/<slug>`, e.g. `partners/tehnopol`",
+                        );
+                        None
+                    }
+                },
+            };
+            out.extend(id);
+        }
+        out
+    }
+
+    /// A file under `content/media/` (or, with `allow_url`, a web address).
+    pub fn file_ref(
+        &mut self,
+        s: &str,
+        file: &SourceFile,
+        node: &Node,
+        allow_url: bool,
+    ) -> Option<FileRef> {
+        if allow_url && (s.starts_with("http://") || s.starts_with("https://")) {
+            return match values::url(s) {
+                Ok(u) => Some(FileRef {
+                    format: values::file_format(&u),
+                    src: u,
+                    local: false,
+                    size: None,
+                }),
+                Err((m, h)) => {
+                    self.error("value", (file, node), m, h);
+                    None
+                }
+            };
+        }
+        match values::media_path(s) {
+            MediaPath::Ok(p) => match self.shared.media.get(&p) {
+                Some((_, size)) => Some(FileRef {
+                    format: values::file_format(&p),
+                    src: p,
+                    local: true,
+                    size: Some(*size),
+                }),
+                None => {
+                    let names: Vec<&str> = self.shared.media.keys().map(String::as_str).collect();
+                    self.error(
+                        "missing-media",
+                        (file, node),
+                        format!("the media file `{p}` does not exist"),
+                        format!(
+                            "put the file in content/media/{p}; {}",
+                            suggestion_help(&p, &names)
+                        ),
+                    );
+                    None
+                }
+            },
+            MediaPath::Escapes => {
+                self.error(
+                    "path-escape",
+                    (file, node),
+                    format!("the path `{s}` leaves the site's media folder"),
+                    "media paths are relative to content/media/ and may not use `..` or start with `/`",
+                );
+                None
+            }
+            MediaPath::Invalid => {
+                self.error(
+                    "value",
+                    (file, node),
+                    "the media path is empty",
+                    "e.g. `logos/tehnopol.svg` for content/media/logos/tehnopol.svg",
+                );
+                None
+            }
+        }
+    }
+
+    pub fn media(&mut self, key: &str) -> Option<FileRef> {
+        let (s, f) = self.string(key, false)?;
+        self.file_ref(&s, f.file, f.node, false)
+    }
+
+    /// `organisation` of a person: a partner reference or translatable text.
+    pub fn organisation(&mut self, key: &str) -> Option<OrgRef> {
+        let f = self.find(key)?;
+        if let Some(s) = f.node.as_str() {
+            let looks_like_id = super::looks_like_slug(s) || s.starts_with("partners/");
+            if looks_like_id {
+                return self
+                    .reference(s, f.file, f.node, Collection::Partners)
+                    .map(OrgRef::Partner);
+            }
+        }
+        self.text_of(key, key, f).map(OrgRef::Text)
+    }
+}
+
+fn entries_first_line(file: &SourceFile) -> usize {
+    if file.text.starts_with("---") { 2 } else { 1 }
+}

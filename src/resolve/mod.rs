@@ -1,0 +1,363 @@
+//! Stage 2: from loaded files to the immutable [`Site`].
+//!
+//! 1. `site.yaml` becomes the [`SiteConfig`].
+//! 2. Identities: for every record its languages, draft flag, slugs and page paths,
+//!    so that references and `@` links can be checked in any order.
+//! 3. Records are validated and resolved per language, in parallel.
+//! 4. Cross-record checks (duplicate slugs) and the final model.
+
+mod config;
+mod fields;
+mod records;
+pub mod values;
+
+pub use config::native_name;
+
+use crate::diagnostics::{Diagnostic, suggestion_help};
+use crate::load::yaml::Kind;
+use crate::load::{LoadedContent, RawFile, RawRecord};
+use crate::model::{
+    Collection, MediaFile, RESERVED_SLUGS, Record, RecordId, Site, SiteConfig, is_valid_slug,
+    slugify,
+};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+pub struct Options {
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub date: jiff::civil::Date,
+}
+
+/// What every record needs to know about the others.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    /// Languages the record has a page in.
+    pub langs: Vec<String>,
+    /// Site-relative page path per language (`None` for records without pages).
+    pub paths: BTreeMap<String, Option<String>>,
+    pub slugs: BTreeMap<String, String>,
+    /// Whether the record is part of this build (not a left-out draft).
+    pub included: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct IdTable {
+    map: HashMap<RecordId, Identity>,
+    stems: BTreeMap<Collection, Vec<String>>,
+}
+
+impl IdTable {
+    pub fn get(&self, id: &RecordId) -> Option<&Identity> {
+        self.map.get(id)
+    }
+
+    pub fn stems(&self, c: Collection) -> Vec<&str> {
+        self.stems
+            .get(&c)
+            .map(|v| v.iter().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// Read-only context shared by all record resolvers.
+pub struct Shared<'a> {
+    pub default: &'a str,
+    pub languages: Vec<&'a str>,
+    pub ids: &'a IdTable,
+    pub media: &'a BTreeMap<String, (PathBuf, u64)>,
+    pub config: &'a SiteConfig,
+}
+
+pub fn looks_like_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.contains(' ')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Builds the site model. Returns `None` when the content cannot make a site at all
+/// (no usable site.yaml); otherwise the site plus every problem found.
+pub fn resolve(content: &LoadedContent, opts: &Options) -> (Option<Site>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let Some(site_file) = &content.site else {
+        return (None, diags);
+    };
+    let (config, mut d) = config::read(site_file, opts.base_url.as_deref());
+    diags.append(&mut d);
+    let Some(config) = config else {
+        return (None, diags);
+    };
+    for lang in content.i18n.keys() {
+        if !config.languages.iter().any(|l| &l.code == lang) {
+            diags.push(
+                Diagnostic::warning(
+                    "language",
+                    format!("content/i18n/{lang}.yaml"),
+                    format!("`{lang}` is not one of the site's languages; the file is not used"),
+                )
+                .with_help("rename the file to one of the languages in content/site.yaml"),
+            );
+        }
+    }
+
+    let (ids, mut d) = identities(&content.records, &config, opts.drafts);
+    diags.append(&mut d);
+
+    let shared = Shared {
+        default: config.default_lang(),
+        languages: config.languages.iter().map(|l| l.code.as_str()).collect(),
+        ids: &ids,
+        media: &content.media,
+        config: &config,
+    };
+    let results: Vec<(Option<Record>, Vec<Diagnostic>)> = content
+        .records
+        .par_iter()
+        .map(|raw| {
+            let id = RecordId::new(raw.collection, raw.stem.clone());
+            match ids.get(&id) {
+                Some(identity) if identity.included => {
+                    records::resolve_record(raw, identity, &shared, opts.date)
+                }
+                _ => (None, Vec::new()),
+            }
+        })
+        .collect();
+    let mut records = Vec::new();
+    for (record, mut d) in results {
+        diags.append(&mut d);
+        records.extend(record);
+    }
+    records.sort_by(|a, b| a.id.cmp(&b.id));
+    let index = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.clone(), i))
+        .collect();
+
+    let site = Site {
+        media: content
+            .media
+            .iter()
+            .map(|(k, (abs, size))| {
+                (
+                    k.clone(),
+                    MediaFile {
+                        abs: abs.clone(),
+                        size: *size,
+                    },
+                )
+            })
+            .collect(),
+        config,
+        records,
+        index,
+        build_date: opts.date,
+        drafts: opts.drafts,
+    };
+    (Some(site), diags)
+}
+
+fn file_diag(f: &RawFile, code: &'static str, msg: String, help: String) -> Diagnostic {
+    Diagnostic::error(code, f.file.rel.clone(), msg).with_help(help)
+}
+
+/// Pass 1: languages, drafts, slugs and paths of every record.
+fn identities(raws: &[RawRecord], config: &SiteConfig, drafts: bool) -> (IdTable, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut table = IdTable::default();
+    let default = config.default_lang();
+    let langs: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+    // (collection, lang, slug) → id, for duplicate detection.
+    let mut taken: HashMap<(Collection, String, String), RecordId> = HashMap::new();
+
+    for raw in raws {
+        let id = RecordId::new(raw.collection, raw.stem.clone());
+        let Some(first) = raw.files.first() else {
+            continue;
+        };
+        if !is_valid_slug(&raw.stem) {
+            let suggestion = slugify(&raw.stem);
+            diags.push(
+                file_diag(
+                    first,
+                    "slug",
+                    format!("the file name `{}` is not a valid slug", raw.stem),
+                    format!("slugs use lower-case a-z, 0-9 and single hyphens (`[a-z0-9]+(-[a-z0-9]+)*`); rename it to `{suggestion}`"),
+                )
+                .at(&first.file.text, 0, 0),
+            );
+            continue;
+        }
+        // Language files must be for the site's languages.
+        let mut file_langs = Vec::new();
+        for f in &raw.files {
+            if let Some(l) = &f.lang {
+                if langs.contains(&l.as_str()) {
+                    file_langs.push(l.clone());
+                } else {
+                    diags.push(file_diag(
+                        f,
+                        "language",
+                        format!(
+                            "`{l}` is not one of the site's languages ({})",
+                            langs.join(", ")
+                        ),
+                        format!(
+                            "{}; or add `{l}` to `languages` in content/site.yaml",
+                            suggestion_help(l, &langs)
+                        ),
+                    ));
+                }
+            }
+        }
+        let shared_files: Vec<&RawFile> = raw.files.iter().filter(|f| f.lang.is_none()).collect();
+        if shared_files.len() > 1 {
+            diags.push(file_diag(
+                shared_files[1],
+                "duplicate",
+                format!("`{id}` has more than one shared file"),
+                format!(
+                    "keep one of {}",
+                    shared_files
+                        .iter()
+                        .map(|f| format!("`{}`", f.file.rel))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                ),
+            ));
+        }
+        let record_langs: Vec<String> = if file_langs.is_empty() {
+            langs.iter().map(|s| s.to_string()).collect()
+        } else {
+            langs
+                .iter()
+                .filter(|l| **l == default || file_langs.iter().any(|f| f == *l))
+                .map(|s| s.to_string())
+                .collect()
+        };
+
+        // draft: from the shared file, else the default language's file.
+        let mut draft = false;
+        for f in raw
+            .files
+            .iter()
+            .filter(|f| f.lang.is_none() || f.lang.as_deref() == Some(default))
+        {
+            if let Some(n) = f.fields.as_ref().and_then(|n| n.get("draft")) {
+                match n.kind {
+                    Kind::Bool(b) => draft |= b,
+                    Kind::Null => {}
+                    _ => diags.push(
+                        Diagnostic::error(
+                            "type",
+                            f.file.rel.clone(),
+                            "`draft` must be `true` or `false`",
+                        )
+                        .at(&f.file.text, n.line, n.column)
+                        .with_help("e.g. `draft: true`"),
+                    ),
+                }
+            }
+        }
+        let included = drafts || !draft;
+
+        let mut slugs = BTreeMap::new();
+        let mut paths = BTreeMap::new();
+        for lang in &record_langs {
+            let slug = slug_for(raw, lang, &mut diags).unwrap_or_else(|| raw.stem.clone());
+            let path = page_path(raw.collection, &raw.stem, lang, &slug);
+            if included && path.is_some() {
+                let key = (raw.collection, lang.clone(), slug.clone());
+                if let Some(other) = taken.get(&key) {
+                    diags.push(file_diag(
+                        first,
+                        "duplicate-slug",
+                        format!("the slug `{slug}` is used by `{other}` and `{id}` in `{lang}`"),
+                        "give one of them another file name or a `slug:`".to_string(),
+                    ));
+                } else {
+                    taken.insert(key, id.clone());
+                }
+            }
+            if raw.collection == Collection::Pages
+                && RESERVED_SLUGS.contains(&slug.as_str())
+                && slug != "home"
+            {
+                diags.push(file_diag(
+                    first,
+                    "reserved-slug",
+                    format!(
+                        "a page may not be called `{slug}`: the site uses /{lang}/{slug}/ itself"
+                    ),
+                    format!("rename the page, e.g. `about-{slug}`"),
+                ));
+            }
+            slugs.insert(lang.clone(), slug);
+            paths.insert(lang.clone(), path);
+        }
+        table
+            .stems
+            .entry(raw.collection)
+            .or_default()
+            .push(raw.stem.clone());
+        table.map.insert(
+            id,
+            Identity {
+                langs: record_langs,
+                paths,
+                slugs,
+                included,
+            },
+        );
+    }
+    (table, diags)
+}
+
+/// The site-relative path of a record's page in `lang`.
+pub fn page_path(collection: Collection, stem: &str, lang: &str, slug: &str) -> Option<String> {
+    match collection {
+        Collection::People => None,
+        Collection::Pages if stem == "home" => None,
+        Collection::Pages => Some(format!("/{lang}/{slug}/")),
+        c => Some(format!("/{lang}/{}/{slug}/", c.name())),
+    }
+}
+
+/// `slug:` of a record for `lang`: the language file's, else the shared file's
+/// (text, or a `{lang: slug}` map).
+fn slug_for(raw: &RawRecord, lang: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let order = raw
+        .files
+        .iter()
+        .filter(|f| f.lang.as_deref() == Some(lang))
+        .chain(raw.files.iter().filter(|f| f.lang.is_none()));
+    for f in order {
+        let Some(node) = f.fields.as_ref().and_then(|n| n.get("slug")) else {
+            continue;
+        };
+        let (value, at) = match &node.kind {
+            Kind::Map(entries) => match entries.iter().find(|(k, _)| k.as_str() == Some(lang)) {
+                Some((_, v)) => (v.scalar_text(), v),
+                None => continue,
+            },
+            _ => (node.scalar_text(), node),
+        };
+        let Some(value) = value else { continue };
+        if is_valid_slug(&value) {
+            return Some(value);
+        }
+        diags.push(
+            Diagnostic::error("slug", f.file.rel.clone(), format!("`{value}` is not a valid slug"))
+                .at(&f.file.text, at.line, at.column)
+                .with_help(format!(
+                    "slugs use lower-case a-z, 0-9 and single hyphens (`[a-z0-9]+(-[a-z0-9]+)*`), e.g. `{}`",
+                    slugify(&value)
+                )),
+        );
+        return None;
+    }
+    None
+}

@@ -161,11 +161,11 @@ pub fn render_json(diags: &[Diagnostic], extra: Option<serde_json::Value>) -> St
         "warnings": count(diags, Severity::Warning),
         "diagnostics": diags,
     });
-    if let (Some(extra), Some(map)) = (extra, doc.as_object_mut()) {
-        if let Some(extra) = extra.as_object() {
-            for (k, v) in extra {
-                map.insert(k.clone(), v.clone());
-            }
+    if let (Some(extra), Some(map)) = (extra, doc.as_object_mut())
+        && let Some(extra) = extra.as_object()
+    {
+        for (k, v) in extra {
+            map.insert(k.clone(), v.clone());
         }
     }
     serde_json::to_string_pretty(&doc).unwrap_or_default()
@@ -186,7 +186,7 @@ pub fn did_you_mean<'a>(
 }
 
 /// Formats a "did you mean" hint, or lists the allowed values when nothing is close.
-pub fn suggestion_help<'a>(word: &str, candidates: &[&'a str]) -> String {
+pub fn suggestion_help(word: &str, candidates: &[&str]) -> String {
     match did_you_mean(word, candidates.iter().copied()) {
         Some(best) => format!("did you mean `{best}`?"),
         None if candidates.is_empty() => "nothing of that kind is defined yet".to_string(),

@@ -4,6 +4,10 @@
 //! builds the immutable [`model::Site`], [`render`] turns the model and a theme into
 //! pages, and [`write`] swaps the result into the output folder atomically.
 
+// A `Diagnostic` is returned on the cold path only (a problem in user content), and it
+// is moved once into the run's list, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
 pub mod diagnostics;
 pub mod i18n;
 pub mod load;

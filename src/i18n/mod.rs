@@ -59,12 +59,11 @@ impl LangFormat {
         let s = f.format(&icu_date).to_string();
         // CLDR's Estonian long date pattern is `d. MMMM y`; the flexible `yMMMMd` form
         // ICU4X picks drops the ordinal dot after the day, which Estonian requires.
-        if self.base() == "et" {
-            if let Some(i) = s.find(' ')
-                && s[..i].bytes().all(|b| b.is_ascii_digit())
-            {
-                return format!("{}.{}", &s[..i], &s[i..]);
-            }
+        if self.base() == "et"
+            && let Some(i) = s.find(' ')
+            && s[..i].bytes().all(|b| b.is_ascii_digit())
+        {
+            return format!("{}.{}", &s[..i], &s[i..]);
         }
         s
     }

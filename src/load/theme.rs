@@ -4,10 +4,15 @@
 //! `i18n/<lang>.yaml`. With `extends: <parent>` it overrides only what it has; the
 //! rest comes from the parent. The result is flattened here so render sees one theme.
 
-use super::{parse_yaml, read_text, rel_path, yaml::Node};
+use super::{parse_yaml, rel_path, yaml::Node};
 use crate::diagnostics::Diagnostic;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// The built-in default theme's files, for `klaster init`.
+pub fn embedded_default() -> impl Iterator<Item = (&'static str, &'static [u8])> {
+    embedded::FILES.iter().copied()
+}
 use std::sync::Arc;
 
 /// A static file of the theme, to be copied to the output.
@@ -43,11 +48,66 @@ pub fn short_hash(bytes: &[u8]) -> String {
     format!("{:08x}", h as u32 ^ (h >> 32) as u32)
 }
 
-/// Loads theme `name` from `root/themes/` with its parents.
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+}
+
+/// The files of one theme: (path inside the theme, contents), and how diagnostics
+/// name the theme's folder.
+struct ThemeFiles {
+    prefix: String,
+    files: Vec<(String, Vec<u8>)>,
+}
+
+/// Reads `themes/<name>/` of the site, or the built-in default theme when the site has
+/// no folder of that name and asks for `default`.
+fn theme_files(root: &Path, name: &str) -> Option<ThemeFiles> {
+    let bad_name = name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.');
+    if bad_name {
+        return None;
+    }
+    let dir = root.join("themes").join(name);
+    if dir.is_dir() {
+        let files = files_under(&dir)
+            .into_iter()
+            .filter_map(|p| {
+                let bytes = std::fs::read(&p).ok()?;
+                Some((rel_path(&dir, &p), bytes))
+            })
+            .collect();
+        return Some(ThemeFiles {
+            prefix: format!("themes/{name}"),
+            files,
+        });
+    }
+    (name == "default").then(|| ThemeFiles {
+        prefix: "themes/default (built in)".to_string(),
+        files: embedded::FILES
+            .iter()
+            .map(|(p, b)| (p.to_string(), b.to_vec()))
+            .collect(),
+    })
+}
+
+fn text_file(prefix: &str, rel: &str, bytes: &[u8]) -> Result<Arc<super::SourceFile>, Diagnostic> {
+    let rel = format!("{prefix}/{rel}");
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(Arc::new(super::SourceFile {
+            rel,
+            text: text.trim_start_matches('\u{feff}').to_string(),
+        })),
+        Err(_) => Err(
+            Diagnostic::error("encoding", rel, "the file is not UTF-8 text")
+                .with_help("save the file as UTF-8"),
+        ),
+    }
+}
+
+/// Loads theme `name` with the themes it extends.
 pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     let mut theme = Theme::default();
     let mut diags = Vec::new();
-    let mut dirs: Vec<PathBuf> = Vec::new();
+    let mut chain: Vec<ThemeFiles> = Vec::new();
     let mut current = name.to_string();
     loop {
         if theme.chain.contains(&current) {
@@ -61,11 +121,11 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             ));
             return Err(diags);
         }
-        let bad_name =
-            current.is_empty() || current.contains(['/', '\\']) || current.starts_with('.');
-        let dir = root.join("themes").join(&current);
-        if bad_name || !dir.is_dir() {
-            let available = available_themes(root);
+        let Some(files) = theme_files(root, &current) else {
+            let mut available = available_themes(root);
+            if !available.iter().any(|t| t == "default") {
+                available.push("default".into());
+            }
             let names: Vec<&str> = available.iter().map(String::as_str).collect();
             diags.push(
                 Diagnostic::error(
@@ -76,39 +136,32 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
                 .with_help(crate::diagnostics::suggestion_help(&current, &names)),
             );
             return Err(diags);
-        }
+        };
         theme.chain.push(current.clone());
-        dirs.push(dir.clone());
-        let manifest = dir.join("theme.yaml");
-        let parent = if manifest.is_file() {
-            match read_text(root, &manifest)
+        let mut parent = None;
+        if let Some((rel, bytes)) = files.files.iter().find(|(p, _)| p == "theme.yaml") {
+            match text_file(&files.prefix, rel, bytes)
                 .and_then(|f| parse_yaml(&f, &f.text, 0).map(|n| (f, n)))
             {
-                Ok((file, node)) => match node.get("extends") {
-                    Some(n) => match n.as_str() {
-                        Some(p) => Some(p.to_string()),
-                        None => {
-                            diags.push(
+                Ok((file, node)) => {
+                    if let Some(n) = node.get("extends") {
+                        match n.as_str() {
+                            Some(p) => parent = Some(p.to_string()),
+                            None => diags.push(
                                 Diagnostic::error(
                                     "theme",
                                     file.rel.clone(),
                                     "`extends` must be the name of a theme",
                                 )
                                 .at(&file.text, n.line, n.column),
-                            );
-                            None
+                            ),
                         }
-                    },
-                    None => None,
-                },
-                Err(d) => {
-                    diags.push(d);
-                    None
+                    }
                 }
+                Err(d) => diags.push(d),
             }
-        } else {
-            None
-        };
+        }
+        chain.push(files);
         match parent {
             Some(p) => current = p,
             None => break,
@@ -116,55 +169,39 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     }
 
     // Apply from the root ancestor down, so children override.
-    for dir in dirs.iter().rev() {
-        let tdir = dir.join("templates");
-        for path in files_under(&tdir) {
-            let key = rel_path(&tdir, &path);
-            match read_text(root, &path) {
-                Ok(file) => {
-                    theme
-                        .templates
-                        .insert(key, (file.rel.clone(), file.text.clone()));
+    for files in chain.iter().rev() {
+        for (rel, bytes) in &files.files {
+            if let Some(name) = rel.strip_prefix("templates/") {
+                match text_file(&files.prefix, rel, bytes) {
+                    Ok(file) => {
+                        theme
+                            .templates
+                            .insert(name.to_string(), (file.rel.clone(), file.text.clone()));
+                    }
+                    Err(d) => diags.push(d),
                 }
-                Err(d) => diags.push(d),
-            }
-        }
-        let sdir = dir.join("static");
-        for path in files_under(&sdir) {
-            let key = rel_path(&sdir, &path);
-            match std::fs::read(&path) {
-                Ok(bytes) => {
-                    let hash = short_hash(&bytes);
-                    theme.static_files.insert(
-                        key,
-                        StaticFile {
-                            bytes: Arc::new(bytes),
-                            hash,
-                        },
-                    );
+            } else if let Some(name) = rel.strip_prefix("static/") {
+                let hash = short_hash(bytes);
+                theme.static_files.insert(
+                    name.to_string(),
+                    StaticFile {
+                        bytes: Arc::new(bytes.clone()),
+                        hash,
+                    },
+                );
+            } else if let Some(file_name) = rel.strip_prefix("i18n/") {
+                let Some(lang) = file_name.strip_suffix(".yaml") else {
+                    continue;
+                };
+                match text_file(&files.prefix, rel, bytes)
+                    .and_then(|f| parse_yaml(&f, &f.text, 0).map(|n| (f, n)))
+                {
+                    Ok((file, node)) => {
+                        let strings = theme.strings.entry(lang.to_string()).or_default();
+                        merge_strings(strings, &file, &node, &mut diags);
+                    }
+                    Err(d) => diags.push(d),
                 }
-                Err(e) => diags.push(Diagnostic::error(
-                    "io",
-                    rel_path(root, &path),
-                    format!("cannot read: {e}"),
-                )),
-            }
-        }
-        let idir = dir.join("i18n");
-        for path in files_under(&idir) {
-            let file_name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let Some(lang) = file_name.strip_suffix(".yaml") else {
-                continue;
-            };
-            match read_text(root, &path).and_then(|f| parse_yaml(&f, &f.text, 0).map(|n| (f, n))) {
-                Ok((file, node)) => {
-                    let strings = theme.strings.entry(lang.to_string()).or_default();
-                    merge_strings(strings, &file, &node, &mut diags);
-                }
-                Err(d) => diags.push(d),
             }
         }
     }

@@ -9,7 +9,6 @@ use crate::load::theme::Theme;
 use crate::model::*;
 use rayon::prelude::*;
 use serde_json::{Value as J, json};
-use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use tera::{Context, Tera, Value};
@@ -29,7 +28,6 @@ pub struct LangData<'a> {
     pub strategy: Vec<&'a Record>,
     pub projects: Vec<&'a Record>,
     pub news: Vec<&'a Record>,
-    pub pages: Vec<&'a Record>,
 }
 
 fn data<'a>(r: &'a Record, lang: &str) -> Option<&'a RecordData> {
@@ -178,7 +176,6 @@ impl<'a> LangData<'a> {
             strategy,
             projects,
             news,
-            pages,
         }
     }
 
@@ -513,8 +510,9 @@ fn plan_language<'a>(site: &'a Site, ld: &'a LangData<'a>, env: &Env, jobs: &mut
         ],
     ));
 
-    // People by group.
+    // People by group. A person in two groups keeps the `#anchor` on the first only.
     let mut people_groups = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (key, text) in &site.config.people_groups {
         let in_group: Vec<&Record> = ld
             .people
@@ -531,7 +529,19 @@ fn plan_language<'a>(site: &'a Site, ld: &'a LangData<'a>, env: &Env, jobs: &mut
                 "label",
                 Value::from(text.text(code, site.config.default_lang())),
             );
-            m.insert("people", Value::from(ld.values(&in_group)));
+            let people: Vec<Value> = in_group
+                .iter()
+                .filter_map(|r| {
+                    let v = ld.records.get(&r.id)?.clone();
+                    if seen.insert(&r.id) {
+                        return Some(v);
+                    }
+                    let mut m = v.into_map()?;
+                    m.insert("anchor".into(), Value::none());
+                    Some(Value::from(m))
+                })
+                .collect();
+            m.insert("people", Value::from(people));
             people_groups.push(Value::from(m));
         }
     }
@@ -561,7 +571,7 @@ fn plan_language<'a>(site: &'a Site, ld: &'a LangData<'a>, env: &Env, jobs: &mut
     let total = ld.news.len().div_ceil(NEWS_PER_PAGE).max(1);
     let page_url = |n: usize| {
         if n == 1 {
-            format!("/news/")
+            "/news/".to_string()
         } else {
             format!("/news/page/{n}/")
         }
@@ -710,9 +720,4 @@ fn render_job(
             ))
         }
     }
-}
-
-#[allow(dead_code)]
-fn cmp_labels(f: &LangFormat, a: &str, b: &str) -> Ordering {
-    f.compare(a, b)
 }

@@ -117,18 +117,6 @@ pub fn build(theme: &Theme, env: Arc<Env>) -> Result<Tera, Vec<Diagnostic>> {
             );
         }
     }
-    let sources: Vec<(&str, &str)> = theme
-        .templates
-        .iter()
-        .map(|(name, (_, text))| (name.as_str(), text.as_str()))
-        .collect();
-    if let Err(e) = tera.add_raw_templates(sources) {
-        diags.push(Diagnostic::error(
-            "template",
-            "themes",
-            format!("a template does not compile:\n{e}"),
-        ));
-    }
 
     let e = env.clone();
     tera.register_function(
@@ -229,6 +217,20 @@ pub fn build(theme: &Theme, env: Arc<Env>) -> Result<Tera, Vec<Diagnostic>> {
             }
         },
     );
+
+    // Filters and functions must exist before the templates are compiled.
+    let sources: Vec<(&str, &str)> = theme
+        .templates
+        .iter()
+        .map(|(name, (_, text))| (name.as_str(), text.as_str()))
+        .collect();
+    if let Err(e) = tera.add_raw_templates(sources) {
+        diags.push(Diagnostic::error(
+            "template",
+            "themes",
+            format!("a template does not compile:\n{e}"),
+        ));
+    }
 
     if diags.is_empty() {
         Ok(tera)

@@ -141,10 +141,9 @@ impl<'a> ValueBuilder<'a> {
         m.insert("slug".into(), json!(loc.slug));
         m.insert("lang".into(), json!(loc.lang));
         m.insert("label".into(), json!(loc.label));
-        if !m.contains_key("title") || rec.id.collection != Collection::People {
-            if rec.id.collection != Collection::People {
-                m.insert("title".into(), json!(loc.label));
-            }
+        // People keep `title` for their job title; everything else is titled by its label.
+        if rec.id.collection != Collection::People {
+            m.insert("title".into(), json!(loc.label));
         }
         m.insert("summary".into(), json!(loc.summary));
         m.insert("body".into(), json!(loc.body));

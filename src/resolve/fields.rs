@@ -27,7 +27,6 @@ pub enum Layer {
 
 #[derive(Clone, Copy)]
 pub struct Found<'a> {
-    pub key: &'a Node,
     pub node: &'a Node,
     pub file: &'a SourceFile,
     pub layer: Layer,
@@ -84,7 +83,6 @@ impl<'a> Reader<'a> {
             for (k, v) in entries(file) {
                 if k.as_str() == Some(key) && !matches!(v.kind, Kind::Null) {
                     return Some(Found {
-                        key: k,
                         node: v,
                         file: &file.file,
                         layer: *layer,

@@ -418,12 +418,8 @@ fn item_text<'a>(
     field: &str,
     map: &'a [(Node, Node)],
 ) -> Option<String> {
-    let (k, v) = map.iter().find(|(k, _)| k.as_str() == Some(field))?;
-    let found = Found {
-        key: k,
-        node: v,
-        ..*parent
-    };
+    let (_, v) = map.iter().find(|(k, _)| k.as_str() == Some(field))?;
+    let found = Found { node: v, ..*parent };
     r.text_of(key, key, found)
 }
 

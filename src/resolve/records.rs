@@ -164,7 +164,7 @@ fn check_unknown_fields(raw: &RawRecord, diags: &mut Vec<Diagnostic>) {
                     )
                     .at(&f.file.text, k.line, k.column)
                     .with_help(format!(
-                        "{}; fields of your own go under `extra:`",
+                        "{} Fields of your own go under `extra:`.",
                         suggestion_help(&key, &allowed)
                     )),
                 );

@@ -1,0 +1,454 @@
+//! One test per kind of problem of SPEC §8: `check` exits 1 and names the file, line
+//! and column, quotes the line and says how to fix it.
+
+mod common;
+use common::*;
+
+/// Runs `check` and asserts exit code 1 and that every `needle` is in the output.
+fn fails_with(site: &TestSite, needles: &[&str]) -> String {
+    let run = site.check();
+    let all = run.all();
+    assert_eq!(run.code, 1, "expected exit code 1:\n{all}");
+    for n in needles {
+        assert!(all.contains(n), "expected `{n}` in:\n{all}");
+    }
+    all
+}
+
+#[test]
+fn valid_site_passes() {
+    let site = TestSite::new();
+    let run = site.check();
+    assert_eq!(run.code, 0, "{}", run.all());
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+}
+
+#[test]
+fn yaml_syntax_error() {
+    let site = TestSite::new();
+    site.write(
+        "content/partners/tehnopol.yaml",
+        "name: Tehnopol\ncategory: [startup\ncountry: EE\n",
+    );
+    fails_with(
+        &site,
+        &[
+            "YAML syntax error",
+            "content/partners/tehnopol.yaml:3:",
+            "country: EE",
+            "^",
+        ],
+    );
+}
+
+#[test]
+fn unknown_field_with_suggestion() {
+    let site = TestSite::new();
+    site.write(
+        "content/partners/tehnopol.yaml",
+        "name: Tehnopol\ncategory: startup\nwebsiet: https://example.org\n",
+    );
+    fails_with(
+        &site,
+        &[
+            "unknown field `websiet`",
+            "content/partners/tehnopol.yaml:3:1",
+            "did you mean `website`?",
+        ],
+    );
+}
+
+#[test]
+fn missing_required_field() {
+    let site = TestSite::new();
+    site.write("content/partners/tehnopol.yaml", "category: startup\n");
+    fails_with(
+        &site,
+        &[
+            "the required field `name` is missing",
+            "content/partners/tehnopol.yaml:1",
+        ],
+    );
+}
+
+#[test]
+fn wrong_type() {
+    let site = TestSite::new();
+    site.write(
+        "content/partners/tehnopol.yaml",
+        "name: Tehnopol\ncategory: startup\nmember: maybe\n",
+    );
+    fails_with(
+        &site,
+        &[
+            "`member` must be `true` or `false`",
+            "content/partners/tehnopol.yaml:3:9",
+        ],
+    );
+}
+
+#[test]
+fn unknown_category_with_suggestion() {
+    let site = TestSite::new();
+    site.write(
+        "content/partners/tehnopol.yaml",
+        "name: Tehnopol\ncategory: medtec\n",
+    );
+    fails_with(
+        &site,
+        &[
+            "unknown partner category `medtec`",
+            "content/partners/tehnopol.yaml:2:11",
+            "did you mean `medtech`?",
+        ],
+    );
+}
+
+#[test]
+fn unknown_reference_with_suggestion() {
+    let site = TestSite::new();
+    site.write(
+        "content/projects/development.yaml",
+        "title: Development\nfunder: erdf\nstart: 2023-09-01\ncoordinator: tehnopl\ncontacts: [anna-tset]\n",
+    );
+    fails_with(
+        &site,
+        &[
+            "there is no record `partners/tehnopl`",
+            "content/projects/development.yaml:4:14",
+            "did you mean `tehnopol`?",
+            "there is no record `people/anna-tset`",
+            "did you mean `anna-test`?",
+        ],
+    );
+}
+
+#[test]
+fn unknown_funder_and_group() {
+    let site = TestSite::new();
+    site.write(
+        "content/projects/development.yaml",
+        "title: Development\nfunder: erfd\nstart: 2023-09-01\n",
+    );
+    site.write(
+        "content/people/anna-test.yaml",
+        "name: Anna Test\ngroups: [teem]\n",
+    );
+    fails_with(
+        &site,
+        &[
+            "unknown funder `erfd`",
+            "did you mean `erdf`?",
+            "unknown people group `teem`",
+            "did you mean `team`?",
+        ],
+    );
+}
+
+#[test]
+fn bad_date() {
+    let site = TestSite::new();
+    site.write(
+        "content/projects/development.yaml",
+        "title: Development\nfunder: erdf\nstart: 2023-13-01\n",
+    );
+    fails_with(
+        &site,
+        &[
+            "`2023-13-01` is not a real date",
+            "content/projects/development.yaml:3:8",
+            "YYYY-MM-DD",
+        ],
+    );
+    site.write(
+        "content/projects/development.yaml",
+        "title: Development\nfunder: erdf\nstart: 1.9.2023\n",
+    );
+    fails_with(&site, &["`1.9.2023` is not a date"]);
+}
+
+#[test]
+fn bad_money() {
+    let site = TestSite::new();
+    site.write(
+        "content/projects/development.yaml",
+        "title: Development\nfunder: erdf\nstart: 2023-09-01\ngrant: 600000\ntotal_cost: 5 EUX\n",
+    );
+    fails_with(
+        &site,
+        &[
+            "`grant` has no currency",
+            "content/projects/development.yaml:4:8",
+            "`grant: 600000 EUR`",
+            "`EUX` is not an ISO 4217 currency code",
+        ],
+    );
+}
+
+#[test]
+fn bad_url_email_phone_country() {
+    let site = TestSite::new();
+    site.write(
+        "content/people/anna-test.yaml",
+        "name: Anna Test\ngroups: [team]\nemail: anna-at-example\nphone: 5555 5555\n",
+    );
+    site.write(
+        "content/partners/tehnopol.yaml",
+        "name: Tehnopol\ncategory: startup\nwebsite: www.example.org\ncountry: XX\n",
+    );
+    fails_with(
+        &site,
+        &[
+            "is not an e-mail address",
+            "international form",
+            "`www.example.org` is not a web address",
+            "`XX` is not an ISO 3166-1",
+        ],
+    );
+}
+
+#[test]
+fn bad_slug() {
+    let site = TestSite::new();
+    site.write(
+        "content/partners/Tartu_Ülikool.yaml",
+        "name: Tartu Ülikool\ncategory: startup\n",
+    );
+    fails_with(
+        &site,
+        &[
+            "the file name `Tartu_Ülikool` is not a valid slug",
+            "content/partners/Tartu_Ülikool.yaml",
+            "`tartu-ulikool`",
+        ],
+    );
+    site.remove("content/partners/Tartu_Ülikool.yaml");
+    site.write(
+        "content/partners/tehnopol.yaml",
+        "name: Tehnopol\ncategory: startup\nslug: {en: Science Park}\n",
+    );
+    fails_with(
+        &site,
+        &[
+            "`Science Park` is not a valid slug",
+            "content/partners/tehnopol.yaml:3:",
+        ],
+    );
+}
+
+#[test]
+fn duplicate_slug() {
+    let site = TestSite::new();
+    site.write(
+        "content/partners/science-park.yaml",
+        "name: Science Park\ncategory: startup\nslug: {en: tehnopol}\n",
+    );
+    fails_with(
+        &site,
+        &["the slug `tehnopol` is used by `partners/science-park` and `partners/tehnopol` in `en`"],
+    );
+}
+
+#[test]
+fn reserved_page_slug() {
+    let site = TestSite::new();
+    site.write("content/pages/partners.yaml", "title: Partners\n");
+    fails_with(&site, &["a page may not be called `partners`"]);
+}
+
+#[test]
+fn missing_media_file() {
+    let site = TestSite::new();
+    site.write_bytes(
+        "content/media/logos/tehnopol.svg",
+        b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    site.write(
+        "content/partners/tehnopol.yaml",
+        "name: Tehnopol\ncategory: startup\nlogo: logos/tehnopl.svg\n",
+    );
+    fails_with(
+        &site,
+        &[
+            "the media file `logos/tehnopl.svg` does not exist",
+            "content/partners/tehnopol.yaml:3:7",
+            "did you mean `logos/tehnopol.svg`?",
+        ],
+    );
+}
+
+#[test]
+fn path_leaving_the_site() {
+    let site = TestSite::new();
+    site.write(
+        "content/partners/tehnopol.yaml",
+        "name: Tehnopol\ncategory: startup\nlogo: ../../../etc/passwd\n",
+    );
+    fails_with(
+        &site,
+        &[
+            "leaves the site's media folder",
+            "content/partners/tehnopol.yaml:3:7",
+        ],
+    );
+    site.write(
+        "content/partners/tehnopol.yaml",
+        "name: Tehnopol\ncategory: startup\nlogo: /etc/passwd\n",
+    );
+    fails_with(&site, &["leaves the site's media folder"]);
+}
+
+#[test]
+fn broken_record_link() {
+    let site = TestSite::new();
+    site.write(
+        "content/pages/about.en.md",
+        "---\ntitle: About\n---\nFirst line.\n\nSee [them](@partners/tehnopl) too.\n",
+    );
+    fails_with(
+        &site,
+        &[
+            "broken link: there is no record `partners/tehnopl`",
+            "content/pages/about.en.md:6:5",
+            "did you mean `tehnopol`?",
+        ],
+    );
+}
+
+#[test]
+fn file_that_is_not_utf8() {
+    let site = TestSite::new();
+    site.write_bytes(
+        "content/partners/tehnopol.yaml",
+        b"name: Tehnopol\ncategory: startup\ncity: Tallinn \xff\n",
+    );
+    fails_with(
+        &site,
+        &[
+            "the file is not UTF-8 text",
+            "content/partners/tehnopol.yaml:3:15",
+        ],
+    );
+}
+
+#[test]
+fn language_not_in_languages() {
+    let site = TestSite::new();
+    site.write(
+        "content/partners/tehnopol.yaml",
+        "name: {et: Tehnopol, de: Tehnopol}\ncategory: startup\n",
+    );
+    fails_with(
+        &site,
+        &[
+            "`de` is not one of the site's languages (et, en)",
+            "content/partners/tehnopol.yaml:1:22",
+        ],
+    );
+    site.write(
+        "content/partners/tehnopol.yaml",
+        "name: Tehnopol\ncategory: startup\n",
+    );
+    site.write("content/pages/about.fi.md", "---\ntitle: Tietoa\n---\n");
+    fails_with(
+        &site,
+        &[
+            "`fi` is not one of the site's languages",
+            "content/pages/about.fi.md",
+        ],
+    );
+}
+
+#[test]
+fn missing_translation_is_a_warning_and_fails_strict() {
+    let site = TestSite::new();
+    site.write(
+        "content/partners/tehnopol.yaml",
+        "name: {et: Teaduspark Tehnopol}\ncategory: startup\n",
+    );
+    let run = site.check();
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        run.all()
+            .contains("the `en` translation of `name` is missing"),
+        "{}",
+        run.all()
+    );
+    let strict = klaster(&["check", "--strict"], site.path());
+    assert_eq!(strict.code, 1, "{}", strict.all());
+    // The fallback text is marked with the language it is in.
+    let out = site.build(&[]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    let page = std::fs::read_to_string(site.path().join("output/en/partners/tehnopol/index.html"))
+        .unwrap();
+    assert!(
+        page.contains("<h1 lang=\"et\">Teaduspark Tehnopol</h1>"),
+        "{page}"
+    );
+}
+
+#[test]
+fn all_problems_are_reported_in_one_run() {
+    let site = TestSite::new();
+    site.write(
+        "content/partners/tehnopol.yaml",
+        "name: Tehnopol\ncategory: medtec\n",
+    );
+    site.write(
+        "content/projects/development.yaml",
+        "title: Development\nfunder: erdf\nstart: 2023-02-30\n",
+    );
+    site.write(
+        "content/news/hello.yaml",
+        "title: Hello\ndate: 2024-05-01\nauthor: me\n",
+    );
+    let all = fails_with(
+        &site,
+        &[
+            "unknown partner category",
+            "is not a real date",
+            "unknown field `author`",
+        ],
+    );
+    assert!(all.contains("3 errors"), "{all}");
+}
+
+#[test]
+fn json_diagnostics_for_ci() {
+    let site = TestSite::new();
+    site.write(
+        "content/partners/tehnopol.yaml",
+        "name: Tehnopol\ncategory: medtec\n",
+    );
+    let run = klaster(&["check", "--format", "json"], site.path());
+    assert_eq!(run.code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON on stdout");
+    assert_eq!(doc["errors"], 1);
+    let d = &doc["diagnostics"][0];
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["path"], "content/partners/tehnopol.yaml");
+    assert_eq!(d["line"], 2);
+    assert_eq!(d["column"], 11);
+    assert_eq!(d["code"], "unknown-reference");
+    assert_eq!(
+        d["help"],
+        "did you mean `medtech`? (defined in content/site.yaml)"
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let empty = tempfile::tempdir().unwrap();
+    assert_eq!(klaster(&["build"], empty.path()).code, 2);
+    assert_eq!(klaster(&["check"], empty.path()).code, 2);
+    assert_eq!(klaster(&["frobnicate"], empty.path()).code, 2);
+    assert_eq!(klaster(&["build", "--date", "soon"], &repo()).code, 2);
+}
+
+#[test]
+fn missing_site_yaml() {
+    let site = TestSite::new();
+    site.remove("content/site.yaml");
+    fails_with(&site, &["`content/site.yaml` is missing"]);
+}

@@ -178,6 +178,10 @@ fn clean_message(raw: &str) -> String {
     .trim();
     if msg.is_empty() {
         "invalid YAML".to_string()
+    } else if msg.contains("budget breached") {
+        "the YAML expands to too many values (aliases repeat each other too often)".to_string()
+    } else if msg.contains("recursion limit") {
+        "the YAML is nested too deeply".to_string()
     } else {
         msg.to_string()
     }

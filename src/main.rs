@@ -54,6 +54,45 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Build, serve on this computer and rebuild on every change (the page reloads itself)
+    Serve {
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// Address to listen on
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Port to listen on
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the default browser
+        #[arg(long)]
+        open: bool,
+        /// Include records marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a record with every field of its collection, in every language
+    New {
+        /// partners, people, strategy, projects, news or pages
+        collection: String,
+        /// The file name of the record: lower-case letters, digits and hyphens
+        slug: String,
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
+    /// Create a new site that builds at once
+    Init {
+        /// An empty or new folder
+        dir: PathBuf,
+    },
+    /// Manage translations: mark a record's translation as up to date
+    Translations {
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// Record id and language, e.g. `--mark-done partners/tehnopol en`
+        #[arg(long, num_args = 2, value_names = ["ID", "LANG"])]
+        mark_done: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -90,6 +129,35 @@ fn main() -> ExitCode {
             },
             strict,
         }),
+        Command::Serve {
+            root,
+            bind,
+            port,
+            open,
+            drafts,
+        } => cmd::serve::run(cmd::serve::Args {
+            root: cmd::site_root(root.as_deref()),
+            bind,
+            port,
+            open,
+            drafts,
+        }),
+        Command::New {
+            collection,
+            slug,
+            root,
+        } => cmd::new::run(cmd::new::Args {
+            root: cmd::site_root(root.as_deref()),
+            collection,
+            slug,
+        }),
+        Command::Init { dir } => cmd::init::run(cmd::init::Args { dir }),
+        Command::Translations { root, mark_done } => {
+            cmd::translations::run(cmd::translations::Args {
+                root: cmd::site_root(root.as_deref()),
+                mark_done,
+            })
+        }
     };
     cmd::exit(code)
 }

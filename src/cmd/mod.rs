@@ -2,6 +2,10 @@
 
 pub mod build;
 pub mod check;
+pub mod init;
+pub mod new;
+pub mod serve;
+pub mod translations;
 
 use klaster::diagnostics::{self, Diagnostic};
 use std::io::IsTerminal;

@@ -103,6 +103,16 @@ pub fn resolve_record(
             .unwrap_or_else(|| raw.stem.clone());
         let path = identity.paths.get(lang).cloned().flatten();
         diags.append(&mut r.diags);
+        if let (Some(RecordData::Project(p)), Some(file)) = (&data, raw.files.first()) {
+            check_eu_visibility(
+                p,
+                summary.is_some() || body.is_some(),
+                shared,
+                &file.file,
+                lang,
+                &mut diags,
+            );
+        }
         if let (Some(label), Some(data)) = (label, data) {
             let (body, toc) = body.unwrap_or_default();
             locales.insert(
@@ -132,6 +142,37 @@ pub fn resolve_record(
         locales,
     };
     (ok.then_some(record), diags)
+}
+
+/// EU-funded projects must describe themselves, their objectives and results
+/// (Regulation (EU) 2021/1060, Art. 47 and 50); results may be expected ones until the end.
+fn check_eu_visibility(
+    p: &Project,
+    described: bool,
+    shared: &Shared,
+    file: &SourceFile,
+    lang: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if lang != shared.default || !shared.config.funder(&p.funder).is_some_and(|f| f.eu) {
+        return;
+    }
+    let mut lacking = Vec::new();
+    if !described {
+        lacking.push("a description (`summary` or a body)");
+    }
+    if p.objectives.is_empty() {
+        lacking.push("`objectives`");
+    }
+    if p.results.is_empty() {
+        lacking.push("`results` (expected results until the project ends)");
+    }
+    if !lacking.is_empty() {
+        diags.push(
+            Diagnostic::warning("eu-visibility", file.rel.clone(), format!("this EU-funded project lacks {}", lacking.join(", ")))
+                .with_help("EU rules ask a project's page to describe the project, its objectives and its results"),
+        );
+    }
 }
 
 /// A language file whose `translated_from` no longer matches the default language's
@@ -586,7 +627,26 @@ fn read_body(
     let lang = r.lang;
     let ids = shared.ids;
     let base = &shared.config.base_path;
-    let resolve = |target: &str| -> Result<String, (String, String)> {
+    let media = shared.media;
+    let resolve = |target: markdown::Target| -> Result<String, (String, String)> {
+        let target = match target {
+            markdown::Target::Record(t) => t,
+            markdown::Target::Media(path) => {
+                return match super::values::media_path(path) {
+                    super::values::MediaPath::Ok(p) if media.contains_key(&p) => {
+                        Ok(format!("{base}/media/{p}"))
+                    }
+                    super::values::MediaPath::Ok(p) => Err((
+                        format!("the media file `{p}` does not exist"),
+                        format!("put the file in content/media/{p}"),
+                    )),
+                    _ => Err((
+                        format!("the path `{path}` leaves the site's media folder"),
+                        "media paths are relative to content/media/ and may not use `..`".into(),
+                    )),
+                };
+            }
+        };
         let Some(id) = RecordId::parse(target) else {
             return Err((
                 format!("`@{target}` is not a record id"),

@@ -11,12 +11,24 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Options {
     pub root: PathBuf,
     pub base_url: Option<String>,
     pub drafts: bool,
     pub date: jiff::civil::Date,
+    /// Told about each stage and each rendered page; the command decides how to show it.
+    pub progress: Option<std::sync::Arc<dyn Progress>>,
+}
+
+/// Receives progress of a run. Called from many threads at once.
+pub trait Progress: Send + Sync {
+    /// A stage begins; `total` is the number of steps when known.
+    fn stage(&self, name: &'static str, total: Option<usize>);
+    /// One step of the current stage is done.
+    fn step(&self);
+    /// A stage ended after `elapsed`.
+    fn done(&self, name: &'static str, elapsed: Duration);
 }
 
 /// What a run produced.
@@ -58,9 +70,16 @@ pub fn build_date(arg: Option<&str>) -> Result<jiff::civil::Date, String> {
 /// content has errors; all problems found up to that point are returned together.
 pub fn run(opts: &Options) -> Outcome {
     let mut out = Outcome::default();
+    let progress = opts.progress.as_deref();
     let t = Instant::now();
+    if let Some(p) = progress {
+        p.stage("load", None);
+    }
     let content = load::load_content(&opts.root);
     out.timings.push(("load", t.elapsed()));
+    if let Some(p) = progress {
+        p.done("load", t.elapsed());
+    }
     out.diagnostics.extend(content.diagnostics.iter().cloned());
 
     let t = Instant::now();
@@ -74,6 +93,9 @@ pub fn run(opts: &Options) -> Outcome {
     );
     out.diagnostics.append(&mut d);
     out.timings.push(("resolve", t.elapsed()));
+    if let Some(p) = progress {
+        p.done("resolve", t.elapsed());
+    }
     let Some(mut site) = site else {
         diagnostics::normalize(&mut out.diagnostics);
         return out;
@@ -123,7 +145,7 @@ pub fn run(opts: &Options) -> Outcome {
         }
         if !out.has_errors() {
             let t = Instant::now();
-            match render::render_site(&site, theme, strings) {
+            match render::render_site(&site, theme, strings, progress) {
                 Ok((files, stats)) => {
                     out.files = files;
                     out.stats = stats;
@@ -131,6 +153,9 @@ pub fn run(opts: &Options) -> Outcome {
                 Err(mut d) => out.diagnostics.append(&mut d),
             }
             out.timings.push(("render", t.elapsed()));
+            if let Some(p) = progress {
+                p.done("render", t.elapsed());
+            }
         }
     }
     out.site = Some(site);

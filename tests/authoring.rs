@@ -226,3 +226,29 @@ fn translation_report_with_one_missing_and_one_stale() {
         after.all()
     );
 }
+
+#[test]
+fn build_reports_stages_and_a_summary_when_not_on_a_terminal() {
+    let site = TestSite::new();
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0);
+    for line in ["load: ", "resolve: ", "render: "] {
+        assert!(
+            run.stderr
+                .lines()
+                .any(|l| l.starts_with(line) && l.ends_with(" ms")),
+            "{line}\n{}",
+            run.stderr
+        );
+    }
+    let summary = run.stderr.lines().last().unwrap_or("");
+    assert!(
+        summary.starts_with("built ")
+            && summary.contains(" et, ")
+            && summary.contains(" en)")
+            && summary.contains("0 warnings"),
+        "{summary}"
+    );
+    // No terminal control sequences in logs.
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+}

@@ -51,6 +51,7 @@ pub fn run(args: Args) -> u8 {
         base_url: args.base_url.clone(),
         drafts: args.drafts,
         date,
+        progress: Some(super::progress::for_stderr()),
     };
     let outcome = pipeline::run(&opts);
     print_diagnostics(&outcome.diagnostics);

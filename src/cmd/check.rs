@@ -39,6 +39,7 @@ pub fn run(args: Args) -> u8 {
         base_url: None,
         drafts: args.drafts,
         date,
+        progress: None,
     });
     let errors = diagnostics::count(&outcome.diagnostics, Severity::Error);
     let warnings = diagnostics::count(&outcome.diagnostics, Severity::Warning);

@@ -56,7 +56,8 @@ pub fn render_site(
     site: &Site,
     theme: &Theme,
     strings: Strings,
+    progress: Option<&dyn crate::pipeline::Progress>,
 ) -> Result<(Vec<OutputFile>, Stats), Vec<Diagnostic>> {
     let formats = Formats::new(site.config.languages.iter().map(|l| l.code.as_str()));
-    pages::render(site, theme, strings, formats)
+    pages::render(site, theme, strings, formats, progress)
 }

@@ -223,6 +223,7 @@ pub fn render(
     theme: &Theme,
     strings: Strings,
     formats: Formats,
+    progress: Option<&dyn crate::pipeline::Progress>,
 ) -> Result<(Vec<OutputFile>, Stats), Vec<Diagnostic>> {
     let urls = Urls {
         base_url: &site.config.base_url,
@@ -327,9 +328,18 @@ pub fn render(
     });
 
     let theme_name = theme.chain.first().cloned().unwrap_or_default();
+    if let Some(p) = progress {
+        p.stage("render", Some(jobs.len()));
+    }
     let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
-        .map(|job| render_job(&tera, job, site, &urls, &langs, &theme_name))
+        .map(|job| {
+            let r = render_job(&tera, job, site, &urls, &langs, &theme_name);
+            if let Some(p) = progress {
+                p.step();
+            }
+            r
+        })
         .collect();
     let mut files = Vec::with_capacity(rendered.len() + 16);
     let mut diags = Vec::new();
@@ -350,6 +360,9 @@ pub fn render(
         return Err(diags);
     }
 
+    if let Some(p) = progress {
+        p.stage("search index", None);
+    }
     match search::index(&files, &site.config.base_path) {
         Ok(mut index) => files.append(&mut index),
         Err(e) => return Err(vec![Diagnostic::error("search", "output/pagefind", e)]),

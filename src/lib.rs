@@ -15,5 +15,7 @@ pub mod markdown;
 pub mod model;
 pub mod pipeline;
 pub mod render;
+pub mod report;
 pub mod resolve;
+pub mod scaffold;
 pub mod write;

@@ -7,6 +7,7 @@ use crate::load::{self, theme};
 use crate::model::Site;
 use crate::render::{self, OutputFile, Stats};
 use crate::resolve;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -26,6 +27,8 @@ pub struct Outcome {
     pub stats: Stats,
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
+    /// Interface strings missing per language (shown by the default language's).
+    pub missing_strings: BTreeMap<String, Vec<String>>,
 }
 
 impl Outcome {
@@ -71,7 +74,7 @@ pub fn run(opts: &Options) -> Outcome {
     );
     out.diagnostics.append(&mut d);
     out.timings.push(("resolve", t.elapsed()));
-    let Some(site) = site else {
+    let Some(mut site) = site else {
         diagnostics::normalize(&mut out.diagnostics);
         return out;
     };
@@ -92,6 +95,32 @@ pub fn run(opts: &Options) -> Outcome {
     if let Some(theme) = &theme {
         let (strings, mut d) = Strings::new(theme, &content, &langs);
         out.diagnostics.append(&mut d);
+        let theme_name = theme.chain.first().map(String::as_str).unwrap_or("default");
+        for lang in site.config.languages.iter_mut() {
+            // The language's name in itself, from the theme or the site's strings.
+            if let Some(name) = strings.own(&lang.code, "language_name") {
+                lang.name = name.to_string();
+            }
+            let missing: Vec<String> = strings
+                .missing(&lang.code)
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+            // A language with no strings at all was reported by `Strings::new`.
+            if !missing.is_empty() && strings.has_language(&lang.code) {
+                out.diagnostics.push(
+                    Diagnostic::warning(
+                        "translation",
+                        format!("themes/{theme_name}/i18n/{}.yaml", lang.code),
+                        format!("{} interface strings are missing in `{}`; the default language's are shown: {}", missing.len(), lang.code, missing.join(", ")),
+                    )
+                    .with_help(format!("add them to content/i18n/{}.yaml", lang.code)),
+                );
+            }
+            if !missing.is_empty() {
+                out.missing_strings.insert(lang.code.clone(), missing);
+            }
+        }
         if !out.has_errors() {
             let t = Instant::now();
             match render::render_site(&site, theme, strings) {

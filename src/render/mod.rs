@@ -4,8 +4,11 @@
 //! copied by `write`). Template data is built once per language and shared by all pages
 //! of that language, so the cost grows with the number of pages, not their square.
 
+mod data;
 mod feeds;
+mod jsonld;
 mod pages;
+mod search;
 pub mod templates;
 pub mod values;
 

@@ -24,6 +24,7 @@ pub const REQUIRED: &[&str] = &[
     "news_list.html",
     "news.html",
     "page.html",
+    "search.html",
     "404.html",
 ];
 

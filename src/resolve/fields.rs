@@ -39,6 +39,8 @@ pub struct Reader<'a> {
     layers: Vec<(&'a RawFile, Layer)>,
     pub diags: Vec<Diagnostic>,
     pub fallback: BTreeMap<String, String>,
+    /// Translatable fields that resolved to a text.
+    pub texts: std::collections::BTreeSet<String>,
     /// The file a missing field should be added to.
     pub home: &'a SourceFile,
 }
@@ -73,6 +75,7 @@ impl<'a> Reader<'a> {
             layers,
             diags: Vec::new(),
             fallback: BTreeMap::new(),
+            texts: std::collections::BTreeSet::new(),
             home,
         })
     }
@@ -163,6 +166,14 @@ impl<'a> Reader<'a> {
 
     /// Resolves a T node found for `key`; `label` names it in fallback bookkeeping.
     pub fn text_of(&mut self, key: &str, label: &str, f: Found<'a>) -> Option<String> {
+        let text = self.text_of_inner(key, label, f);
+        if text.is_some() {
+            self.texts.insert(label.to_string());
+        }
+        text
+    }
+
+    fn text_of_inner(&mut self, key: &str, label: &str, f: Found<'a>) -> Option<String> {
         match &f.node.kind {
             Kind::Map(entries) => {
                 let mut own = None;

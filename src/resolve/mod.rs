@@ -361,3 +361,41 @@ fn slug_for(raw: &RawRecord, lang: &str, diags: &mut Vec<Diagnostic>) -> Option<
     }
     None
 }
+
+/// The fingerprint of a default-language file that a translation records in
+/// `translated_from`. Line ends, trailing spaces and the `translated_from` line itself
+/// do not count, so saving a file in another editor does not make translations stale.
+pub fn translation_hash(default_text: &str) -> String {
+    let normalised: String = default_text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("translated_from:"))
+        .map(|l| l.trim_end())
+        .collect::<Vec<_>>()
+        .join("\n");
+    crate::load::theme::short_hash(normalised.trim().as_bytes())
+}
+
+/// Site settings from the text of a site.yaml (for scaffolding).
+pub fn config_from_text(text: &str) -> Option<SiteConfig> {
+    let node = crate::load::yaml::parse(text).ok()?;
+    let file = crate::load::YamlFile {
+        file: std::sync::Arc::new(crate::load::SourceFile {
+            rel: "content/site.yaml".into(),
+            text: text.to_string(),
+        }),
+        node,
+    };
+    config::read(&file, None).0
+}
+
+/// Reads and validates only `content/site.yaml` of the site at `root`.
+pub fn read_config(root: &std::path::Path) -> Result<SiteConfig, Vec<Diagnostic>> {
+    let path = root.join("content/site.yaml");
+    let file = crate::load::read_text(root, &path).map_err(|d| vec![d])?;
+    let node = crate::load::parse_yaml(&file, &file.text, 0).map_err(|d| vec![d])?;
+    let (config, diags) = config::read(&crate::load::YamlFile { file, node }, None);
+    match config {
+        Some(c) if !diags.iter().any(Diagnostic::is_error) => Ok(c),
+        _ => Err(diags),
+    }
+}

@@ -10,7 +10,7 @@ use crate::model::*;
 use std::collections::BTreeMap;
 
 /// Fields every record may have besides its collection's own.
-const COMMON: &[&str] = &["draft", "slug", "extra", "body"];
+const COMMON: &[&str] = &["draft", "slug", "extra", "body", "translated_from"];
 
 fn fields_of(c: Collection) -> &'static [&'static str] {
     match c {
@@ -69,6 +69,7 @@ pub fn resolve_record(
     let mut diags = Vec::new();
     let id = RecordId::new(raw.collection, raw.stem.clone());
     check_unknown_fields(raw, &mut diags);
+    let stale = check_stale_translations(raw, shared.default, &mut diags);
 
     let shared_file = raw.files.iter().find(|f| f.lang.is_none());
     let default_file = raw
@@ -115,6 +116,8 @@ pub fn resolve_record(
                     body,
                     toc,
                     fallback: r.fallback,
+                    texts: r.texts.into_iter().collect(),
+                    stale: stale.contains(lang),
                     extra,
                     data,
                 },
@@ -129,6 +132,53 @@ pub fn resolve_record(
         locales,
     };
     (ok.then_some(record), diags)
+}
+
+/// A language file whose `translated_from` no longer matches the default language's
+/// file was translated from an older text.
+fn check_stale_translations(
+    raw: &RawRecord,
+    default: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut stale = Vec::new();
+    let Some(source) = raw
+        .files
+        .iter()
+        .find(|f| f.lang.as_deref() == Some(default))
+    else {
+        return stale;
+    };
+    let current = super::translation_hash(&source.file.text);
+    for f in raw
+        .files
+        .iter()
+        .filter(|f| f.lang.as_deref().is_some_and(|l| l != default))
+    {
+        let Some(node) = f.fields.as_ref().and_then(|n| n.get("translated_from")) else {
+            continue;
+        };
+        let Some(recorded) = node.scalar_text() else {
+            continue;
+        };
+        if recorded != current {
+            let lang = f.lang.as_deref().unwrap_or_default();
+            stale.push(lang.to_string());
+            diags.push(
+                Diagnostic::warning(
+                    "stale-translation",
+                    f.file.rel.clone(),
+                    format!("the `{default}` text changed after this `{lang}` translation was written"),
+                )
+                .at(&f.file.text, node.line, node.column)
+                .with_help(format!(
+                    "compare with {}, update the translation, then run `klaster translations --mark-done {}/{} {lang}`",
+                    source.file.rel, raw.collection, raw.stem
+                )),
+            );
+        }
+    }
+    stale
 }
 
 fn check_unknown_fields(raw: &RawRecord, diags: &mut Vec<Diagnostic>) {
@@ -532,6 +582,7 @@ fn read_body(
             )),
         );
     }
+    r.texts.insert("body".into());
     let lang = r.lang;
     let ids = shared.ids;
     let base = &shared.config.base_path;

@@ -251,6 +251,28 @@ async function filterCheck(page) {
   return problems;
 }
 
+// Words from the body of the Connected Health strategy, per language: the search page
+// must find the strategy document for them.
+const SEARCH_WORDS = { et: "põhiprotsesse", en: "methodological" };
+
+// Types a word into the search box and expects the strategy document among the results.
+async function searchCheck(page, lang) {
+  const word = SEARCH_WORDS[lang];
+  if (!word) return [];
+  const input = page.locator(".pagefind-ui__search-input");
+  await input.waitFor({ timeout: 10000 });
+  await input.pressSequentially(word);
+  await page.locator(".pagefind-ui__result-link").first().waitFor({ timeout: 10000 });
+  const hrefs = await page.locator(".pagefind-ui__result-link").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  const problems = [];
+  if (!hrefs.some((h) => h.startsWith(`/${lang}/strategy/strategy-2019-2023/`))) {
+    problems.push(`searching "${word}" did not find the strategy (got ${hrefs.join(", ") || "nothing"})`);
+  }
+  if (hrefs.some((h) => !h.startsWith(`/${lang}/`))) problems.push(`results in another language: ${hrefs.join(", ")}`);
+  problems.push(...(await axeCheck(page)));
+  return problems;
+}
+
 async function checkSite(context, { label, root, pages }) {
   const { server, origin } = await serve(root);
   try {
@@ -273,6 +295,17 @@ async function checkSite(context, { label, root, pages }) {
       const { page } = await open(context, origin, p.url, REFLOW_WIDTH);
       report(`reflow ${name} @${REFLOW_WIDTH}`, await reflowCheck(page));
       await page.close();
+
+      if (p.kind === "search" && label === "ch") {
+        const { page, problems } = await open(context, origin, p.url, 1280);
+        try {
+          problems.push(...(await searchCheck(page, p.lang)));
+        } catch (e) {
+          problems.push(`the check itself failed: ${e.message}`);
+        }
+        report(`search ${name}`, problems);
+        await page.close();
+      }
 
       if (p.kind === "partners") {
         const { page, problems } = await open(context, origin, p.url, 1280);

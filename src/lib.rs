@@ -16,4 +16,5 @@ pub mod model;
 pub mod pipeline;
 pub mod render;
 pub mod resolve;
+pub mod serve;
 pub mod write;

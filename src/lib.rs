@@ -15,6 +15,8 @@ pub mod markdown;
 pub mod model;
 pub mod pipeline;
 pub mod render;
+pub mod report;
 pub mod resolve;
+pub mod scaffold;
 pub mod serve;
 pub mod write;

@@ -53,6 +53,9 @@ enum Command {
         /// Fail on warnings too (missing translations included)
         #[arg(long)]
         strict: bool,
+        /// Check records marked `draft: true` too
+        #[arg(long)]
+        drafts: bool,
     },
     /// Build, serve on this computer and rebuild on every change (the page reloads itself)
     Serve {
@@ -84,6 +87,9 @@ enum Command {
     Init {
         /// An empty or new folder
         dir: PathBuf,
+        /// The site's languages, the default first
+        #[arg(long, default_value = "et,en", value_name = "CODES")]
+        languages: String,
     },
     /// Manage translations: mark a record's translation as up to date
     Translations {
@@ -121,6 +127,7 @@ fn main() -> ExitCode {
             root,
             format,
             strict,
+            drafts,
         } => cmd::check::run(cmd::check::Args {
             root: cmd::site_root(root.as_deref()),
             format: match format {
@@ -128,6 +135,7 @@ fn main() -> ExitCode {
                 FormatArg::Json => cmd::check::Format::Json,
             },
             strict,
+            drafts,
         }),
         Command::Serve {
             root,
@@ -151,7 +159,7 @@ fn main() -> ExitCode {
             collection,
             slug,
         }),
-        Command::Init { dir } => cmd::init::run(cmd::init::Args { dir }),
+        Command::Init { dir, languages } => cmd::init::run(cmd::init::Args { dir, languages }),
         Command::Translations { root, mark_done } => {
             cmd::translations::run(cmd::translations::Args {
                 root: cmd::site_root(root.as_deref()),

@@ -24,8 +24,17 @@ pub struct Rendered {
     pub problems: Vec<LinkProblem>,
 }
 
-/// Resolves the target of an `@` link (without the `@`) to a URL.
-pub type LinkResolver<'a> = dyn Fn(&str) -> Result<String, (String, String)> + 'a;
+/// What a link in a body points at, for the caller to resolve.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Target<'s> {
+    /// `@partners/tehnopol`: a record id.
+    Record(&'s str),
+    /// `media/logo.png` or `/media/logo.png`: a file under content/media/.
+    Media(&'s str),
+}
+
+/// Resolves a link target to a URL, or explains why it is broken.
+pub type LinkResolver<'a> = dyn Fn(Target) -> Result<String, (String, String)> + 'a;
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -171,7 +180,7 @@ fn fix_url<'a>(
             Some((id, f)) => (id, Some(f)),
             None => (target, None),
         };
-        return match resolve(id) {
+        return match resolve(Target::Record(id)) {
             Ok(url) => CowStr::from(match fragment {
                 Some(f) => format!("{url}#{f}"),
                 None => url,
@@ -183,6 +192,22 @@ fn fix_url<'a>(
                     help,
                 });
                 CowStr::from("#")
+            }
+        };
+    }
+    if let Some(path) = dest
+        .strip_prefix("/media/")
+        .or_else(|| dest.strip_prefix("media/"))
+    {
+        return match resolve(Target::Media(path)) {
+            Ok(url) => CowStr::from(url),
+            Err((message, help)) => {
+                problems.push(LinkProblem {
+                    offset,
+                    message,
+                    help,
+                });
+                dest
             }
         };
     }
@@ -210,7 +235,7 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 mod tests {
     use super::*;
 
-    fn no_links(_: &str) -> Result<String, (String, String)> {
+    fn no_links(_: Target) -> Result<String, (String, String)> {
         Err(("unknown".into(), "help".into()))
     }
 
@@ -254,12 +279,10 @@ mod tests {
 
     #[test]
     fn resolves_record_links_and_reports_broken_ones() {
-        let resolve = |id: &str| {
-            if id == "partners/tehnopol" {
-                Ok("/en/partners/tehnopol/".to_string())
-            } else {
-                Err((format!("no record `{id}`"), "check".to_string()))
-            }
+        let resolve = |t: Target| match t {
+            Target::Record("partners/tehnopol") => Ok("/en/partners/tehnopol/".to_string()),
+            Target::Media("logo.png") => Ok("/site/media/logo.png".to_string()),
+            other => Err((format!("no target {other:?}"), "check".to_string())),
         };
         let src = "See [T](@partners/tehnopol#x).\n\nAnd [U](@partners/nope).";
         let r = render(src, false, &resolve);

@@ -7,15 +7,28 @@ use crate::load::{self, theme};
 use crate::model::Site;
 use crate::render::{self, OutputFile, Stats};
 use crate::resolve;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Options {
     pub root: PathBuf,
     pub base_url: Option<String>,
     pub drafts: bool,
     pub date: jiff::civil::Date,
+    /// Told about each stage and each rendered page; the command decides how to show it.
+    pub progress: Option<std::sync::Arc<dyn Progress>>,
+}
+
+/// Receives progress of a run. Called from many threads at once.
+pub trait Progress: Send + Sync {
+    /// A stage begins; `total` is the number of steps when known.
+    fn stage(&self, name: &'static str, total: Option<usize>);
+    /// One step of the current stage is done.
+    fn step(&self);
+    /// A stage ended after `elapsed`.
+    fn done(&self, name: &'static str, elapsed: Duration);
 }
 
 /// What a run produced.
@@ -26,6 +39,8 @@ pub struct Outcome {
     pub stats: Stats,
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
+    /// Interface strings missing per language (shown by the default language's).
+    pub missing_strings: BTreeMap<String, Vec<String>>,
 }
 
 impl Outcome {
@@ -55,9 +70,16 @@ pub fn build_date(arg: Option<&str>) -> Result<jiff::civil::Date, String> {
 /// content has errors; all problems found up to that point are returned together.
 pub fn run(opts: &Options) -> Outcome {
     let mut out = Outcome::default();
+    let progress = opts.progress.as_deref();
     let t = Instant::now();
+    if let Some(p) = progress {
+        p.stage("load", None);
+    }
     let content = load::load_content(&opts.root);
     out.timings.push(("load", t.elapsed()));
+    if let Some(p) = progress {
+        p.done("load", t.elapsed());
+    }
     out.diagnostics.extend(content.diagnostics.iter().cloned());
 
     let t = Instant::now();
@@ -71,7 +93,10 @@ pub fn run(opts: &Options) -> Outcome {
     );
     out.diagnostics.append(&mut d);
     out.timings.push(("resolve", t.elapsed()));
-    let Some(site) = site else {
+    if let Some(p) = progress {
+        p.done("resolve", t.elapsed());
+    }
+    let Some(mut site) = site else {
         diagnostics::normalize(&mut out.diagnostics);
         return out;
     };
@@ -92,9 +117,35 @@ pub fn run(opts: &Options) -> Outcome {
     if let Some(theme) = &theme {
         let (strings, mut d) = Strings::new(theme, &content, &langs);
         out.diagnostics.append(&mut d);
+        let theme_name = theme.chain.first().map(String::as_str).unwrap_or("default");
+        for lang in site.config.languages.iter_mut() {
+            // The language's name in itself, from the theme or the site's strings.
+            if let Some(name) = strings.own(&lang.code, "language_name") {
+                lang.name = name.to_string();
+            }
+            let missing: Vec<String> = strings
+                .missing(&lang.code)
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+            // A language with no strings at all was reported by `Strings::new`.
+            if !missing.is_empty() && strings.has_language(&lang.code) {
+                out.diagnostics.push(
+                    Diagnostic::warning(
+                        "translation",
+                        format!("themes/{theme_name}/i18n/{}.yaml", lang.code),
+                        format!("{} interface strings are missing in `{}`; the default language's are shown: {}", missing.len(), lang.code, missing.join(", ")),
+                    )
+                    .with_help(format!("add them to content/i18n/{}.yaml", lang.code)),
+                );
+            }
+            if !missing.is_empty() {
+                out.missing_strings.insert(lang.code.clone(), missing);
+            }
+        }
         if !out.has_errors() {
             let t = Instant::now();
-            match render::render_site(&site, theme, strings) {
+            match render::render_site(&site, theme, strings, progress) {
                 Ok((files, stats)) => {
                     out.files = files;
                     out.stats = stats;
@@ -102,6 +153,9 @@ pub fn run(opts: &Options) -> Outcome {
                 Err(mut d) => out.diagnostics.append(&mut d),
             }
             out.timings.push(("render", t.elapsed()));
+            if let Some(p) = progress {
+                p.done("render", t.elapsed());
+            }
         }
     }
     out.site = Some(site);

@@ -452,3 +452,127 @@ fn missing_site_yaml() {
     site.remove("content/site.yaml");
     fails_with(&site, &["`content/site.yaml` is missing"]);
 }
+
+#[test]
+fn empty_translation_falls_back_with_a_warning() {
+    let site = TestSite::new();
+    site.write(
+        "content/pages/about.en.md",
+        "---\ntitle: \"\"\n---\nText.\n",
+    );
+    let run = site.check();
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        run.all().contains("the `en` text of `title` is empty"),
+        "{}",
+        run.all()
+    );
+    site.write("content/pages/about.yaml", "title: {en: About}\n");
+    site.write("content/pages/about.en.md", "---\n---\nText.\n");
+    fails_with(
+        &site,
+        &["`title` has no `et` text", "content/pages/about.yaml:1:8"],
+    );
+}
+
+#[test]
+fn menu_entries_must_lead_to_pages() {
+    let site = TestSite::new();
+    site.write(
+        "content/site.yaml",
+        &SITE_YAML.replace(
+            "menu: [partners, projects, people, news, pages/about]",
+            "menu: [pages, pages/abuot, people/anna-test]",
+        ),
+    );
+    fails_with(
+        &site,
+        &[
+            "`pages` has no section page of its own",
+            "the menu links to `pages/abuot`, which does not exist",
+            "did you mean `about`?",
+            "`people/anna-test` has no page of its own",
+        ],
+    );
+}
+
+#[test]
+fn eu_funded_projects_without_objectives_or_results_get_a_warning() {
+    let site = TestSite::new();
+    site.write(
+        "content/projects/development.yaml",
+        "title: Development\nfunder: erdf\nstart: 2023-09-01\n",
+    );
+    let run = site.check();
+    assert_eq!(run.code, 0);
+    assert!(run.all().contains("this EU-funded project lacks a description (`summary` or a body), `objectives`, `results`"), "{}", run.all());
+}
+
+#[test]
+fn two_files_for_one_language_are_an_error() {
+    let site = TestSite::new();
+    site.write(
+        "content/partners/more/tehnopol.yaml",
+        "name: Other\ncategory: startup\n",
+    );
+    fails_with(
+        &site,
+        &["`partners/tehnopol` has two files for the same language"],
+    );
+}
+
+#[test]
+fn media_links_in_bodies_are_checked_and_get_the_base_path() {
+    let site = TestSite::new();
+    site.write_bytes("content/media/logo.png", b"\x89PNG");
+    site.write(
+        "content/pages/about.en.md",
+        "---\n---\n![Logo](media/logo.png) and [missing](media/nothing.pdf)\n",
+    );
+    fails_with(
+        &site,
+        &[
+            "the media file `nothing.pdf` does not exist",
+            "content/pages/about.en.md:3:29",
+        ],
+    );
+    site.write(
+        "content/pages/about.en.md",
+        "---\n---\n![Logo](media/logo.png)\n",
+    );
+    let run = site.build(&["--base-url", "https://example.org/sub/"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let page = std::fs::read_to_string(site.path().join("output/en/about/index.html")).unwrap();
+    assert!(page.contains("src=\"/sub/media/logo.png\""), "{page}");
+    assert!(site.path().join("output/media/logo.png").is_file());
+}
+
+#[test]
+fn records_only_in_another_language_exist_there() {
+    let site = TestSite::new();
+    site.write(
+        "content/news/english-only.en.md",
+        "---\ntitle: English only\ndate: 2024-05-05\n---\nText.\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        site.path()
+            .join("output/en/news/english-only/index.html")
+            .is_file()
+    );
+    assert!(
+        !site
+            .path()
+            .join("output/et/news/english-only/index.html")
+            .exists()
+    );
+}
+
+#[test]
+fn bad_base_url_is_a_usage_error() {
+    let site = TestSite::new();
+    let run = site.build(&["--base-url", "example.org"]);
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("--base-url"));
+}

@@ -11,6 +11,7 @@ fn run_site(site: &TestSite) -> pipeline::Outcome {
         base_url: None,
         drafts: false,
         date: jiff::civil::date(2024, 6, 1),
+        progress: None,
     })
 }
 

@@ -33,6 +33,12 @@ pub fn run(args: Args) -> u8 {
         );
         return USAGE;
     }
+    if let Some(url) = &args.base_url
+        && let Err((msg, help)) = klaster::resolve::values::url(url)
+    {
+        eprintln!("error: --base-url: {msg}\n  help: {help}");
+        return USAGE;
+    }
     let date = match pipeline::build_date(args.date.as_deref()) {
         Ok(d) => d,
         Err(msg) => {
@@ -45,6 +51,7 @@ pub fn run(args: Args) -> u8 {
         base_url: args.base_url.clone(),
         drafts: args.drafts,
         date,
+        progress: Some(super::progress::for_stderr()),
     };
     let outcome = pipeline::run(&opts);
     print_diagnostics(&outcome.diagnostics);

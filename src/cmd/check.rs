@@ -3,6 +3,7 @@
 use super::{CONTENT_ERRORS, OK, USAGE, print_diagnostics, summary_counts};
 use klaster::diagnostics::{self, Severity};
 use klaster::pipeline::{self, Options};
+use klaster::report;
 use std::path::PathBuf;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -15,6 +16,7 @@ pub struct Args {
     pub root: PathBuf,
     pub format: Format,
     pub strict: bool,
+    pub drafts: bool,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -35,16 +37,29 @@ pub fn run(args: Args) -> u8 {
     let outcome = pipeline::run(&Options {
         root: args.root.clone(),
         base_url: None,
-        drafts: false,
+        drafts: args.drafts,
         date,
+        progress: None,
     });
     let errors = diagnostics::count(&outcome.diagnostics, Severity::Error);
     let warnings = diagnostics::count(&outcome.diagnostics, Severity::Warning);
     let failed = errors > 0 || (args.strict && warnings > 0);
+    let report = outcome
+        .site
+        .as_ref()
+        .map(|site| report::translations(site, &outcome.missing_strings));
     match args.format {
-        Format::Json => println!("{}", diagnostics::render_json(&outcome.diagnostics, None)),
+        Format::Json => {
+            let extra = report
+                .as_ref()
+                .map(|r| serde_json::json!({ "translations": r }));
+            println!("{}", diagnostics::render_json(&outcome.diagnostics, extra));
+        }
         Format::Text => {
             print_diagnostics(&outcome.diagnostics);
+            if let Some(r) = report.as_ref().filter(|r| r.len() > 1) {
+                eprint!("{}", report::render_text(r));
+            }
             let verdict = if failed {
                 "check failed"
             } else {

@@ -1,6 +1,10 @@
-//! `klaster new <collection> <slug>`: scaffold a record.
+//! `klaster new <collection> <slug>`: a record with every field of its collection, in
+//! every language of the site, with comments saying what each field means.
 
-use super::USAGE;
+use super::{OK, USAGE};
+use klaster::diagnostics::suggestion_help;
+use klaster::model::{Collection, is_valid_slug, slugify};
+use klaster::{resolve, scaffold};
 use std::path::PathBuf;
 
 pub struct Args {
@@ -9,8 +13,105 @@ pub struct Args {
     pub slug: String,
 }
 
+/// Stems of the records already in a collection folder.
+fn stems(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter_map(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    let stem = name.split('.').next()?.to_string();
+                    (!stem.is_empty() && !name.starts_with('.')).then_some(stem)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v.dedup();
+    v
+}
+
 pub fn run(args: Args) -> u8 {
-    let _ = (&args.root, &args.collection, &args.slug);
-    eprintln!("error: `klaster new` is not available in this version yet");
-    USAGE
+    let Some(collection) = Collection::from_name(&args.collection) else {
+        let names: Vec<&str> = Collection::ALL.iter().map(|c| c.name()).collect();
+        eprintln!(
+            "error: `{}` is not a collection\n  help: {}",
+            args.collection,
+            suggestion_help(&args.collection, &names)
+        );
+        return USAGE;
+    };
+    if !is_valid_slug(&args.slug) {
+        let suggestion = slugify(&args.slug);
+        eprintln!(
+            "error: `{}` is not a valid slug\n  help: slugs use lower-case a-z, 0-9 and single hyphens (`[a-z0-9]+(-[a-z0-9]+)*`){}",
+            args.slug,
+            if suggestion.is_empty() {
+                String::new()
+            } else {
+                format!(", e.g. `{suggestion}`")
+            }
+        );
+        return USAGE;
+    }
+    let config = match resolve::read_config(&args.root) {
+        Ok(c) => c,
+        Err(diags) => {
+            super::print_diagnostics(&diags);
+            if diags.is_empty() {
+                eprintln!("error: cannot read content/site.yaml");
+            }
+            eprintln!(
+                "  help: run `klaster new` inside a site (or give --root); fix content/site.yaml first"
+            );
+            return USAGE;
+        }
+    };
+    let content = args.root.join("content");
+    let dir = content.join(collection.name());
+    if stems(&dir).contains(&args.slug) {
+        eprintln!(
+            "error: `{}/{}` already exists; nothing was written\n  help: choose another slug, or edit the files in content/{}/",
+            collection.name(),
+            args.slug,
+            collection.name()
+        );
+        return USAGE;
+    }
+    let today = match klaster::pipeline::build_date(None) {
+        Ok(d) => d,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return USAGE;
+        }
+    };
+    let cx = scaffold::Context {
+        config: &config,
+        partners: stems(&content.join("partners")),
+        people: stems(&content.join("people")),
+        today,
+    };
+    let files = scaffold::record(collection, &args.slug, &cx);
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!("error: cannot create {}: {e}", dir.display());
+        return USAGE;
+    }
+    for f in &files {
+        let path = args.root.join(&f.path);
+        // create_new: never overwrite, even if a file appeared meanwhile.
+        let result = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut file| std::io::Write::write_all(&mut file, f.text.as_bytes()));
+        if let Err(e) = result {
+            eprintln!("error: cannot write {}: {e}", f.path);
+            return USAGE;
+        }
+        println!("created {}", f.path);
+    }
+    eprintln!(
+        "Fill in the fields, then preview with `klaster serve` or check with `klaster check`."
+    );
+    OK
 }

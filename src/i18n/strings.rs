@@ -54,6 +54,19 @@ impl Strings {
             .map(String::as_str)
     }
 
+    /// Whether `lang` has any strings of its own.
+    pub fn has_language(&self, lang: &str) -> bool {
+        self.by_lang.get(lang).is_some_and(|m| !m.is_empty())
+    }
+
+    /// The string `key` in `lang` itself, without falling back.
+    pub fn own(&self, lang: &str, key: &str) -> Option<&str> {
+        self.by_lang
+            .get(lang)
+            .and_then(|m| m.get(key))
+            .map(String::as_str)
+    }
+
     /// Keys the default language has but `lang` lacks (for the translation report).
     pub fn missing(&self, lang: &str) -> Vec<&str> {
         let Some(default) = self.by_lang.get(&self.default) else {

@@ -49,6 +49,12 @@ pub struct Localized {
     pub toc: Vec<TocEntry>,
     /// Translatable fields whose text fell back to another language: field → language.
     pub fallback: BTreeMap<String, String>,
+    /// Translatable fields that have a text in this language or by fallback.
+    #[serde(skip)]
+    pub texts: Vec<String>,
+    /// The language file's `translated_from` no longer matches the default text.
+    #[serde(skip)]
+    pub stale: bool,
     pub extra: serde_json::Value,
     pub data: RecordData,
 }

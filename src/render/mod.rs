@@ -4,8 +4,11 @@
 //! copied by `write`). Template data is built once per language and shared by all pages
 //! of that language, so the cost grows with the number of pages, not their square.
 
+mod data;
 mod feeds;
+mod jsonld;
 mod pages;
+mod search;
 pub mod templates;
 pub mod values;
 
@@ -53,7 +56,8 @@ pub fn render_site(
     site: &Site,
     theme: &Theme,
     strings: Strings,
+    progress: Option<&dyn crate::pipeline::Progress>,
 ) -> Result<(Vec<OutputFile>, Stats), Vec<Diagnostic>> {
     let formats = Formats::new(site.config.languages.iter().map(|l| l.code.as_str()));
-    pages::render(site, theme, strings, formats)
+    pages::render(site, theme, strings, formats, progress)
 }

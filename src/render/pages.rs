@@ -1,8 +1,9 @@
 //! The list of pages of a site and their rendering through the theme's templates.
 
+use super::jsonld::{self, JsonLd};
 use super::templates::{self, Env};
 use super::values::{Backlinks, Urls, ValueBuilder};
-use super::{Content, OutputFile, Stats, feeds};
+use super::{Content, OutputFile, Stats, data, feeds, search};
 use crate::diagnostics::Diagnostic;
 use crate::i18n::{Formats, LangFormat, Strings};
 use crate::load::theme::Theme;
@@ -222,6 +223,7 @@ pub fn render(
     theme: &Theme,
     strings: Strings,
     formats: Formats,
+    progress: Option<&dyn crate::pipeline::Progress>,
 ) -> Result<(Vec<OutputFile>, Stats), Vec<Diagnostic>> {
     let urls = Urls {
         base_url: &site.config.base_url,
@@ -282,7 +284,7 @@ pub fn render(
 
     let mut jobs: Vec<Job> = Vec::new();
     for ld in &langs {
-        plan_language(site, ld, &env, &mut jobs);
+        plan_language(site, ld, &urls, &mut jobs);
     }
     let default = site.config.default_lang();
     let root_versions: Vec<(String, Option<String>, String)> = vec![];
@@ -293,6 +295,14 @@ pub fn render(
         .map(|l| json!({"code": l.code, "name": l.name, "url": urls.url(&format!("/{}/", l.code)), "title": site.config.title.text(&l.code, default)}))
         .collect();
     let langs_value = to_value(&J::Array(languages));
+    let root_jsonld = Value::safe_string(&jsonld::to_script(
+        &JsonLd {
+            site,
+            urls: &urls,
+            lang: default,
+        }
+        .organisation(),
+    ));
     jobs.push(Job {
         out: "index.html".into(),
         template: "root.html",
@@ -301,7 +311,10 @@ pub fn render(
         kind: "root",
         section: None,
         versions: root_versions.clone(),
-        vars: vec![("choices", langs_value.clone())],
+        vars: vec![
+            ("choices", langs_value.clone()),
+            ("jsonld", root_jsonld.clone()),
+        ],
     });
     jobs.push(Job {
         out: "404.html".into(),
@@ -311,13 +324,22 @@ pub fn render(
         kind: "404",
         section: None,
         versions: root_versions,
-        vars: vec![("choices", langs_value)],
+        vars: vec![("choices", langs_value), ("jsonld", root_jsonld)],
     });
 
     let theme_name = theme.chain.first().cloned().unwrap_or_default();
+    if let Some(p) = progress {
+        p.stage("render", Some(jobs.len()));
+    }
     let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
-        .map(|job| render_job(&tera, job, site, &urls, &langs, &theme_name))
+        .map(|job| {
+            let r = render_job(&tera, job, site, &urls, &langs, &theme_name);
+            if let Some(p) = progress {
+                p.step();
+            }
+            r
+        })
         .collect();
     let mut files = Vec::with_capacity(rendered.len() + 16);
     let mut diags = Vec::new();
@@ -338,6 +360,14 @@ pub fn render(
         return Err(diags);
     }
 
+    if let Some(p) = progress {
+        p.stage("search index", None);
+    }
+    match search::index(&files, &site.config.base_path) {
+        Ok(mut index) => files.append(&mut index),
+        Err(e) => return Err(vec![Diagnostic::error("search", "output/pagefind", e)]),
+    }
+    files.extend(data::exports(site, &urls));
     for ld in &langs {
         files.push(feeds::atom(
             site,
@@ -408,14 +438,25 @@ fn record_versions(site: &Site, r: &Record) -> Vec<(String, Option<String>, Stri
         .collect()
 }
 
-fn plan_language<'a>(site: &'a Site, ld: &'a LangData<'a>, env: &Env, jobs: &mut Vec<Job<'a>>) {
+fn plan_language<'a>(site: &'a Site, ld: &'a LangData<'a>, urls: &Urls, jobs: &mut Vec<Job<'a>>) {
     let code = ld.code;
+    let ld_json = JsonLd {
+        site,
+        urls,
+        lang: code,
+    };
+    let script = |v: &J| Value::safe_string(&jsonld::to_script(v));
+    let org = script(&ld_json.organisation());
     let section_job = |suffix: &str,
                        template: &'static str,
                        kind: &'static str,
                        section: Option<&'static str>,
                        vars: Vec<(&'static str, Value)>| {
         let path = format!("/{code}{suffix}");
+        let mut vars = vars;
+        if !vars.iter().any(|(k, _)| *k == "jsonld") {
+            vars.push(("jsonld", org.clone()));
+        }
         Job {
             out: out_path(&path),
             template,
@@ -550,7 +591,17 @@ fn plan_language<'a>(site: &'a Site, ld: &'a LangData<'a>, env: &Env, jobs: &mut
         "people.html",
         "people",
         Some("people"),
-        vec![("groups", Value::from(people_groups))],
+        vec![
+            ("groups", Value::from(people_groups)),
+            ("jsonld", script(&ld_json.people(&ld.people))),
+        ],
+    ));
+    jobs.push(section_job(
+        "/search/",
+        "search.html",
+        "search",
+        Some("search"),
+        vec![],
     ));
     jobs.push(section_job(
         "/strategy/",
@@ -624,10 +675,12 @@ fn plan_language<'a>(site: &'a Site, ld: &'a LangData<'a>, env: &Env, jobs: &mut
             kind,
             section,
             versions: record_versions(site, r),
-            vars: vec![("page", value.clone())],
+            vars: vec![
+                ("page", value.clone()),
+                ("jsonld", script(&ld_json.record(loc))),
+            ],
         });
     }
-    let _ = env;
 }
 
 fn render_job(

@@ -24,6 +24,7 @@ pub const REQUIRED: &[&str] = &[
     "news_list.html",
     "news.html",
     "page.html",
+    "search.html",
     "404.html",
 ];
 
@@ -183,6 +184,15 @@ pub fn build(theme: &Theme, env: Arc<Env>) -> Result<Tera, Vec<Diagnostic>> {
         move |kwargs: Kwargs, state: &State| -> Result<String, Error> {
             let lang = lang_of(state)?;
             if let Some(section) = kwargs.get::<String>("section")? {
+                const SECTIONS: &[&str] = &[
+                    "", "partners", "people", "strategy", "projects", "news", "search",
+                ];
+                if !SECTIONS.contains(&section.as_str()) {
+                    return Err(Error::message(format!(
+                        "url_for: `{section}` is not a section; use one of {}",
+                        SECTIONS[1..].join(", ")
+                    )));
+                }
                 return Ok(format!(
                     "{}/{lang}/{}",
                     e.base_path,

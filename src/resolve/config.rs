@@ -160,9 +160,8 @@ impl<'a> ConfigReader<'a> {
                             t.per_lang.insert(code.to_string(), label.to_string());
                         }
                     }
-                    if t.per_lang.is_empty() {
-                        t.same = Some(en.to_string());
-                    }
+                    // Languages without a built-in label show the English one.
+                    t.same = Some(en.to_string());
                     (k.to_string(), t)
                 })
                 .collect();

@@ -39,6 +39,8 @@ pub struct Reader<'a> {
     layers: Vec<(&'a RawFile, Layer)>,
     pub diags: Vec<Diagnostic>,
     pub fallback: BTreeMap<String, String>,
+    /// Translatable fields that resolved to a text.
+    pub texts: std::collections::BTreeSet<String>,
     /// The file a missing field should be added to.
     pub home: &'a SourceFile,
 }
@@ -73,24 +75,14 @@ impl<'a> Reader<'a> {
             layers,
             diags: Vec::new(),
             fallback: BTreeMap::new(),
+            texts: std::collections::BTreeSet::new(),
             home,
         })
     }
 
     /// The first layer that has `key` (and a value that is not null).
     pub fn find(&self, key: &str) -> Option<Found<'a>> {
-        for (file, layer) in &self.layers {
-            for (k, v) in entries(file) {
-                if k.as_str() == Some(key) && !matches!(v.kind, Kind::Null) {
-                    return Some(Found {
-                        node: v,
-                        file: &file.file,
-                        layer: *layer,
-                    });
-                }
-            }
-        }
-        None
+        self.find_all(key).into_iter().next()
     }
 
     pub fn error(
@@ -148,21 +140,61 @@ impl<'a> Reader<'a> {
     /// A translatable text (T). Plain text is the same in all languages; a map gives
     /// one text per language.
     pub fn text(&mut self, key: &str, required: bool) -> Option<String> {
-        let Some(f) = self.find(key) else {
+        let found = self.find_all(key);
+        let Some(first) = found.first().copied() else {
             if required {
                 self.missing(key, "...");
             }
             return None;
         };
-        let text = self.text_of(key, key, f);
-        if text.is_none() && required {
-            self.missing(key, "...");
+        // An empty or untranslated value in one file falls through to the next layer.
+        for f in found {
+            if let Some(text) = self.text_of(key, key, f) {
+                return Some(text);
+            }
         }
-        text
+        let (lang, default) = (self.lang, self.default);
+        let msg = format!("`{key}` has no `{lang}` text");
+        let help = if lang == default {
+            format!("give the text of the default language `{default}`")
+        } else {
+            format!("give the `{lang}` text, or the `{default}` text to fall back on")
+        };
+        if required {
+            self.error("missing-field", (first.file, first.node), msg, help);
+        } else if !matches!(first.node.kind, Kind::Str(_)) {
+            self.warn("translation", (first.file, first.node), msg, help);
+        }
+        None
+    }
+
+    /// Every layer's value of `key`, in lookup order.
+    fn find_all(&self, key: &str) -> Vec<Found<'a>> {
+        let mut out = Vec::new();
+        for (file, layer) in &self.layers {
+            for (k, v) in entries(file) {
+                if k.as_str() == Some(key) && !matches!(v.kind, Kind::Null) {
+                    out.push(Found {
+                        node: v,
+                        file: &file.file,
+                        layer: *layer,
+                    });
+                }
+            }
+        }
+        out
     }
 
     /// Resolves a T node found for `key`; `label` names it in fallback bookkeeping.
     pub fn text_of(&mut self, key: &str, label: &str, f: Found<'a>) -> Option<String> {
+        let text = self.text_of_inner(key, label, f);
+        if text.is_some() {
+            self.texts.insert(label.to_string());
+        }
+        text
+    }
+
+    fn text_of_inner(&mut self, key: &str, label: &str, f: Found<'a>) -> Option<String> {
         match &f.node.kind {
             Kind::Map(entries) => {
                 let mut own = None;
@@ -211,16 +243,19 @@ impl<'a> Reader<'a> {
                 }
             }
             _ => match f.node.scalar_text() {
-                Some(t) => {
-                    if f.layer == Layer::Default {
-                        self.note_fallback(label, (f.file, f.node), false);
-                    } else if t.trim().is_empty() && f.layer == Layer::Lang {
+                Some(t) if t.trim().is_empty() => {
+                    if f.layer == Layer::Lang {
                         self.diags.push(
                             Diagnostic::warning("translation", f.file.rel.clone(), format!("the `{}` text of `{key}` is empty", self.lang))
                                 .at(&f.file.text, f.node.line, f.node.column)
                                 .with_help("write the translation, or remove the line to show the default language's text"),
                         );
-                        return None;
+                    }
+                    None
+                }
+                Some(t) => {
+                    if f.layer == Layer::Default {
+                        self.note_fallback(label, (f.file, f.node), false);
                     }
                     Some(t)
                 }
@@ -645,10 +680,14 @@ impl<'a> Reader<'a> {
                         "missing-media",
                         (file, node),
                         format!("the media file `{p}` does not exist"),
-                        format!(
-                            "put the file in content/media/{p}; {}",
-                            suggestion_help(&p, &names)
-                        ),
+                        if names.is_empty() {
+                            format!("put the file in content/media/{p}")
+                        } else {
+                            format!(
+                                "put the file in content/media/{p}; {}",
+                                suggestion_help(&p, &names)
+                            )
+                        },
                     );
                     None
                 }

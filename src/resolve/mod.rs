@@ -104,6 +104,7 @@ pub fn resolve(content: &LoadedContent, opts: &Options) -> (Option<Site>, Vec<Di
 
     let (ids, mut d) = identities(&content.records, &config, opts.drafts);
     diags.append(&mut d);
+    check_menu(site_file, &ids, &mut diags);
 
     let shared = Shared {
         default: config.default_lang(),
@@ -213,24 +214,34 @@ fn identities(raws: &[RawRecord], config: &SiteConfig, drafts: bool) -> (IdTable
                 }
             }
         }
-        let shared_files: Vec<&RawFile> = raw.files.iter().filter(|f| f.lang.is_none()).collect();
-        if shared_files.len() > 1 {
-            diags.push(file_diag(
-                shared_files[1],
-                "duplicate",
-                format!("`{id}` has more than one shared file"),
-                format!(
-                    "keep one of {}",
-                    shared_files
-                        .iter()
-                        .map(|f| format!("`{}`", f.file.rel))
-                        .collect::<Vec<_>>()
-                        .join(" and ")
-                ),
-            ));
+        // Two files for the same language (`a.yaml` and `a.md`, or one name in two
+        // sub-folders) would silently merge.
+        for (i, f) in raw.files.iter().enumerate() {
+            if let Some(other) = raw.files[..i].iter().find(|o| o.lang == f.lang) {
+                diags.push(file_diag(
+                    f,
+                    "duplicate",
+                    format!(
+                        "`{id}` has two files for the same language: `{}` and `{}`",
+                        other.file.rel, f.file.rel
+                    ),
+                    "keep one of them, or rename one".to_string(),
+                ));
+            }
         }
+        let has_base = raw
+            .files
+            .iter()
+            .any(|f| f.lang.is_none() || f.lang.as_deref() == Some(default));
         let record_langs: Vec<String> = if file_langs.is_empty() {
             langs.iter().map(|s| s.to_string()).collect()
+        } else if !has_base {
+            // Only other languages' files: the record exists in those languages only.
+            langs
+                .iter()
+                .filter(|l| file_langs.iter().any(|f| f == *l))
+                .map(|s| s.to_string())
+                .collect()
         } else {
             langs
                 .iter()
@@ -241,6 +252,25 @@ fn identities(raws: &[RawRecord], config: &SiteConfig, drafts: bool) -> (IdTable
 
         // draft: from the shared file, else the default language's file.
         let mut draft = false;
+        for f in raw
+            .files
+            .iter()
+            .filter(|f| f.lang.is_some() && f.lang.as_deref() != Some(default))
+        {
+            if let Some(n) = f.fields.as_ref().and_then(|n| n.get("draft")) {
+                diags.push(
+                    Diagnostic::warning(
+                        "draft",
+                        f.file.rel.clone(),
+                        "`draft` is read from the shared or the default language's file only",
+                    )
+                    .at(&f.file.text, n.line, n.column)
+                    .with_help(format!(
+                        "move `draft:` to the `{default}` file or the shared .yaml"
+                    )),
+                );
+            }
+        }
         for f in raw
             .files
             .iter()
@@ -360,4 +390,94 @@ fn slug_for(raw: &RawRecord, lang: &str, diags: &mut Vec<Diagnostic>) -> Option<
         return None;
     }
     None
+}
+
+/// The fingerprint of a default-language file that a translation records in
+/// `translated_from`. Line ends, trailing spaces and the `translated_from` line itself
+/// do not count, so saving a file in another editor does not make translations stale.
+pub fn translation_hash(default_text: &str) -> String {
+    let normalised: String = default_text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("translated_from:"))
+        .map(|l| l.trim_end())
+        .collect::<Vec<_>>()
+        .join("\n");
+    crate::load::theme::short_hash(normalised.trim().as_bytes())
+}
+
+/// Site settings from the text of a site.yaml (for scaffolding).
+pub fn config_from_text(text: &str) -> Option<SiteConfig> {
+    let node = crate::load::yaml::parse(text).ok()?;
+    let file = crate::load::YamlFile {
+        file: std::sync::Arc::new(crate::load::SourceFile {
+            rel: "content/site.yaml".into(),
+            text: text.to_string(),
+        }),
+        node,
+    };
+    config::read(&file, None).0
+}
+
+/// Reads and validates only `content/site.yaml` of the site at `root`.
+pub fn read_config(root: &std::path::Path) -> Result<SiteConfig, Vec<Diagnostic>> {
+    let path = root.join("content/site.yaml");
+    let file = crate::load::read_text(root, &path).map_err(|d| vec![d])?;
+    let node = crate::load::parse_yaml(&file, &file.text, 0).map_err(|d| vec![d])?;
+    let (config, diags) = config::read(&crate::load::YamlFile { file, node }, None);
+    match config {
+        Some(c) if !diags.iter().any(Diagnostic::is_error) => Ok(c),
+        _ => Err(diags),
+    }
+}
+
+/// Every menu entry must lead to a page: a collection with a section page, or a record
+/// that exists, is in the build and has a page of its own.
+fn check_menu(site: &crate::load::YamlFile, ids: &IdTable, diags: &mut Vec<Diagnostic>) {
+    let Some(crate::load::yaml::Node {
+        kind: Kind::Seq(items),
+        ..
+    }) = site.node.get("menu")
+    else {
+        return;
+    };
+    for item in items {
+        let Some(s) = item.scalar_text() else {
+            continue;
+        };
+        let at = |d: Diagnostic| d.at(&site.file.text, item.line, item.column);
+        if s == "pages" {
+            diags.push(at(Diagnostic::error(
+                "menu",
+                site.file.rel.clone(),
+                "`pages` has no section page of its own",
+            )
+            .with_help("list free pages by id, e.g. `pages/about`")));
+            continue;
+        }
+        let Some(id) = RecordId::parse(&s) else {
+            continue;
+        };
+        match ids.get(&id) {
+            None => diags.push(at(Diagnostic::error(
+                "menu",
+                site.file.rel.clone(),
+                format!("the menu links to `{id}`, which does not exist"),
+            )
+            .with_help(suggestion_help(&id.stem, &ids.stems(id.collection))))),
+            Some(identity) if identity.paths.values().all(Option::is_none) => {
+                diags.push(at(Diagnostic::error(
+                    "menu",
+                    site.file.rel.clone(),
+                    format!("`{id}` has no page of its own to link to"),
+                )
+                .with_help("link its collection instead, e.g. `people`")))
+            }
+            Some(identity) if !identity.included => diags.push(at(Diagnostic::warning(
+                "menu",
+                site.file.rel.clone(),
+                format!("`{id}` is a draft; the menu leaves it out"),
+            ))),
+            Some(_) => {}
+        }
+    }
 }

@@ -10,7 +10,7 @@ use crate::model::*;
 use std::collections::BTreeMap;
 
 /// Fields every record may have besides its collection's own.
-const COMMON: &[&str] = &["draft", "slug", "extra", "body"];
+const COMMON: &[&str] = &["draft", "slug", "extra", "body", "translated_from"];
 
 fn fields_of(c: Collection) -> &'static [&'static str] {
     match c {
@@ -69,6 +69,7 @@ pub fn resolve_record(
     let mut diags = Vec::new();
     let id = RecordId::new(raw.collection, raw.stem.clone());
     check_unknown_fields(raw, &mut diags);
+    let stale = check_stale_translations(raw, shared.default, &mut diags);
 
     let shared_file = raw.files.iter().find(|f| f.lang.is_none());
     let default_file = raw
@@ -102,6 +103,16 @@ pub fn resolve_record(
             .unwrap_or_else(|| raw.stem.clone());
         let path = identity.paths.get(lang).cloned().flatten();
         diags.append(&mut r.diags);
+        if let (Some(RecordData::Project(p)), Some(file)) = (&data, raw.files.first()) {
+            check_eu_visibility(
+                p,
+                summary.is_some() || body.is_some(),
+                shared,
+                &file.file,
+                lang,
+                &mut diags,
+            );
+        }
         if let (Some(label), Some(data)) = (label, data) {
             let (body, toc) = body.unwrap_or_default();
             locales.insert(
@@ -115,6 +126,8 @@ pub fn resolve_record(
                     body,
                     toc,
                     fallback: r.fallback,
+                    texts: r.texts.into_iter().collect(),
+                    stale: stale.contains(lang),
                     extra,
                     data,
                 },
@@ -129,6 +142,84 @@ pub fn resolve_record(
         locales,
     };
     (ok.then_some(record), diags)
+}
+
+/// EU-funded projects must describe themselves, their objectives and results
+/// (Regulation (EU) 2021/1060, Art. 47 and 50); results may be expected ones until the end.
+fn check_eu_visibility(
+    p: &Project,
+    described: bool,
+    shared: &Shared,
+    file: &SourceFile,
+    lang: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if lang != shared.default || !shared.config.funder(&p.funder).is_some_and(|f| f.eu) {
+        return;
+    }
+    let mut lacking = Vec::new();
+    if !described {
+        lacking.push("a description (`summary` or a body)");
+    }
+    if p.objectives.is_empty() {
+        lacking.push("`objectives`");
+    }
+    if p.results.is_empty() {
+        lacking.push("`results` (expected results until the project ends)");
+    }
+    if !lacking.is_empty() {
+        diags.push(
+            Diagnostic::warning("eu-visibility", file.rel.clone(), format!("this EU-funded project lacks {}", lacking.join(", ")))
+                .with_help("EU rules ask a project's page to describe the project, its objectives and its results"),
+        );
+    }
+}
+
+/// A language file whose `translated_from` no longer matches the default language's
+/// file was translated from an older text.
+fn check_stale_translations(
+    raw: &RawRecord,
+    default: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut stale = Vec::new();
+    let Some(source) = raw
+        .files
+        .iter()
+        .find(|f| f.lang.as_deref() == Some(default))
+    else {
+        return stale;
+    };
+    let current = super::translation_hash(&source.file.text);
+    for f in raw
+        .files
+        .iter()
+        .filter(|f| f.lang.as_deref().is_some_and(|l| l != default))
+    {
+        let Some(node) = f.fields.as_ref().and_then(|n| n.get("translated_from")) else {
+            continue;
+        };
+        let Some(recorded) = node.scalar_text() else {
+            continue;
+        };
+        if recorded != current {
+            let lang = f.lang.as_deref().unwrap_or_default();
+            stale.push(lang.to_string());
+            diags.push(
+                Diagnostic::warning(
+                    "stale-translation",
+                    f.file.rel.clone(),
+                    format!("the `{default}` text changed after this `{lang}` translation was written"),
+                )
+                .at(&f.file.text, node.line, node.column)
+                .with_help(format!(
+                    "compare with {}, update the translation, then run `klaster translations --mark-done {}/{} {lang}`",
+                    source.file.rel, raw.collection, raw.stem
+                )),
+            );
+        }
+    }
+    stale
 }
 
 fn check_unknown_fields(raw: &RawRecord, diags: &mut Vec<Diagnostic>) {
@@ -532,10 +623,30 @@ fn read_body(
             )),
         );
     }
+    r.texts.insert("body".into());
     let lang = r.lang;
     let ids = shared.ids;
     let base = &shared.config.base_path;
-    let resolve = |target: &str| -> Result<String, (String, String)> {
+    let media = shared.media;
+    let resolve = |target: markdown::Target| -> Result<String, (String, String)> {
+        let target = match target {
+            markdown::Target::Record(t) => t,
+            markdown::Target::Media(path) => {
+                return match super::values::media_path(path) {
+                    super::values::MediaPath::Ok(p) if media.contains_key(&p) => {
+                        Ok(format!("{base}/media/{p}"))
+                    }
+                    super::values::MediaPath::Ok(p) => Err((
+                        format!("the media file `{p}` does not exist"),
+                        format!("put the file in content/media/{p}"),
+                    )),
+                    _ => Err((
+                        format!("the path `{path}` leaves the site's media folder"),
+                        "media paths are relative to content/media/ and may not use `..`".into(),
+                    )),
+                };
+            }
+        };
         let Some(id) = RecordId::parse(target) else {
             return Err((
                 format!("`@{target}` is not a record id"),

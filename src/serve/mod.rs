@@ -127,6 +127,8 @@ impl Server {
             base_url: Some(url.clone()),
             drafts: self.settings.drafts,
             date: self.settings.date,
+            // Rebuilds take milliseconds; the terminal gets one line per rebuild.
+            progress: None,
         };
         let shared = Arc::new(Shared::default());
         let mut builder = Builder::new(opts);

@@ -78,7 +78,7 @@ impl TestSite {
         );
         site.write(
             "content/projects/development.yaml",
-            "title: {et: Arendusprojekt, en: Development project}\nfunder: erdf\nstart: 2023-09-01\nend: 2025-12-31\ngrant: 600000 EUR\ncoordinator: tehnopol\ncontacts: [anna-test]\nobjectives:\n  - {et: Eesmärk, en: Objective}\nresults:\n  - {et: Tulemus, en: Result}\n",
+            "title: {et: Arendusprojekt, en: Development project}\nsummary: {et: Kokkuvõte, en: Summary}\nfunder: erdf\nstart: 2023-09-01\nend: 2025-12-31\ngrant: 600000 EUR\ncoordinator: tehnopol\ncontacts: [anna-test]\nobjectives:\n  - {et: Eesmärk, en: Objective}\nresults:\n  - {et: Tulemus, en: Result}\n",
         );
         site.write(
             "content/pages/about.yaml",

@@ -1,0 +1,204 @@
+//! Open data: `/data/partners.json`, `/data/partners.csv` and `/data/projects.json`,
+//! with stable ids (the record ids) and every language's texts side by side.
+
+use super::OutputFile;
+use super::values::Urls;
+use crate::model::*;
+use serde_json::{Map, Value as J, json};
+use std::fmt::Write as _;
+
+/// `{lang: text}` of a per-language value of a record.
+fn per_lang(r: &Record, f: impl Fn(&Localized) -> Option<J>) -> J {
+    let mut m = Map::new();
+    for (lang, loc) in &r.locales {
+        if let Some(v) = f(loc) {
+            m.insert(lang.clone(), v);
+        }
+    }
+    J::Object(m)
+}
+
+fn urls_of(r: &Record, urls: &Urls) -> J {
+    per_lang(r, |l| l.path.as_ref().map(|p| J::String(urls.permalink(p))))
+}
+
+fn default_locale<'a>(site: &Site, r: &'a Record) -> Option<&'a Localized> {
+    r.locale(site.config.default_lang())
+        .or_else(|| r.locales.values().next())
+}
+
+fn text_per_lang(site: &Site, t: &Text) -> J {
+    let default = site.config.default_lang();
+    J::Object(
+        site.config
+            .languages
+            .iter()
+            .map(|l| (l.code.clone(), J::String(t.text(&l.code, default))))
+            .collect(),
+    )
+}
+
+pub fn partners_json(site: &Site, urls: &Urls) -> J {
+    let list: Vec<J> = site
+        .collection(Collection::Partners)
+        .filter_map(|r| {
+            let RecordData::Partner(p) = &default_locale(site, r)?.data else { return None };
+            let category = site.config.partner_categories.iter().find(|(k, _)| *k == p.category).map(|(_, t)| text_per_lang(site, t));
+            Some(json!({
+                "id": r.id,
+                "name": per_lang(r, |l| Some(J::String(l.label.clone()))),
+                "summary": per_lang(r, |l| l.summary.clone().map(J::String)),
+                "category": {"key": p.category, "label": category},
+                "member": p.member,
+                "country": p.country,
+                "city": per_lang(r, |l| match &l.data { RecordData::Partner(p) => p.city.clone().map(J::String), _ => None }),
+                "website": p.website,
+                "joined": p.joined,
+                "tags": p.tags,
+                "logo": p.logo.as_ref().map(|f| urls.permalink(&format!("/media/{}", f.src))),
+                "url": urls_of(r, urls),
+            }))
+        })
+        .collect();
+    json!({"generator": "klaster", "languages": site.config.languages.iter().map(|l| &l.code).collect::<Vec<_>>(), "partners": list})
+}
+
+pub fn projects_json(site: &Site, urls: &Urls) -> J {
+    let list: Vec<J> = site
+        .collection(Collection::Projects)
+        .filter_map(|r| {
+            let RecordData::Project(p) = &default_locale(site, r)?.data else { return None };
+            let funder = site.config.funder(&p.funder);
+            let list_per_lang = |f: fn(&Project) -> &Vec<String>| per_lang(r, |l| match &l.data { RecordData::Project(p) => Some(json!(f(p))), _ => None });
+            Some(json!({
+                "id": r.id,
+                "title": per_lang(r, |l| Some(J::String(l.label.clone()))),
+                "summary": per_lang(r, |l| l.summary.clone().map(J::String)),
+                "funder": {
+                    "key": p.funder,
+                    "name": funder.map(|f| text_per_lang(site, &f.name)),
+                    "eu": funder.is_some_and(|f| f.eu),
+                },
+                "programme": per_lang(r, |l| match &l.data { RecordData::Project(p) => p.programme.clone().map(J::String), _ => None }),
+                "grant": p.grant,
+                "total_cost": p.total_cost,
+                "public_funding": p.public_funding,
+                "start": p.start,
+                "end": p.end,
+                "status": p.status,
+                "coordinator": p.coordinator,
+                "implementers": p.implementers,
+                "contacts": p.contacts,
+                "objectives": list_per_lang(|p| &p.objectives),
+                "results": list_per_lang(|p| &p.results),
+                "website": p.website,
+                "url": urls_of(r, urls),
+            }))
+        })
+        .collect();
+    json!({"generator": "klaster", "date": site.build_date, "projects": list})
+}
+
+/// RFC 4180 field: quoted when it holds a comma, quote or line break.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The partner directory as CSV for spreadsheets: UTF-8 with a byte-order mark (so
+/// spreadsheet programs detect the encoding), a header row, CRLF line ends.
+pub fn partners_csv(site: &Site, urls: &Urls) -> String {
+    let langs: Vec<&str> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| l.code.as_str())
+        .collect();
+    let mut header: Vec<String> = [
+        "id", "category", "member", "country", "website", "joined", "tags",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for field in ["name", "summary", "city", "url"] {
+        for l in &langs {
+            header.push(format!("{field}_{l}"));
+        }
+    }
+    let mut out = String::from("\u{feff}");
+    out.push_str(&header.join(","));
+    out.push_str("\r\n");
+    for r in site.collection(Collection::Partners) {
+        let Some(RecordData::Partner(p)) = default_locale(site, r).map(|l| &l.data) else {
+            continue;
+        };
+        let mut row: Vec<String> = vec![
+            r.id.to_string(),
+            p.category.clone(),
+            p.member.to_string(),
+            p.country.clone().unwrap_or_default(),
+            p.website.clone().unwrap_or_default(),
+            p.joined.map(|j| j.to_string()).unwrap_or_default(),
+            p.tags.join("; "),
+        ];
+        let loc = |l: &str| r.locale(l);
+        for l in &langs {
+            row.push(loc(l).map(|x| x.label.clone()).unwrap_or_default());
+        }
+        for l in &langs {
+            row.push(loc(l).and_then(|x| x.summary.clone()).unwrap_or_default());
+        }
+        for l in &langs {
+            row.push(
+                loc(l)
+                    .and_then(|x| match &x.data {
+                        RecordData::Partner(p) => p.city.clone(),
+                        _ => None,
+                    })
+                    .unwrap_or_default(),
+            );
+        }
+        for l in &langs {
+            row.push(
+                loc(l)
+                    .and_then(|x| x.path.as_ref())
+                    .map(|p| urls.permalink(p))
+                    .unwrap_or_default(),
+            );
+        }
+        let _ = write!(
+            out,
+            "{}\r\n",
+            row.iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+    }
+    out
+}
+
+pub fn exports(site: &Site, urls: &Urls) -> Vec<OutputFile> {
+    let pretty = |v: &J| serde_json::to_string_pretty(v).unwrap_or_default() + "\n";
+    vec![
+        OutputFile::text("data/partners.json", pretty(&partners_json(site, urls))),
+        OutputFile::text("data/partners.csv", partners_csv(site, urls)),
+        OutputFile::text("data/projects.json", pretty(&projects_json(site, urls))),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn csv_quoting_follows_rfc_4180() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+    }
+}

@@ -1,0 +1,209 @@
+//! schema.org JSON-LD for each page: Organization for the cluster and partners, Person
+//! for people, Project with MonetaryGrant funding for projects, NewsArticle for news,
+//! Report for strategy documents, WebPage for free pages.
+
+use super::values::Urls;
+use crate::model::*;
+use serde_json::{Value as J, json};
+
+pub struct JsonLd<'a> {
+    pub site: &'a Site,
+    pub urls: &'a Urls<'a>,
+    pub lang: &'a str,
+}
+
+/// Serialises JSON-LD for a `<script>` element: `<` is escaped so no text can close it.
+pub fn to_script(v: &J) -> String {
+    serde_json::to_string(v)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+}
+
+fn money(m: &Money) -> J {
+    json!({"@type": "MonetaryAmount", "value": m.amount.parse::<f64>().ok(), "currency": m.currency})
+}
+
+impl JsonLd<'_> {
+    fn default(&self) -> &str {
+        self.site.config.default_lang()
+    }
+
+    fn text(&self, t: &Text) -> String {
+        t.text(self.lang, self.default())
+    }
+
+    /// The cluster itself.
+    pub fn organisation(&self) -> J {
+        let c = &self.site.config;
+        let name = self.text(&c.organisation.name);
+        let mut o = json!({
+            "@context": "https://schema.org",
+            "@type": "Organization",
+            "name": if name.is_empty() { self.text(&c.title) } else { name },
+            "url": self.urls.permalink(&format!("/{}/", self.lang)),
+        });
+        let description = self.text(&c.description);
+        if !description.is_empty() {
+            o["description"] = J::String(description);
+        }
+        if let Some(e) = &c.organisation.email {
+            o["email"] = J::String(e.clone());
+        }
+        if let Some(p) = &c.organisation.phone {
+            o["telephone"] = J::String(p.clone());
+        }
+        let address = self.text(&c.organisation.address);
+        if !address.is_empty() {
+            o["address"] = J::String(address);
+        }
+        if let Some(w) = &c.organisation.website {
+            o["sameAs"] = J::String(w.clone());
+        }
+        o
+    }
+
+    fn reference_name(&self, id: &RecordId) -> Option<String> {
+        let r = self.site.get(id)?;
+        r.locale(self.lang)
+            .or_else(|| r.locale(self.default()))
+            .map(|l| l.label.clone())
+    }
+
+    fn partner_org(&self, id: &RecordId) -> J {
+        let url = self
+            .site
+            .get(id)
+            .and_then(|r| r.locale(self.lang).or_else(|| r.locale(self.default())))
+            .and_then(|l| l.path.as_ref())
+            .map(|p| self.urls.permalink(p));
+        json!({"@type": "Organization", "name": self.reference_name(id), "url": url})
+    }
+
+    pub fn person(&self, loc: &Localized, p: &Person) -> J {
+        let mut o = json!({"@type": "Person", "name": p.name});
+        if let Some(t) = &p.job_title {
+            o["jobTitle"] = J::String(t.clone());
+        }
+        if let Some(e) = &p.email {
+            o["email"] = J::String(e.clone());
+        }
+        if let Some(t) = &p.phone {
+            o["telephone"] = J::String(t.clone());
+        }
+        if let Some(r) = &p.role {
+            o["description"] = J::String(r.clone());
+        }
+        match &p.organisation {
+            Some(OrgRef::Partner(id)) => o["worksFor"] = self.partner_org(id),
+            Some(OrgRef::Text(t)) => o["worksFor"] = json!({"@type": "Organization", "name": t}),
+            None => {}
+        }
+        if let Some(photo) = &p.photo {
+            o["image"] = J::String(self.urls.permalink(&format!("/media/{}", photo.src)));
+        }
+        let _ = loc;
+        o
+    }
+
+    /// The people page: every person listed.
+    pub fn people(&self, people: &[&Record]) -> J {
+        let graph: Vec<J> = people
+            .iter()
+            .filter_map(|r| {
+                let loc = r.locale(self.lang)?;
+                match &loc.data {
+                    RecordData::Person(p) => Some(self.person(loc, p)),
+                    _ => None,
+                }
+            })
+            .collect();
+        json!({"@context": "https://schema.org", "@graph": graph})
+    }
+
+    /// The page of a record.
+    pub fn record(&self, loc: &Localized) -> J {
+        let url = loc.path.as_ref().map(|p| self.urls.permalink(p));
+        let publisher = {
+            let mut o = self.organisation();
+            if let Some(m) = o.as_object_mut() {
+                m.remove("@context");
+            }
+            o
+        };
+        let mut o = match &loc.data {
+            RecordData::Partner(p) => {
+                let mut o = json!({"@type": "Organization", "name": loc.label});
+                if let Some(w) = &p.website {
+                    o["sameAs"] = J::String(w.clone());
+                }
+                if p.city.is_some() || p.country.is_some() {
+                    o["address"] = json!({"@type": "PostalAddress", "addressLocality": p.city, "addressCountry": p.country});
+                }
+                if let Some(logo) = &p.logo {
+                    o["logo"] = J::String(self.urls.permalink(&format!("/media/{}", logo.src)));
+                }
+                o["memberOf"] = publisher.clone();
+                o
+            }
+            RecordData::Person(p) => self.person(loc, p),
+            RecordData::Project(p) => {
+                let funder = self.site.config.funder(&p.funder);
+                let mut grant = json!({
+                    "@type": "MonetaryGrant",
+                    "name": loc.label,
+                    "funder": {"@type": "Organization", "name": funder.map(|f| self.text(&f.name)).unwrap_or_else(|| p.funder.clone())},
+                });
+                if let Some(m) = p.grant.as_ref().or(p.public_funding.as_ref()) {
+                    grant["amount"] = money(m);
+                }
+                let mut o = json!({
+                    "@type": "Project",
+                    "name": loc.label,
+                    "funding": grant,
+                    "startDate": p.start,
+                });
+                if let Some(e) = p.end {
+                    o["endDate"] = json!(e);
+                }
+                if let Some(c) = &p.coordinator {
+                    o["parentOrganization"] = self.partner_org(c);
+                }
+                if !p.implementers.is_empty() {
+                    o["member"] = J::Array(
+                        p.implementers
+                            .iter()
+                            .map(|id| self.partner_org(id))
+                            .collect(),
+                    );
+                }
+                if let Some(w) = &p.website {
+                    o["sameAs"] = J::String(w.clone());
+                }
+                o
+            }
+            RecordData::News(n) => json!({
+                "@type": "NewsArticle",
+                "headline": loc.label,
+                "datePublished": n.date,
+                "publisher": publisher,
+            }),
+            RecordData::Strategy(s) => {
+                let coverage = match s.period.to {
+                    Some(to) => format!("{}/{to}", s.period.from),
+                    None => format!("{}/..", s.period.from),
+                };
+                json!({"@type": "Report", "name": loc.label, "temporalCoverage": coverage, "publisher": publisher})
+            }
+            RecordData::Page(_) => json!({"@type": "WebPage", "name": loc.label}),
+        };
+        o["@context"] = J::String("https://schema.org".into());
+        o["inLanguage"] = J::String(loc.lang.clone());
+        if let Some(u) = url {
+            o["url"] = J::String(u);
+        }
+        if let Some(s) = &loc.summary {
+            o["description"] = J::String(s.clone());
+        }
+        o
+    }
+}

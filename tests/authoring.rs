@@ -1,0 +1,254 @@
+//! The editor's commands: `new`, `init`, the translation report and stale translations.
+
+mod common;
+use common::*;
+
+#[test]
+fn new_record_of_every_collection_checks_clean() {
+    let site = TestSite::new();
+    for collection in [
+        "partners", "people", "strategy", "projects", "news", "pages",
+    ] {
+        let run = klaster(
+            &["new", collection, &format!("new-{collection}")],
+            site.path(),
+        );
+        assert_eq!(run.code, 0, "{collection}: {}", run.all());
+        assert!(
+            run.stdout
+                .contains(&format!("content/{collection}/new-{collection}.yaml"))
+        );
+        for lang in ["et", "en"] {
+            assert!(
+                site.path()
+                    .join(format!("content/{collection}/new-{collection}.{lang}.md"))
+                    .is_file()
+            );
+        }
+    }
+    let check = klaster(&["check", "--strict"], site.path());
+    assert_eq!(check.code, 0, "{}", check.all());
+    let build = site.build(&[]);
+    assert_eq!(build.code, 0, "{}", build.all());
+    assert!(
+        site.path()
+            .join("output/en/projects/new-projects/index.html")
+            .is_file()
+    );
+    // Every field of the collection is in the files, with a comment.
+    let shared =
+        std::fs::read_to_string(site.path().join("content/projects/new-projects.yaml")).unwrap();
+    for field in [
+        "funder",
+        "start",
+        "end",
+        "grant",
+        "total_cost",
+        "public_funding",
+        "coordinator",
+        "implementers",
+        "contacts",
+        "website",
+    ] {
+        assert!(
+            shared.contains(&format!("{field}:")),
+            "{field} missing:\n{shared}"
+        );
+    }
+    let en =
+        std::fs::read_to_string(site.path().join("content/projects/new-projects.en.md")).unwrap();
+    for field in [
+        "title",
+        "summary",
+        "programme",
+        "objectives",
+        "results",
+        "translated_from",
+    ] {
+        assert!(en.contains(&format!("{field}:")), "{field} missing:\n{en}");
+    }
+}
+
+#[test]
+fn new_refuses_to_overwrite_and_bad_slugs() {
+    let site = TestSite::new();
+    let before =
+        std::fs::read_to_string(site.path().join("content/partners/tehnopol.yaml")).unwrap();
+    let run = klaster(&["new", "partners", "tehnopol"], site.path());
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("already exists"), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(site.path().join("content/partners/tehnopol.yaml")).unwrap(),
+        before
+    );
+
+    let run = klaster(&["new", "partners", "Tartu Ülikool"], site.path());
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("[a-z0-9]+(-[a-z0-9]+)*") && run.stderr.contains("`tartu-ulikool`"),
+        "{}",
+        run.stderr
+    );
+    let run = klaster(&["new", "partner", "x"], site.path());
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("did you mean `partners`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn init_makes_a_site_that_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("my-site");
+    let run = klaster(&["init", &dir.to_string_lossy()], tmp.path());
+    assert_eq!(run.code, 0, "{}", run.all());
+    for f in [
+        "content/site.yaml",
+        "content/pages/about.yaml",
+        "content/pages/accessibility.et.md",
+        "content/pages/accessibility.en.md",
+    ] {
+        assert!(dir.join(f).is_file(), "{f}");
+    }
+    for c in [
+        "partners", "people", "strategy", "projects", "news", "pages",
+    ] {
+        assert!(
+            std::fs::read_dir(dir.join("content").join(c))
+                .unwrap()
+                .count()
+                > 0,
+            "{c}"
+        );
+    }
+    let build = klaster(&["build", "--date", "2026-11-22"], &dir);
+    assert_eq!(build.code, 0, "{}", build.all());
+    assert!(build.stderr.contains("0 warnings"), "{}", build.stderr);
+    assert!(dir.join("output/en/accessibility/index.html").is_file());
+    assert!(
+        dir.join("output/et/projects/example-project/index.html")
+            .is_file()
+    );
+    assert!(broken_links(&dir.join("output"), "https://example.org").is_empty());
+
+    // A non-empty folder is refused.
+    let again = klaster(&["init", &dir.to_string_lossy()], tmp.path());
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("not empty"));
+    // Other languages.
+    let fi = tmp.path().join("fi-site");
+    assert_eq!(
+        klaster(
+            &["init", &fi.to_string_lossy(), "--languages", "fi,en"],
+            tmp.path()
+        )
+        .code,
+        0
+    );
+    let build = klaster(&["build"], &fi);
+    assert_eq!(build.code, 0, "{}", build.all());
+    let page = std::fs::read_to_string(fi.join("output/fi/accessibility/index.html")).unwrap();
+    assert!(page.contains("Saavutettavuusseloste"));
+}
+
+#[test]
+fn translation_report_with_one_missing_and_one_stale() {
+    let site = TestSite::new();
+    // Missing: the partner's summary has no English text.
+    site.write("content/partners/tehnopol.yaml", "name: {et: Teaduspark Tehnopol, en: Science Park Tehnopol}\nsummary: {et: Eesti teaduspark.}\ncategory: startup\n");
+    // Stale: the English about page was translated from an older Estonian text.
+    assert_eq!(
+        klaster(
+            &["translations", "--mark-done", "pages/about", "en"],
+            site.path()
+        )
+        .code,
+        0
+    );
+    let clean = klaster(&["check", "--strict"], site.path());
+    assert!(!clean.all().contains("stale"), "{}", clean.all());
+    site.write(
+        "content/pages/about.et.md",
+        "---\n---\nUus tekst: vaata [Tehnopol](@partners/tehnopol).\n",
+    );
+
+    let run = site.check();
+    let all = run.all();
+    assert_eq!(run.code, 0, "warnings only: {all}");
+    assert!(all.contains("Translations"), "{all}");
+    assert!(
+        all.contains("missing  partners/tehnopol")
+            && all.contains("summary")
+            && all.contains("content/partners/tehnopol.yaml"),
+        "{all}"
+    );
+    assert!(
+        all.contains("stale    pages/about") && all.contains("content/pages/about.en.md"),
+        "{all}"
+    );
+    assert!(
+        all.contains("the `et` text changed after this `en` translation was written"),
+        "{all}"
+    );
+
+    let strict = klaster(&["check", "--strict"], site.path());
+    assert_eq!(strict.code, 1);
+
+    let json = klaster(&["check", "--format", "json"], site.path());
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let en = doc["translations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["lang"] == "en")
+        .unwrap()
+        .clone();
+    assert_eq!(en["missing"][0]["record"], "partners/tehnopol");
+    assert_eq!(en["missing"][0]["field"], "summary");
+    assert_eq!(en["stale"][0]["record"], "pages/about");
+    assert!(en["fields_translated"].as_u64().unwrap() < en["fields"].as_u64().unwrap());
+
+    // Marking it done clears the stale warning.
+    assert_eq!(
+        klaster(
+            &["translations", "--mark-done", "pages/about", "en"],
+            site.path()
+        )
+        .code,
+        0
+    );
+    let after = site.check();
+    assert!(
+        !after.all().contains("stale    pages/about"),
+        "{}",
+        after.all()
+    );
+}
+
+#[test]
+fn build_reports_stages_and_a_summary_when_not_on_a_terminal() {
+    let site = TestSite::new();
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0);
+    for line in ["load: ", "resolve: ", "render: "] {
+        assert!(
+            run.stderr
+                .lines()
+                .any(|l| l.starts_with(line) && l.ends_with(" ms")),
+            "{line}\n{}",
+            run.stderr
+        );
+    }
+    let summary = run.stderr.lines().last().unwrap_or("");
+    assert!(
+        summary.starts_with("built ")
+            && summary.contains(" et, ")
+            && summary.contains(" en)")
+            && summary.contains("0 warnings"),
+        "{summary}"
+    );
+    // No terminal control sequences in logs.
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+}

@@ -1,0 +1,277 @@
+//! What visitors and machines read: JSON-LD, Open Graph, the search index, open data
+//! exports and language-specific sorting.
+
+mod common;
+use common::*;
+use serde_json::Value;
+
+fn build_example() -> (tempfile::TempDir, std::path::PathBuf) {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let run = klaster(
+        &[
+            "build",
+            "--output",
+            &site.to_string_lossy(),
+            "--date",
+            "2026-11-22",
+        ],
+        &repo(),
+    );
+    assert_eq!(run.code, 0, "{}", run.all());
+    (out, site)
+}
+
+fn jsonld(html: &str) -> Value {
+    let start = html
+        .find("<script type=\"application/ld+json\">")
+        .expect("a JSON-LD script")
+        + 35;
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end]).expect("valid JSON-LD")
+}
+
+#[test]
+fn every_page_has_valid_json_ld_of_its_kind() {
+    let (_tmp, site) = build_example();
+    let cases = [
+        ("en/index.html", "Organization"),
+        ("en/partners/tehnopol/index.html", "Organization"),
+        ("en/projects/cluster-development/index.html", "Project"),
+        ("en/news/advisory-board-2019/index.html", "NewsArticle"),
+        ("en/strategy/strategy-2019-2023/index.html", "Report"),
+        ("et/about/index.html", "WebPage"),
+        ("index.html", "Organization"),
+    ];
+    for (page, kind) in cases {
+        let html = std::fs::read_to_string(site.join(page)).unwrap();
+        let v = jsonld(&html);
+        assert_eq!(v["@context"], "https://schema.org", "{page}");
+        assert_eq!(v["@type"], kind, "{page}");
+    }
+    let project = jsonld(
+        &std::fs::read_to_string(site.join("en/projects/cluster-development/index.html")).unwrap(),
+    );
+    assert_eq!(project["funding"]["@type"], "MonetaryGrant");
+    assert_eq!(project["funding"]["amount"]["value"], 600000.0);
+    assert_eq!(project["funding"]["amount"]["currency"], "EUR");
+    assert_eq!(
+        project["funding"]["funder"]["name"],
+        "European Regional Development Fund"
+    );
+    let people = jsonld(&std::fs::read_to_string(site.join("et/people/index.html")).unwrap());
+    let graph = people["@graph"].as_array().unwrap();
+    assert!(graph.len() >= 11);
+    assert!(graph.iter().all(|p| p["@type"] == "Person"));
+    assert!(
+        graph
+            .iter()
+            .any(|p| p["name"] == "Oliver Loit" && p["telephone"] == "+372 5858 8392")
+    );
+    // Every HTML page of both languages parses.
+    for (path, bytes) in snapshot(&site) {
+        if path.ends_with(".html") && path != "404.html" {
+            let _ = jsonld(&String::from_utf8_lossy(&bytes));
+        }
+    }
+}
+
+#[test]
+fn json_ld_cannot_be_closed_by_content() {
+    let site = TestSite::new();
+    site.write(
+        "content/partners/tehnopol.yaml",
+        "name: \"</script><script>alert(1)</script>\"\ncategory: startup\n",
+    );
+    assert_eq!(site.build(&[]).code, 0);
+    let html = std::fs::read_to_string(site.path().join("output/en/partners/tehnopol/index.html"))
+        .unwrap();
+    assert!(!html.contains("</script><script>alert"));
+    let v = jsonld(&html);
+    assert_eq!(v["name"], "</script><script>alert(1)</script>");
+}
+
+#[test]
+fn open_graph_tags() {
+    let (_tmp, site) = build_example();
+    let html = std::fs::read_to_string(site.join("en/partners/tehnopol/index.html")).unwrap();
+    assert!(
+        html.contains("<meta property=\"og:title\" content=\"Science Park Tehnopol\">"),
+        "{html}"
+    );
+    assert!(html.contains(
+        "<meta property=\"og:url\" content=\"https://example.org/en/partners/tehnopol/\">"
+    ));
+    assert!(html.contains("<meta property=\"og:locale\" content=\"en\">"));
+}
+
+#[test]
+fn search_index_covers_both_languages() {
+    let (_tmp, site) = build_example();
+    for lang in ["et", "en"] {
+        let page = std::fs::read_to_string(site.join(format!("{lang}/search/index.html"))).unwrap();
+        assert!(page.contains("/pagefind/pagefind-ui.js"));
+        assert!(
+            site.join(format!("pagefind/wasm.{lang}.pagefind"))
+                .is_file(),
+            "{lang} stemming"
+        );
+    }
+    let entry: Value = serde_json::from_str(
+        &std::fs::read_to_string(site.join("pagefind/pagefind-entry.json")).unwrap(),
+    )
+    .unwrap();
+    let languages = entry["languages"].as_object().unwrap();
+    assert!(
+        languages.contains_key("et") && languages.contains_key("en"),
+        "{entry}"
+    );
+    assert!(languages["en"]["page_count"].as_u64().unwrap() >= 15);
+    // Nothing loads from another host.
+    for (path, bytes) in snapshot(&site) {
+        if path.ends_with(".html") {
+            let text = String::from_utf8_lossy(&bytes);
+            for v in attr_values(&text, "src")
+                .iter()
+                .chain(&attr_values(&text, "href"))
+            {
+                if v.starts_with("http") && !v.starts_with("https://example.org") {
+                    assert!(!text.contains(&format!("src=\"{v}\"")), "{path} loads {v}");
+                }
+            }
+            assert!(
+                !text.contains("<link rel=\"stylesheet\" href=\"http"),
+                "{path}"
+            );
+        }
+    }
+}
+
+#[test]
+fn open_data_exports_have_ids_and_all_languages() {
+    let (_tmp, site) = build_example();
+    let partners: Value =
+        serde_json::from_str(&std::fs::read_to_string(site.join("data/partners.json")).unwrap())
+            .unwrap();
+    let list = partners["partners"].as_array().unwrap();
+    let tehnopol = list
+        .iter()
+        .find(|p| p["id"] == "partners/tehnopol")
+        .expect("stable id");
+    assert_eq!(tehnopol["name"]["en"], "Science Park Tehnopol");
+    assert_eq!(tehnopol["name"]["et"], "Teaduspark Tehnopol");
+    assert_eq!(
+        tehnopol["url"]["et"],
+        "https://example.org/et/partners/tehnopol/"
+    );
+    let projects: Value =
+        serde_json::from_str(&std::fs::read_to_string(site.join("data/projects.json")).unwrap())
+            .unwrap();
+    let p = &projects["projects"][0];
+    assert_eq!(p["id"], "projects/cluster-development");
+    assert_eq!(p["grant"]["amount"], "600000");
+    assert_eq!(p["funder"]["eu"], true);
+    assert_eq!(p["coordinator"], "partners/tehnopol");
+    assert!(p["objectives"]["et"].as_array().unwrap().len() == 3);
+
+    let csv = std::fs::read_to_string(site.join("data/partners.csv")).unwrap();
+    let csv = csv
+        .strip_prefix('\u{feff}')
+        .expect("UTF-8 byte-order mark for spreadsheets");
+    let rows = parse_csv(csv);
+    assert_eq!(rows[0][..3], ["id", "category", "member"]);
+    assert!(rows[0].contains(&"name_et".to_string()) && rows[0].contains(&"name_en".to_string()));
+    assert_eq!(rows.len() - 1, list.len());
+    assert!(
+        rows.iter().all(|r| r.len() == rows[0].len()),
+        "every row has every column"
+    );
+    let name_et = rows[0].iter().position(|h| h == "name_et").unwrap();
+    assert!(rows.iter().any(|r| r[name_et] == "Teaduspark Tehnopol"));
+    assert!(csv.contains("\r\n"), "RFC 4180 line ends");
+}
+
+/// A small RFC 4180 reader, to check the export the way a spreadsheet reads it.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = vec![];
+    let mut row = vec![];
+    let mut field = String::new();
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    rows
+}
+
+#[test]
+fn partner_lists_follow_each_languages_collation() {
+    let site = TestSite::new();
+    site.remove("content/projects/development.yaml");
+    site.remove("content/people/anna-test.yaml");
+    site.remove("content/partners/tehnopol.yaml");
+    site.remove("content/news/hello.yaml");
+    site.write("content/pages/about.et.md", "---\n---\nTekst.\n");
+    site.write("content/pages/about.en.md", "---\n---\nText.\n");
+    for (stem, name) in [
+        ("a", "Zeta"),
+        ("b", "Šveits"),
+        ("c", "Sõber"),
+        ("d", "Tõru"),
+        ("e", "Õun"),
+        ("f", "Ärk"),
+        ("g", "Sadam"),
+    ] {
+        site.write(
+            &format!("content/partners/{stem}.yaml"),
+            &format!("name: {name}\ncategory: startup\n"),
+        );
+    }
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let order = |lang: &str| {
+        let html = std::fs::read_to_string(
+            site.path()
+                .join(format!("output/{lang}/partners/index.html")),
+        )
+        .unwrap();
+        let mut names: Vec<(usize, &str)> =
+            ["Zeta", "Šveits", "Sõber", "Tõru", "Õun", "Ärk", "Sadam"]
+                .iter()
+                .map(|n| {
+                    (
+                        html.find(&format!(">{n}</a>"))
+                            .unwrap_or_else(|| panic!("{n} in {lang}")),
+                        *n,
+                    )
+                })
+                .collect();
+        names.sort();
+        names.into_iter().map(|(_, n)| n).collect::<Vec<_>>()
+    };
+    // Estonian: s < š < z < ž < t ... w < õ < ä < ö < ü
+    assert_eq!(
+        order("et"),
+        ["Sadam", "Sõber", "Šveits", "Zeta", "Tõru", "Õun", "Ärk"]
+    );
+    // English (CLDR root): accents are secondary, so Õ sorts with O and Š with S.
+    assert_eq!(
+        order("en"),
+        ["Ärk", "Õun", "Sadam", "Sõber", "Šveits", "Tõru", "Zeta"]
+    );
+}

@@ -128,6 +128,7 @@ pub fn content_type(path: &str) -> &'static str {
         "webm" => "video/webm",
         "mp3" => "audio/mpeg",
         "zip" => "application/zip",
+        "wasm" => "application/wasm",
         _ => "application/octet-stream",
     }
 }
@@ -339,6 +340,11 @@ mod tests {
         assert_eq!(content_type("a.pdf"), "application/pdf");
         assert_eq!(content_type("a.woff2"), "font/woff2");
         assert_eq!(content_type("robots.txt"), "text/plain; charset=utf-8");
+        assert_eq!(content_type("a.wasm"), "application/wasm");
         assert_eq!(content_type("noext"), "application/octet-stream");
+        assert_eq!(
+            content_type("pagefind/wasm.en.pagefind"),
+            "application/octet-stream"
+        );
     }
 }

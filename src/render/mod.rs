@@ -50,6 +50,8 @@ pub struct Stats {
     /// Language → number of HTML pages.
     pub pages: Vec<(String, usize)>,
     pub files: usize,
+    /// Time spent in the parts of rendering, for the benchmark.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 pub fn render_site(

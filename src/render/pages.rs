@@ -253,6 +253,8 @@ pub fn render(
             .map(|(k, v)| (k.clone(), v.hash.clone()))
             .collect(),
     });
+    let started = std::time::Instant::now();
+    let mut timings = Vec::new();
     let tera = templates::build(theme, env.clone())?;
     let eu_ongoing = site.collection(Collection::Projects).any(|r| {
         r.locales.values().next().is_some_and(|l| match &l.data {
@@ -282,6 +284,7 @@ pub fn render(
         })
         .collect();
 
+    timings.push(("template data", started.elapsed()));
     let mut jobs: Vec<Job> = Vec::new();
     for ld in &langs {
         plan_language(site, ld, &urls, &mut jobs);
@@ -331,16 +334,30 @@ pub fn render(
     if let Some(p) = progress {
         p.stage("render", Some(jobs.len()));
     }
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| {
-            let r = render_job(&tera, job, site, &urls, &langs, &theme_name);
-            if let Some(p) = progress {
-                p.step();
-            }
-            r
-        })
-        .collect();
+    // The search index needs only the model, so it is built while the pages render.
+    let people_title = |lang: &str| {
+        env.strings
+            .get(lang, "people")
+            .unwrap_or("People")
+            .to_string()
+    };
+    let (rendered, search_index) = rayon::join(
+        || {
+            jobs.par_iter()
+                .map(|job| {
+                    let r = render_job(&tera, job, site, &urls, &langs, &theme_name);
+                    if let Some(p) = progress {
+                        p.step();
+                    }
+                    r
+                })
+                .collect::<Vec<Result<OutputFile, Diagnostic>>>()
+        },
+        || {
+            let t = std::time::Instant::now();
+            search::index(site, &urls, &people_title).map(|files| (files, t.elapsed()))
+        },
+    );
     let mut files = Vec::with_capacity(rendered.len() + 16);
     let mut diags = Vec::new();
     let mut per_lang: BTreeMap<String, usize> = BTreeMap::new();
@@ -360,11 +377,12 @@ pub fn render(
         return Err(diags);
     }
 
-    if let Some(p) = progress {
-        p.stage("search index", None);
-    }
-    match search::index(&files, &site.config.base_path) {
-        Ok(mut index) => files.append(&mut index),
+    timings.push(("templates and search", started.elapsed()));
+    match search_index {
+        Ok((mut index, took)) => {
+            timings.push(("search index alone", took));
+            files.append(&mut index);
+        }
         Err(e) => return Err(vec![Diagnostic::error("search", "output/pagefind", e)]),
     }
     files.extend(data::exports(site, &urls));
@@ -417,6 +435,7 @@ pub fn render(
             .map(|l| (l.code.clone(), per_lang.get(&l.code).copied().unwrap_or(0)))
             .collect(),
         files: files.len(),
+        timings,
     };
     Ok((files, stats))
 }

@@ -15,7 +15,9 @@
       zero_results: el.dataset.zero,
       one_result: el.dataset.one,
       many_results: el.dataset.many,
-      load_more: el.dataset.more
+      load_more: el.dataset.more,
+      clear_search: el.dataset.clear,
+      searching: el.dataset.searching
     }
   });
 })();

@@ -1,0 +1,340 @@
+// Real-browser quality checks for sites built by klaster.
+//
+//   node tests/browser/check.mjs [--screenshots DIR] SITE_DIR...
+//
+// For every built site folder given (its folder name is its label, e.g. `ch`):
+//   - the W3C Nu HTML checker (vnu.jar) over every .html file: no errors;
+//   - axe-core (WCAG 2.0/2.1 A and AA) in headless Chromium on one page of every
+//     template (the `kind-*` class of <body>) in every language, at 375 and 1280 px;
+//   - reflow: no horizontal scrolling on those pages at 320 px (WCAG 1.4.10);
+//   - no request leaves the local server and no script error on those pages;
+//   - the partner filter (#filter-text, #filter-category) narrows the list;
+//   - full-page screenshots of the home, partners, project and strategy pages at
+//     both widths, written to DIR (default: <repo>/target/screenshots).
+// Each check prints `ok` or `FAIL` with its problems; the last line is
+// `N passed, M failed`, and the exit code is 1 when anything failed.
+
+import { spawn } from "node:child_process";
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const { chromium } = require("playwright-core");
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const vnuJar = path.join(here, "node_modules", "vnu-jar", "build", "dist", "vnu.jar");
+
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const WIDTHS = [375, 1280];
+const REFLOW_WIDTH = 320;
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+// Templates screenshotted, by the kind-* class of <body>.
+const SCREENSHOT_KINDS = ["home", "partners", "project", "strategy"];
+
+// ---------------------------------------------------------------- arguments
+const args = process.argv.slice(2);
+let shotDir = path.resolve(here, "..", "..", "target", "screenshots");
+const siteDirs = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === "--screenshots") shotDir = path.resolve(args[++i]);
+  else siteDirs.push(path.resolve(args[i]));
+}
+if (siteDirs.length === 0) {
+  console.error("usage: node check.mjs [--screenshots DIR] SITE_DIR...");
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------- tiny runner
+let passed = 0;
+let failed = 0;
+function report(name, problems) {
+  if (problems.length === 0) {
+    passed++;
+    console.log(`ok   ${name}`);
+  } else {
+    failed++;
+    console.log(`FAIL ${name}`);
+    for (const p of problems) console.log("     " + p.replace(/\n/g, "\n     "));
+  }
+}
+const snippet = (s, n = 300) => {
+  const t = String(s ?? "").replace(/\s+/g, " ").trim();
+  return t.length > n ? t.slice(0, n) + "…" : t;
+};
+
+// ---------------------------------------------------------------- the site
+function htmlFiles(dir) {
+  const out = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...htmlFiles(p));
+    else if (e.name.endsWith(".html")) out.push(p);
+  }
+  return out.sort();
+}
+
+// URL path of a built file: `en/partners/index.html` → `/en/partners/`.
+function urlPath(root, file) {
+  const rel = path.relative(root, file).split(path.sep).join("/");
+  return "/" + rel.replace(/(^|\/)index\.html$/, "$1");
+}
+
+// One page per (template, language): the first file, in path order, whose <body>
+// has that kind-* class. New templates (search, ...) are picked up on their own.
+function pagesToVisit(root) {
+  const seen = new Map();
+  for (const file of htmlFiles(root)) {
+    const text = readFileSync(file, "utf8");
+    const kind = /<body[^>]*class="[^"]*\bkind-([\w-]+)/.exec(text)?.[1] ?? "unknown";
+    const lang = /<html[^>]*\blang="([^"]+)"/.exec(text)?.[1] ?? "none";
+    const key = kind === "root" || kind === "404" ? kind : `${lang}-${kind}`;
+    if (!seen.has(key)) seen.set(key, { key, kind, lang, url: urlPath(root, file) });
+  }
+  // The 404 page is checked where a visitor meets it: at an address that does not exist.
+  for (const p of seen.values()) if (p.kind === "404") p.url = "/no-such-page/";
+  return [...seen.values()];
+}
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript",
+  ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+  ".webp": "image/webp", ".json": "application/json", ".xml": "application/xml",
+  ".csv": "text/csv", ".txt": "text/plain", ".pdf": "application/pdf", ".woff2": "font/woff2",
+};
+
+// A static server for one built site on 127.0.0.1 and a free port:
+// `/x/` → `x/index.html`, a folder without its slash → redirect, misses → 404.html.
+function serve(root) {
+  const server = http.createServer((req, res) => {
+    let rel;
+    try {
+      rel = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    } catch {
+      rel = "/";
+    }
+    let file = path.join(root, path.normalize(rel));
+    if (!file.startsWith(root)) file = root + "/\0";
+    let st = statSync(file, { throwIfNoEntry: false });
+    if (st?.isDirectory()) {
+      if (!rel.endsWith("/")) {
+        res.writeHead(301, { Location: rel + "/" }).end();
+        return;
+      }
+      file = path.join(file, "index.html");
+      st = statSync(file, { throwIfNoEntry: false });
+    }
+    let status = 200;
+    if (!st?.isFile()) {
+      status = 404;
+      file = path.join(root, "404.html");
+    }
+    res.writeHead(status, { "Content-Type": TYPES[path.extname(file)] ?? "application/octet-stream" });
+    createReadStream(file).on("error", () => res.end()).pipe(res);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve({ server, origin: `http://127.0.0.1:${server.address().port}` })),
+  );
+}
+
+// ---------------------------------------------------------------- vnu
+// One JVM for every file of every site; resolves to vnu's messages.
+function runVnu(files) {
+  return new Promise((resolve) => {
+    const java = spawn("java", ["-jar", vnuJar, "--errors-only", "--format", "json", "--exit-zero-always", ...files]);
+    let out = "";
+    java.stdout.on("data", (d) => (out += d));
+    java.stderr.on("data", (d) => (out += d));
+    java.on("error", (e) => resolve({ crashed: `java did not start: ${e.message}` }));
+    java.on("close", (code) => {
+      try {
+        resolve({ messages: JSON.parse(out).messages });
+      } catch {
+        resolve({ crashed: `vnu exited ${code} without a JSON report:\n${snippet(out, 2000)}` });
+      }
+    });
+  });
+}
+
+function reportVnu(result, sites) {
+  if (result.crashed) {
+    report("vnu", [result.crashed]);
+    return;
+  }
+  const byFile = new Map();
+  for (const m of result.messages) {
+    const file = m.url ? fileURLToPath(m.url) : "?";
+    if (!byFile.has(file)) byFile.set(file, []);
+    const where = m.lastLine ? `${m.lastLine}:${m.firstColumn ?? m.lastColumn}` : "";
+    byFile.get(file).push(`${where} ${m.type}: ${m.message}\n  ${snippet(m.extract, 200)}`);
+  }
+  for (const { label, root, files } of sites) {
+    for (const f of files) report(`vnu ${label}/${path.relative(root, f)}`, byFile.get(f) ?? []);
+  }
+}
+
+// ---------------------------------------------------------------- browser
+// Opens `url` at `width`, with a watch on requests that leave the server and on
+// script errors. Returns the page and the problems seen while loading.
+async function open(context, origin, url, width) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on("request", (r) => {
+    if (!r.url().startsWith(origin) && !r.url().startsWith("data:")) problems.push(`request to another host: ${r.url()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`script error: ${e.message}`));
+  await page.setViewportSize({ width, height: 900 });
+  await page.goto(origin + url, { waitUntil: "load" });
+  return { page, problems };
+}
+
+async function axeCheck(page) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }),
+    AXE_TAGS,
+  );
+  return result.violations.flatMap((v) =>
+    v.nodes.map((n) => `${v.id} (${v.impact}): ${v.help}\n  at ${n.target.join(" ")}: ${snippet(n.html)}\n  ${snippet(n.failureSummary.replace(/:\n\s*/g, ": ").replace(/\n\s*/g, "; "), 400)}`),
+  );
+}
+
+// If the page scrolls sideways: the innermost elements that stick out of the viewport
+// or whose content overflows them.
+async function reflowCheck(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return [];
+    const wide = [...document.body.querySelectorAll("*")].filter(
+      (e) => e.getBoundingClientRect().right > width + 1 || e.scrollWidth > e.clientWidth + 1,
+    );
+    const innermost = wide
+      .filter((e) => !wide.some((d) => d !== e && e.contains(d)))
+      .slice(0, 5)
+      .map((e) => `  ${e.outerHTML.replace(/\s+/g, " ").slice(0, 200)}`);
+    return [`page is ${document.documentElement.scrollWidth}px wide in a ${width}px viewport:\n${innermost.join("\n")}`];
+  });
+}
+
+async function visibleCards(page) {
+  return page.locator(".partner-card:visible").count();
+}
+
+// Types a partner's name into the filter, then picks a category.
+async function filterCheck(page) {
+  const problems = [];
+  const total = await visibleCards(page);
+  if (total < 2) return [`only ${total} partner cards: nothing to filter`];
+  if (!(await page.locator("#filter-text").isVisible())) return ["#filter-text is not visible (did filter.js run?)"];
+
+  const name = (await page.locator(".partner-card h3").first().innerText()).trim();
+  await page.locator("#filter-text").pressSequentially(name);
+  const afterText = await visibleCards(page);
+  if (!(afterText >= 1 && afterText < total)) problems.push(`typing "${name}" left ${afterText} of ${total} cards visible`);
+  await page.locator("#filter-text").fill("");
+  if ((await visibleCards(page)) !== total) problems.push("clearing the text did not bring every card back");
+
+  await page.locator("#filter-text").pressSequentially("zzqxj");
+  if (!(await page.locator("#no-results").isVisible())) problems.push(`typing "zzqxj" did not show #no-results`);
+  await page.locator("#filter-text").fill("");
+
+  const options = await page.locator("#filter-category option").evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  if (options.length < 2) return [...problems, `only ${options.length} categories in #filter-category`];
+  const category = options[options.length - 1];
+  await page.locator("#filter-category").selectOption(category);
+  const cats = await page.locator(".partner-card:visible").evaluateAll((cs) => cs.map((c) => c.dataset.category));
+  if (!(cats.length >= 1 && cats.length < total)) problems.push(`category "${category}" left ${cats.length} of ${total} cards visible`);
+  if (cats.some((c) => c !== category)) problems.push(`category "${category}" still shows cards of ${[...new Set(cats)].join(", ")}`);
+  return problems;
+}
+
+async function checkSite(context, { label, root, pages }) {
+  const { server, origin } = await serve(root);
+  try {
+    for (const p of pages) {
+      const name = `${label}${p.url}`;
+      for (const width of WIDTHS) {
+        const { page, problems } = await open(context, origin, p.url, width);
+        try {
+          if (SCREENSHOT_KINDS.includes(p.kind)) {
+            await page.screenshot({ path: path.join(shotDir, `${label}-${p.lang}-${p.kind}-${width}.png`), fullPage: true });
+          }
+          problems.push(...(await axeCheck(page)));
+        } catch (e) {
+          problems.push(`the check itself failed: ${e.message}`);
+        }
+        report(`axe ${name} @${width}`, problems);
+        await page.close();
+      }
+      // (Requests and script errors were reported by the visits above.)
+      const { page } = await open(context, origin, p.url, REFLOW_WIDTH);
+      report(`reflow ${name} @${REFLOW_WIDTH}`, await reflowCheck(page));
+      await page.close();
+
+      if (p.kind === "partners") {
+        const { page, problems } = await open(context, origin, p.url, 1280);
+        try {
+          problems.push(...(await filterCheck(page)));
+        } catch (e) {
+          problems.push(`the check itself failed: ${e.message}`);
+        }
+        report(`filter ${name}`, problems);
+        await page.close();
+      }
+    }
+  } finally {
+    server.close();
+  }
+}
+
+// ---------------------------------------------------------------- main
+const sites = siteDirs.map((root) => ({
+  label: path.basename(root),
+  root,
+  files: htmlFiles(root),
+  pages: pagesToVisit(root),
+}));
+mkdirSync(shotDir, { recursive: true });
+
+// A hung browser or JVM must not hang CI.
+setTimeout(() => {
+  console.log("FAIL the checks did not finish within 20 minutes");
+  console.log(`${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+}, 20 * 60 * 1000).unref();
+
+const vnu = runVnu(sites.flatMap((s) => s.files));
+
+const profile = mkdtempSync(path.join(os.tmpdir(), "klaster-chromium-"));
+let context;
+try {
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ],
+  });
+  // axe must see a violation where there is one, or its silence means nothing.
+  const page = await context.newPage();
+  await page.setContent('<!DOCTYPE html><html><title>x</title><img src="data:,">');
+  const seen = (await axeCheck(page)).map((v) => v.split(" ")[0]);
+  report("axe finds image-alt and html-has-lang on a page made to fail", ["image-alt", "html-has-lang"].filter((id) => !seen.includes(id)).map((id) => `${id} not reported`));
+  await page.close();
+  for (const site of sites) await checkSite(context, site);
+} catch (e) {
+  report("browser", [e.stack ?? String(e)]);
+} finally {
+  await context?.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+
+reportVnu(await vnu, sites);
+
+console.log(`screenshots: ${shotDir}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,7 +1,12 @@
-//! `klaster serve`: preview with live reload.
+//! `klaster serve`: preview with live reload. The server lives in `klaster::serve`;
+//! this layer checks the arguments, prints what happens and opens the browser.
 
-use super::USAGE;
+use super::{OK, USAGE, print_diagnostics, summary_counts};
+use klaster::diagnostics::Diagnostic;
+use klaster::pipeline;
+use klaster::serve::{Notice, Rebuild, Server, Settings, StartError};
 use std::path::PathBuf;
+use std::process::{Command, Stdio};
 
 pub struct Args {
     pub root: PathBuf,
@@ -12,9 +17,170 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let _ = (&args.root, &args.bind, args.port, args.open, args.drafts);
-    eprintln!(
-        "error: `klaster serve` is not available in this version yet; use `klaster build` and open output/index.html"
-    );
-    USAGE
+    if !args.root.join("content").is_dir() {
+        eprintln!(
+            "error: `{}` has no content/ folder\n  help: run klaster inside a site, give --root DIR, or create a site with `klaster init DIR`",
+            args.root.display()
+        );
+        return USAGE;
+    }
+    let date = match pipeline::build_date(None) {
+        Ok(d) => d,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return USAGE;
+        }
+    };
+    let settings = Settings {
+        root: args.root.clone(),
+        bind: args.bind.clone(),
+        port: args.port,
+        drafts: args.drafts,
+        date,
+    };
+    let server = match Server::bind(settings) {
+        Ok(s) => s,
+        Err(e) => {
+            print_start_error(&e, &args);
+            return USAGE;
+        }
+    };
+    if !server.addr().ip().is_loopback() {
+        eprintln!(
+            "warning: serving on {}: other computers on the network can see the preview",
+            server.addr()
+        );
+    }
+    let open = args.open;
+    let result = server.run(move |notice| match notice {
+        Notice::Built(r) => report(&r),
+        Notice::Ready { url } => {
+            eprintln!("serving {url} (press Ctrl-C to stop); watching content/ and themes/");
+            if open {
+                open_browser(&url);
+            }
+        }
+        Notice::WatchFailed(msg) => eprintln!("warning: {msg}"),
+        Notice::Stopping => eprintln!("stopping"),
+    });
+    match result {
+        Ok(()) => OK,
+        Err(e) => {
+            eprintln!("error: {e}");
+            USAGE
+        }
+    }
+}
+
+fn print_start_error(e: &StartError, args: &Args) {
+    match e {
+        StartError::InUse(addr) => {
+            let other = match args.port {
+                1111 => 1112,
+                p => p.checked_add(1).unwrap_or(1112),
+            };
+            eprintln!(
+                "error: cannot listen on {addr}: the port is already in use (is another `klaster serve` running?)\n  help: stop the other program, or choose another port: `klaster serve --port {other}`"
+            );
+        }
+        StartError::BadAddress(bind) => eprintln!(
+            "error: `--bind {bind}` is not an IP address\n  help: use 127.0.0.1 (this computer only, the default) or ::1"
+        ),
+        StartError::Bind(addr, err) if err.kind() == std::io::ErrorKind::PermissionDenied => {
+            eprintln!(
+                "error: cannot listen on {addr}: permission denied\n  help: ports below 1024 need special rights; use the default, `--port 1111`"
+            )
+        }
+        StartError::Bind(addr, err) if err.kind() == std::io::ErrorKind::AddrNotAvailable => {
+            eprintln!(
+                "error: cannot listen on {addr}: this computer has no such address\n  help: use `--bind 127.0.0.1`"
+            )
+        }
+        other => eprintln!("error: {other}"),
+    }
+}
+
+/// One line per build; the diagnostics in full when they changed.
+fn report(r: &Rebuild) {
+    if r.diagnostics_changed {
+        print_diagnostics(&r.diagnostics);
+    }
+    let ms = r.elapsed.as_millis();
+    let errors = r.errors();
+    if errors > 0 {
+        let verb = if r.first { "build" } else { "rebuild" };
+        let still = if r.pages > 0 {
+            "; still serving the last good build, with the errors shown in the browser"
+        } else {
+            "; the browser shows the errors"
+        };
+        eprintln!(
+            "{verb} failed in {ms} ms: {}{still}",
+            summary_counts(&r.diagnostics)
+        );
+        return;
+    }
+    let warnings = warnings_note(&r.diagnostics);
+    if r.first {
+        eprintln!("built {} pages in {ms} ms{warnings}", r.pages);
+        return;
+    }
+    let what = match r.changes {
+        Some(c) if c.is_empty() => "nothing changed".to_string(),
+        Some(c) => {
+            let mut parts = Vec::new();
+            if c.pages > 0 {
+                parts.push(plural(c.pages, "page"));
+            }
+            if c.files > 0 {
+                parts.push(plural(c.files, "file"));
+            }
+            format!("{} changed", parts.join(" and "))
+        }
+        None => "nothing changed".to_string(),
+    };
+    let fixed = if r.reloaded && r.changes.is_some_and(|c| c.is_empty()) {
+        " (errors fixed)"
+    } else {
+        ""
+    };
+    eprintln!("rebuilt in {ms} ms: {what}{fixed}{warnings}");
+}
+
+fn warnings_note(diags: &[Diagnostic]) -> String {
+    let n = diags.iter().filter(|d| !d.is_error()).count();
+    if n == 0 {
+        String::new()
+    } else {
+        format!("; {}", plural(n, "warning"))
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Opens `url` in the default browser; a failure is ignored (the URL is printed).
+fn open_browser(url: &str) {
+    let mut cmd = if cfg!(target_os = "macos") {
+        Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        Command::new("xdg-open")
+    };
+    let spawned = cmd
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+    if let Ok(mut child) = spawned {
+        // Reap it in the background so it does not linger as a zombie.
+        std::thread::spawn(move || {
+            let _ = child.wait();
+        });
+    }
 }

@@ -1,0 +1,305 @@
+//! What `serve` holds between rebuilds: the files of the last good build, the errors
+//! of the current one, and a generation that changes whenever what a tab shows would.
+
+use super::inject;
+use crate::diagnostics::Diagnostic;
+use crate::pipeline::{self, Options};
+use crate::render::{Content, OutputFile};
+use axum::body::Bytes;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::{Duration, Instant, SystemTime};
+use tokio::sync::watch;
+
+/// The bytes of one output file.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// Rendered (or theme) files, held in memory.
+    Mem(Bytes),
+    /// A media file, read from disk when asked for. Its size and modification time at
+    /// build time tell whether it changed between two builds.
+    Disk {
+        path: PathBuf,
+        len: u64,
+        modified: Option<SystemTime>,
+    },
+}
+
+impl Body {
+    fn from_output(file: OutputFile) -> Body {
+        match file.content {
+            Content::Bytes(b) => Body::Mem(Bytes::from(b)),
+            Content::Shared(b) => Body::Mem(Bytes::copy_from_slice(&b)),
+            Content::Copy(path) => {
+                let meta = std::fs::metadata(&path).ok();
+                Body::Disk {
+                    len: meta.as_ref().map(|m| m.len()).unwrap_or(0),
+                    modified: meta.and_then(|m| m.modified().ok()),
+                    path,
+                }
+            }
+        }
+    }
+
+    fn same_as(&self, other: &Body) -> bool {
+        match (self, other) {
+            (Body::Mem(a), Body::Mem(b)) => a == b,
+            (
+                Body::Disk {
+                    path: pa,
+                    len: la,
+                    modified: ma,
+                },
+                Body::Disk {
+                    path: pb,
+                    len: lb,
+                    modified: mb,
+                },
+            ) => pa == pb && la == lb && ma == mb,
+            _ => false,
+        }
+    }
+}
+
+/// What the server shows at one moment.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// The files of the last good build, by `/`-separated output path.
+    pub files: HashMap<String, Body>,
+    /// Whether there has been a good build at all.
+    pub has_build: bool,
+    /// The errors of the current build; empty when it succeeded.
+    pub errors: Vec<Diagnostic>,
+    /// Identifies what tabs show: the server's start time and a counter.
+    pub generation: String,
+    /// The overlay for `errors`, rendered once per build.
+    overlay: Option<String>,
+}
+
+impl Snapshot {
+    /// What goes before `</body>` of every HTML response: the overlay while the
+    /// build has errors, and the live-reload script.
+    pub fn injection(&self) -> String {
+        let mut s = self.overlay.clone().unwrap_or_default();
+        s.push_str(&inject::script(&self.generation));
+        s
+    }
+}
+
+/// The state shared by the HTTP handlers and the rebuild thread.
+pub struct Shared {
+    current: RwLock<Arc<Snapshot>>,
+    generation: watch::Sender<String>,
+}
+
+impl Default for Shared {
+    fn default() -> Shared {
+        Shared {
+            current: RwLock::new(Arc::new(Snapshot::default())),
+            generation: watch::Sender::new(String::new()),
+        }
+    }
+}
+
+impl Shared {
+    /// The current snapshot; the lock is held only to clone the `Arc`.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.current
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<String> {
+        self.generation.subscribe()
+    }
+
+    fn replace(&self, snap: Snapshot) {
+        let generation = snap.generation.clone();
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(snap);
+        self.generation.send_replace(generation);
+    }
+}
+
+/// How the output of a build differs from the one before.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// HTML pages added, changed or removed.
+    pub pages: usize,
+    /// Other files added, changed or removed.
+    pub files: usize,
+}
+
+impl Changes {
+    pub fn between(old: &HashMap<String, Body>, new: &HashMap<String, Body>) -> Changes {
+        let mut c = Changes::default();
+        let mut count = |path: &str| {
+            if path.ends_with(".html") {
+                c.pages += 1;
+            } else {
+                c.files += 1;
+            }
+        };
+        for (path, body) in new {
+            match old.get(path) {
+                Some(o) if o.same_as(body) => {}
+                _ => count(path),
+            }
+        }
+        for path in old.keys() {
+            if !new.contains_key(path) {
+                count(path);
+            }
+        }
+        c
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pages == 0 && self.files == 0
+    }
+}
+
+/// The result of one (re)build, for the terminal.
+#[derive(Debug, Clone)]
+pub struct Rebuild {
+    /// The build at start-up.
+    pub first: bool,
+    pub elapsed: Duration,
+    /// All diagnostics of this build, errors and warnings.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Whether `diagnostics` differ from the previous build's.
+    pub diagnostics_changed: bool,
+    /// What changed in the served output; `None` when the build failed and the last
+    /// good build is still served.
+    pub changes: Option<Changes>,
+    /// HTML pages in the build now served.
+    pub pages: usize,
+    /// Whether open tabs were told to reload.
+    pub reloaded: bool,
+}
+
+impl Rebuild {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+/// Runs the pipeline and swaps the result in.
+pub struct Builder {
+    opts: Options,
+    epoch: String,
+    counter: u64,
+    last_diagnostics: Option<Vec<Diagnostic>>,
+}
+
+impl Builder {
+    pub fn new(opts: Options) -> Builder {
+        let started = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0);
+        Builder {
+            opts,
+            epoch: format!("{started:x}"),
+            counter: 0,
+            last_diagnostics: None,
+        }
+    }
+
+    /// Re-runs the whole pipeline, compares its output with what is served, and
+    /// swaps it in if it succeeded. On errors the last good build stays, with the
+    /// errors attached for the overlay.
+    pub fn rebuild(&mut self, shared: &Shared) -> Rebuild {
+        let started = Instant::now();
+        let outcome = pipeline::run(&self.opts);
+        let old = shared.snapshot();
+        let first = self.last_diagnostics.is_none();
+        let diagnostics_changed = self.last_diagnostics.as_ref() != Some(&outcome.diagnostics);
+        self.last_diagnostics = Some(outcome.diagnostics.clone());
+
+        let (snap, changes, reload) = if outcome.has_errors() {
+            let errors: Vec<Diagnostic> = outcome
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .cloned()
+                .collect();
+            let reload = errors != old.errors || first;
+            let files = old.files.clone();
+            let snap = Snapshot {
+                overlay: Some(inject::overlay(&errors)),
+                files,
+                has_build: old.has_build,
+                errors,
+                generation: String::new(),
+            };
+            (snap, None, reload)
+        } else {
+            let files: HashMap<String, Body> = outcome
+                .files
+                .into_iter()
+                .map(|f| (f.path.clone(), Body::from_output(f)))
+                .collect();
+            let changes = Changes::between(&old.files, &files);
+            let reload = !changes.is_empty() || !old.errors.is_empty() || !old.has_build;
+            let snap = Snapshot {
+                files,
+                has_build: true,
+                errors: Vec::new(),
+                generation: String::new(),
+                overlay: None,
+            };
+            (snap, Some(changes), reload)
+        };
+        let pages = snap.files.keys().filter(|p| p.ends_with(".html")).count();
+        let mut snap = snap;
+        if reload {
+            self.counter += 1;
+        }
+        snap.generation = format!("{}-{}", self.epoch, self.counter);
+        if reload {
+            shared.replace(snap);
+        }
+        Rebuild {
+            first,
+            elapsed: started.elapsed(),
+            diagnostics: outcome.diagnostics,
+            diagnostics_changed,
+            changes,
+            pages,
+            reloaded: reload && !first,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mem(s: &str) -> Body {
+        Body::Mem(Bytes::copy_from_slice(s.as_bytes()))
+    }
+
+    #[test]
+    fn changes_count_added_changed_and_removed_files() {
+        let old: HashMap<String, Body> = [
+            ("en/index.html".to_string(), mem("a")),
+            ("en/about/index.html".to_string(), mem("b")),
+            ("static/site.css".to_string(), mem("c")),
+            ("en/old/index.html".to_string(), mem("d")),
+        ]
+        .into_iter()
+        .collect();
+        let new: HashMap<String, Body> = [
+            ("en/index.html".to_string(), mem("a")),
+            ("en/about/index.html".to_string(), mem("B")),
+            ("static/site.css".to_string(), mem("c")),
+            ("en/feed.xml".to_string(), mem("e")),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(Changes::between(&old, &new), Changes { pages: 2, files: 1 });
+        assert!(Changes::between(&new, &new).is_empty());
+    }
+}

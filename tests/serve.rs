@@ -1,0 +1,484 @@
+//! `klaster serve` end to end: the binary on a free port, a temporary site, plain
+//! HTTP/1.1 over std's TcpStream.
+
+mod common;
+
+use common::TestSite;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How soon an edit must show in the browser.
+const RELOAD_WITHIN: Duration = Duration::from_secs(2);
+/// How long the first build may take (a debug binary on a busy CI machine).
+const START_WITHIN: Duration = Duration::from_secs(60);
+
+/// A port nobody listens on right now.
+fn free_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
+    l.local_addr().expect("local addr").port()
+}
+
+/// A running `klaster serve`; killed when dropped.
+struct Serve {
+    child: Child,
+    port: u16,
+    log: Arc<Mutex<String>>,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Serve {
+    fn spawn(root: &Path, port: u16) -> Serve {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_klaster"))
+            .args(["serve", "--root"])
+            .arg(root)
+            .args(["--port", &port.to_string()])
+            // The working folder is the site: a server that served files relative to
+            // it (instead of from the build) would leak `Cargo.toml` below.
+            .current_dir(root)
+            .env("NO_COLOR", "1")
+            .env_remove("SOURCE_DATE_EPOCH")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the klaster binary starts");
+        let log = Arc::new(Mutex::new(String::new()));
+        if let Some(stderr) = child.stderr.take() {
+            let log = log.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                    if let Ok(mut l) = log.lock() {
+                        l.push_str(&line);
+                        l.push('\n');
+                    }
+                }
+            });
+        }
+        Serve { child, port, log }
+    }
+
+    /// Starts serving `site` and waits until it answers with its home page.
+    fn start(site: &TestSite) -> Serve {
+        let s = Serve::start_any(site);
+        let home = s.get("/");
+        assert_eq!(home.status, 200, "{}\n{}", home.body, s.log());
+        s
+    }
+
+    /// Starts serving `site` and waits until it answers at all.
+    fn start_any(site: &TestSite) -> Serve {
+        let mut s = Serve::spawn(site.path(), free_port());
+        let deadline = Instant::now() + START_WITHIN;
+        loop {
+            if get(s.port, "/").is_some() {
+                return s;
+            }
+            if let Ok(Some(status)) = s.child.try_wait() {
+                panic!("klaster serve exited with {status}:\n{}", s.log());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "klaster serve did not answer within {START_WITHIN:?}:\n{}",
+                s.log()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    fn get(&self, path: &str) -> Response {
+        get(self.port, path).unwrap_or_else(|| panic!("GET {path} failed:\n{}", self.log()))
+    }
+
+    /// Polls `path` until `ok` holds for the response, for at most `within`.
+    fn wait_for(&self, path: &str, within: Duration, ok: impl Fn(&Response) -> bool) -> Response {
+        let deadline = Instant::now() + within;
+        loop {
+            let resp = self.get(path);
+            if ok(&resp) {
+                return resp;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "GET {path}: not as expected within {within:?}; last response {}:\n{}\n--- server log:\n{}",
+                resp.status,
+                resp.body,
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Response {
+    status: u16,
+    /// Header lines, names lower-cased.
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A GET with `Connection: close`; the path is sent exactly as given.
+fn get(port: u16, path: &str) -> Option<Response> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).ok()?;
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    let mut lines = head.lines();
+    let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Some(Response {
+        status,
+        headers,
+        body: body.to_string(),
+    })
+}
+
+const OVERLAY: &str = "id=\"klaster-overlay\"";
+
+#[test]
+fn serve_rebuilds_on_edit_shows_errors_and_recovers() {
+    let site = TestSite::new();
+    // Something outside the output that must never be served.
+    site.write(
+        "Cargo.toml",
+        "[package]\nname = \"secret-outside-the-output\"\n",
+    );
+    let serve = Serve::start(&site);
+
+    let page = serve.get("/en/news/hello/");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Hello"), "{}", page.body);
+    assert!(!page.body.contains(OVERLAY));
+    assert!(
+        page.body.contains("/__klaster/events"),
+        "live-reload script"
+    );
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+
+    // An edit shows within two seconds.
+    site.write(
+        "content/news/hello.yaml",
+        "title: {et: Tere, en: Hello edited}\ndate: 2024-05-01\nrelated: [projects/development]\n",
+    );
+    serve.wait_for("/en/news/hello/", RELOAD_WITHIN, |r| {
+        r.status == 200 && r.body.contains("Hello edited")
+    });
+
+    // A broken YAML file: the overlay names the file and line, on every page, while
+    // the last good build is still served.
+    site.write("content/partners/broken.yaml", "name: [oops\n  bad: <x>\n");
+    let broken = serve.wait_for("/en/", RELOAD_WITHIN, |r| r.body.contains(OVERLAY));
+    assert_eq!(broken.status, 200);
+    assert!(
+        broken.body.contains("content/partners/broken.yaml:2:"),
+        "the overlay names the file and line:\n{}",
+        broken.body
+    );
+    assert!(broken.body.contains("YAML syntax error"), "{}", broken.body);
+    assert!(
+        broken.body.contains("bad: &lt;x&gt;") && !broken.body.contains("bad: <x>"),
+        "the quoted line is HTML-escaped:\n{}",
+        broken.body
+    );
+    let other = serve.get("/en/news/hello/");
+    assert_eq!(other.status, 200);
+    assert!(other.body.contains("Hello edited"), "last good build");
+    assert!(other.body.contains(OVERLAY), "overlay on every page");
+    let css_or_feed = serve.get("/en/feed.xml");
+    assert_eq!(css_or_feed.status, 200);
+    assert!(
+        !css_or_feed.body.contains(OVERLAY),
+        "only HTML gets the overlay"
+    );
+    let log = serve.log();
+    assert!(log.contains("content/partners/broken.yaml:2:"), "{log}");
+    assert!(log.contains("rebuild failed"), "{log}");
+
+    // Fixing it recovers without a restart.
+    site.write(
+        "content/partners/broken.yaml",
+        "name: Fixed Partner\ncategory: startup\n",
+    );
+    serve.wait_for("/en/", RELOAD_WITHIN, |r| !r.body.contains(OVERLAY));
+    let fixed = serve.wait_for("/en/partners/broken/", RELOAD_WITHIN, |r| r.status == 200);
+    assert!(fixed.body.contains("Fixed Partner"), "{}", fixed.body);
+    assert!(!fixed.body.contains(OVERLAY));
+    let log = serve.log();
+    assert!(log.contains("rebuilt in "), "{log}");
+    assert!(log.contains(" changed"), "{log}");
+
+    // Only files of the output are served.
+    for path in [
+        "/../Cargo.toml",
+        "/%2e%2e/Cargo.toml",
+        "/..%2fCargo.toml",
+        "/en/../../Cargo.toml",
+        "/Cargo.toml",
+        "/content/site.yaml",
+    ] {
+        let r = serve.get(path);
+        assert_eq!(r.status, 404, "{path}: {}", r.body);
+        assert!(!r.body.contains("secret-outside-the-output"), "{path}");
+        assert!(!r.body.contains("base_url"), "{path}");
+    }
+}
+
+#[test]
+fn serve_answers_like_a_static_host() {
+    let site = TestSite::new();
+    site.write("content/media/report.pdf", "%PDF-1.4 first version");
+    let serve = Serve::start(&site);
+
+    // Media files are read from disk when asked for.
+    let r = serve.get("/media/report.pdf");
+    assert_eq!(r.status, 200, "{}", serve.log());
+    assert_eq!(r.header("content-type"), Some("application/pdf"));
+    assert_eq!(r.body, "%PDF-1.4 first version");
+    site.write("content/media/report.pdf", "%PDF-1.4 second version");
+    serve.wait_for("/media/report.pdf", RELOAD_WITHIN, |r| {
+        r.body == "%PDF-1.4 second version"
+    });
+
+    let r = serve.get("/en/partners");
+    assert!(matches!(r.status, 301 | 302 | 307 | 308), "{r:?}");
+    assert_eq!(r.header("location"), Some("/en/partners/"));
+
+    let r = serve.get("/en/partners/");
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Science Park Tehnopol"), "{}", r.body);
+    let r = serve.get("/en/partners/index.html");
+    assert_eq!(r.status, 200);
+
+    let r = serve.get("/no/such/page/");
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains("<html"), "the site's 404.html: {}", r.body);
+    assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
+
+    let r = serve.get("/sitemap.xml");
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/xml; charset=utf-8")
+    );
+    let r = serve.get("/robots.txt");
+    assert_eq!(r.header("content-type"), Some("text/plain; charset=utf-8"));
+    let r = serve.get("/style.css");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("text/css; charset=utf-8"));
+    let r = serve.get("/eu-emblem.svg");
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.header("content-type"),
+        Some("image/svg+xml; charset=utf-8")
+    );
+
+    // Links use the address served from.
+    let r = serve.get("/en/");
+    assert!(
+        r.body
+            .contains(&format!("http://127.0.0.1:{}/en/", serve.port)),
+        "{}",
+        r.body
+    );
+}
+
+/// Reads server-sent events from `/__klaster/events`.
+struct Events {
+    reader: BufReader<TcpStream>,
+}
+
+impl Events {
+    fn connect(port: u16) -> Events {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
+        write!(
+            stream,
+            "GET /__klaster/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .expect("send");
+        Events {
+            reader: BufReader::new(stream),
+        }
+    }
+
+    /// The next `data:` line (the stream is chunked; chunk sizes are skipped as they
+    /// never start with `data:`).
+    fn next_data(&mut self) -> Option<String> {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if self.reader.read_line(&mut line).ok()? == 0 {
+                return None;
+            }
+            if let Some(d) = line.trim_end().strip_prefix("data:") {
+                return Some(d.trim().to_string());
+            }
+        }
+    }
+}
+
+#[test]
+fn serve_tells_open_tabs_to_reload_after_an_edit() {
+    let site = TestSite::new();
+    let serve = Serve::start(&site);
+    let mut events = Events::connect(serve.port);
+    let first = events.next_data().expect("a first event");
+    let page = serve.get("/en/");
+    assert!(
+        page.body.contains(&format!("var g=\"{first}\"")),
+        "the page knows the generation it came from"
+    );
+
+    let started = Instant::now();
+    site.write("content/pages/about.en.md", "---\n---\nChanged text.\n");
+    let next = events.next_data().expect("an event after the edit");
+    assert_ne!(next, first);
+    assert!(
+        started.elapsed() < RELOAD_WITHIN,
+        "reload event after {:?}",
+        started.elapsed()
+    );
+    assert!(
+        serve.get("/en/about/").body.contains("Changed text."),
+        "{}",
+        serve.log()
+    );
+}
+
+#[test]
+fn serve_on_a_port_in_use_exits_2_with_a_hint() {
+    let site = TestSite::new();
+    let first = Serve::start(&site);
+    let out = Command::new(env!("CARGO_BIN_EXE_klaster"))
+        .args(["serve", "--root"])
+        .arg(site.path())
+        .args(["--port", &first.port.to_string()])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the klaster binary runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("already in use"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("--port {}", first.port.wrapping_add(1))),
+        "{stderr}"
+    );
+    // The first one is still serving.
+    assert_eq!(first.get("/en/").status, 200);
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_stops_cleanly_on_ctrl_c() {
+    let site = TestSite::new();
+    let mut serve = Serve::start(&site);
+    // An open live-reload connection must not keep it from stopping.
+    let _events = Events::connect(serve.port);
+    let status = Command::new("kill")
+        .args(["-INT", &serve.child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let code = loop {
+        if let Ok(Some(s)) = serve.child.try_wait() {
+            break s.code();
+        }
+        assert!(Instant::now() < deadline, "still running:\n{}", serve.log());
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(code, Some(0), "{}", serve.log());
+}
+
+#[test]
+fn serve_follows_atomic_saves_renames_and_deletes() {
+    let site = TestSite::new();
+    let serve = Serve::start(&site);
+    assert_eq!(serve.get("/en/news/hello/").status, 200);
+
+    // An editor's atomic save: write a temporary file, rename it over the original.
+    site.write(
+        "content/news/.hello.yaml.tmp1234",
+        "title: {et: Tere, en: Saved atomically}\ndate: 2024-05-01\n",
+    );
+    std::fs::rename(
+        site.path().join("content/news/.hello.yaml.tmp1234"),
+        site.path().join("content/news/hello.yaml"),
+    )
+    .expect("rename");
+    serve.wait_for("/en/news/hello/", RELOAD_WITHIN, |r| {
+        r.body.contains("Saved atomically")
+    });
+
+    // A rename moves the page.
+    std::fs::rename(
+        site.path().join("content/news/hello.yaml"),
+        site.path().join("content/news/greetings.yaml"),
+    )
+    .expect("rename");
+    serve.wait_for("/en/news/greetings/", RELOAD_WITHIN, |r| r.status == 200);
+    assert_eq!(serve.get("/en/news/hello/").status, 404);
+
+    // A delete removes it.
+    site.remove("content/news/greetings.yaml");
+    serve.wait_for("/en/news/greetings/", RELOAD_WITHIN, |r| r.status == 404);
+}
+
+#[test]
+fn serve_starts_on_a_broken_site_and_recovers() {
+    let site = TestSite::new();
+    site.write("content/pages/about.yaml", "title: {et: Meist, en: About\n");
+    let serve = Serve::start_any(&site);
+    let r = serve.get("/en/about/");
+    assert_eq!(r.status, 500, "{}", r.body);
+    assert!(r.body.contains(OVERLAY), "{}", r.body);
+    assert!(r.body.contains("content/pages/about.yaml:"), "{}", r.body);
+
+    site.write(
+        "content/pages/about.yaml",
+        "title: {et: Meist, en: About}\n",
+    );
+    let r = serve.wait_for("/en/about/", RELOAD_WITHIN, |r| r.status == 200);
+    assert!(!r.body.contains(OVERLAY), "{}", r.body);
+}

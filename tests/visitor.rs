@@ -277,3 +277,84 @@ fn partner_lists_follow_each_languages_collation() {
         ["Ärk", "Õun", "Sadam", "Sõber", "Šveits", "Tõru", "Zeta"]
     );
 }
+
+#[test]
+fn strategy_documents_show_format_and_size_in_the_pages_language() {
+    let site = TestSite::new();
+    site.write_bytes(
+        "content/media/documents/strategy.pdf",
+        &vec![b'%'; 1_234_567],
+    );
+    site.write(
+        "content/strategy/plan.yaml",
+        "title: {et: Strateegia, en: Strategy}\nperiod: {from: 2019, to: 2023}\nstatus: current\ndocuments:\n  - {title: {et: Strateegia tekst, en: Strategy text}, file: documents/strategy.pdf, language: et}\n  - {title: Annex, file: \"https://example.org/annex.docx\"}\n",
+    );
+    site.write(
+        "content/strategy/plan.et.md",
+        "---\n---\n## Eesmärk\n\nTekst.\n\n## Tegevused\n\nTekst.\n",
+    );
+    site.write(
+        "content/strategy/plan.en.md",
+        "---\n---\n## Goal\n\nText.\n\n## Activities\n\nText.\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let en =
+        std::fs::read_to_string(site.path().join("output/en/strategy/plan/index.html")).unwrap();
+    assert!(
+        en.contains("href=\"/media/documents/strategy.pdf\" hreflang=\"et\">Strategy text</a>"),
+        "{en}"
+    );
+    assert!(en.contains("(PDF, 1.2\u{a0}MB)"), "{en}");
+    assert!(en.contains("(DOCX)"), "{en}");
+    assert!(
+        en.contains("<a href=\"#goal\">Goal</a>")
+            && en.contains("<a href=\"#activities\">Activities</a>"),
+        "table of contents: {en}"
+    );
+    let et =
+        std::fs::read_to_string(site.path().join("output/et/strategy/plan/index.html")).unwrap();
+    assert!(
+        et.contains("(PDF, 1,2\u{a0}MB)"),
+        "Estonian decimal comma: {et}"
+    );
+    assert!(
+        site.path()
+            .join("output/media/documents/strategy.pdf")
+            .is_file()
+    );
+}
+
+#[test]
+fn home_page_shows_the_eu_statement_while_an_eu_project_is_ongoing() {
+    let site = TestSite::new();
+    // The test project runs from 2023-09-01 to 2025-12-31.
+    for (date, shown) in [
+        ("2024-06-01", true),
+        ("2026-06-01", false),
+        ("2023-01-01", false),
+    ] {
+        let run = klaster(&["build", "--date", date], site.path());
+        assert_eq!(run.code, 0, "{}", run.all());
+        for (lang, statement) in [
+            ("en", "Co-funded by the European Union"),
+            ("et", "Kaasrahastanud Euroopa Liit"),
+        ] {
+            let home =
+                std::fs::read_to_string(site.path().join(format!("output/{lang}/index.html")))
+                    .unwrap();
+            assert_eq!(home.contains(statement), shown, "{date} {lang}");
+            assert_eq!(home.contains("eu-emblem.svg"), shown, "{date} {lang}");
+        }
+        // The project page always shows it, with the fund named.
+        let project = std::fs::read_to_string(
+            site.path()
+                .join("output/en/projects/development/index.html"),
+        )
+        .unwrap();
+        assert!(
+            project.contains("Co-funded by the European Union")
+                && project.contains("European Regional Development Fund")
+        );
+    }
+}

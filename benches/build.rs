@@ -222,6 +222,7 @@ fn main() {
             drafts: false,
             date: jiff::civil::date(2026, 1, 1),
             progress: None,
+            cache: None,
         };
         let t = Instant::now();
         let outcome = pipeline::run(&opts);
@@ -261,5 +262,40 @@ fn main() {
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
+    );
+
+    // What `serve` does after one edit: rebuild with the previous build's pages cached.
+    let cache = std::sync::Arc::new(klaster::render::cache::Cache::new());
+    let opts = Options {
+        root: root.clone(),
+        base_url: None,
+        drafts: false,
+        date: jiff::civil::date(2026, 1, 1),
+        progress: None,
+        cache: Some(cache),
+    };
+    let _ = pipeline::run(&opts);
+    let mut rebuilds = Vec::new();
+    let mut rendered = 0;
+    for run in 0..runs {
+        write(
+            &root,
+            "content/news/news-7.en.md",
+            &format!("---\ntitle: News 7 edited {run}\n---\nA changed body {run}.\n"),
+        );
+        let t = Instant::now();
+        let outcome = pipeline::run(&opts);
+        rebuilds.push(t.elapsed());
+        rendered = outcome.stats.pages.iter().map(|(_, n)| n).sum::<usize>() + 2
+            - outcome.stats.pages_reused;
+        if run + 1 == runs {
+            for (name, d) in outcome.timings.iter().chain(&outcome.stats.timings) {
+                println!("  serve rebuild, last run: {name} {} ms", d.as_millis());
+            }
+        }
+    }
+    println!(
+        "  serve rebuild after one edit: median {} ms, {rendered} pages rendered",
+        median(rebuilds).as_millis()
     );
 }

@@ -19,6 +19,9 @@ pub struct Options {
     pub date: jiff::civil::Date,
     /// Told about each stage and each rendered page; the command decides how to show it.
     pub progress: Option<std::sync::Arc<dyn Progress>>,
+    /// Pages and search indexes of the previous build, reused where nothing they show
+    /// changed (`serve`).
+    pub cache: Option<std::sync::Arc<crate::render::cache::Cache>>,
 }
 
 /// Receives progress of a run. Called from many threads at once.
@@ -145,7 +148,7 @@ pub fn run(opts: &Options) -> Outcome {
         }
         if !out.has_errors() {
             let t = Instant::now();
-            match render::render_site(&site, theme, strings, progress) {
+            match render::render_site(&site, theme, strings, progress, opts.cache.as_deref()) {
                 Ok((files, stats)) => {
                     out.files = files;
                     out.stats = stats;

@@ -12,6 +12,7 @@ fn run_site(site: &TestSite) -> pipeline::Outcome {
         drafts: false,
         date: jiff::civil::date(2024, 6, 1),
         progress: None,
+        cache: None,
     })
 }
 

@@ -52,6 +52,7 @@ pub fn run(args: Args) -> u8 {
         drafts: args.drafts,
         date,
         progress: Some(super::progress::for_stderr()),
+        cache: None,
     };
     let outcome = pipeline::run(&opts);
     print_diagnostics(&outcome.diagnostics);

@@ -40,6 +40,7 @@ pub fn run(args: Args) -> u8 {
         drafts: args.drafts,
         date,
         progress: None,
+        cache: None,
     });
     let errors = diagnostics::count(&outcome.diagnostics, Severity::Error);
     let warnings = diagnostics::count(&outcome.diagnostics, Severity::Warning);

@@ -6,7 +6,7 @@ use crate::load::LoadedContent;
 use crate::load::theme::{self, Theme};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Hash)]
 pub struct Strings {
     /// Language → key → text.
     by_lang: BTreeMap<String, BTreeMap<String, String>>,

@@ -4,6 +4,7 @@
 //! copied by `write`). Template data is built once per language and shared by all pages
 //! of that language, so the cost grows with the number of pages, not their square.
 
+pub mod cache;
 mod data;
 mod feeds;
 mod jsonld;
@@ -52,6 +53,8 @@ pub struct Stats {
     pub files: usize,
     /// Time spent in the parts of rendering, for the benchmark.
     pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// Pages taken unchanged from the previous build (with a render cache).
+    pub pages_reused: usize,
 }
 
 pub fn render_site(
@@ -59,7 +62,8 @@ pub fn render_site(
     theme: &Theme,
     strings: Strings,
     progress: Option<&dyn crate::pipeline::Progress>,
+    cache: Option<&cache::Cache>,
 ) -> Result<(Vec<OutputFile>, Stats), Vec<Diagnostic>> {
     let formats = Formats::new(site.config.languages.iter().map(|l| l.code.as_str()));
-    pages::render(site, theme, strings, formats, progress)
+    pages::render(site, theme, strings, formats, progress, cache)
 }

@@ -1,5 +1,6 @@
 //! The list of pages of a site and their rendering through the theme's templates.
 
+use super::cache::{self, Cache};
 use super::jsonld::{self, JsonLd};
 use super::templates::{self, Env};
 use super::values::{Backlinks, Urls, ValueBuilder};
@@ -224,6 +225,7 @@ pub fn render(
     strings: Strings,
     formats: Formats,
     progress: Option<&dyn crate::pipeline::Progress>,
+    cache: Option<&Cache>,
 ) -> Result<(Vec<OutputFile>, Stats), Vec<Diagnostic>> {
     let urls = Urls {
         base_url: &site.config.base_url,
@@ -331,9 +333,14 @@ pub fn render(
     });
 
     let theme_name = theme.chain.first().cloned().unwrap_or_default();
+    let fingerprints: Vec<Option<u64>> = match cache {
+        Some(_) => fingerprints(site, theme, &env, &tera, &langs, &jobs),
+        None => vec![None; jobs.len()],
+    };
     if let Some(p) = progress {
         p.stage("render", Some(jobs.len()));
     }
+    let reused = std::sync::atomic::AtomicUsize::new(0);
     // The search index needs only the model, so it is built while the pages render.
     let people_title = |lang: &str| {
         env.strings
@@ -344,8 +351,19 @@ pub fn render(
     let (rendered, search_index) = rayon::join(
         || {
             jobs.par_iter()
-                .map(|job| {
-                    let r = render_job(&tera, job, site, &urls, &langs, &theme_name);
+                .zip(fingerprints.par_iter())
+                .map(|(job, fp)| {
+                    let previous = cache.zip(*fp).and_then(|(c, fp)| c.page(&job.out, fp));
+                    let r = match previous {
+                        Some(content) => {
+                            reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            Ok(OutputFile {
+                                path: job.out.clone(),
+                                content,
+                            })
+                        }
+                        None => render_job(&tera, job, site, &urls, &langs, &theme_name),
+                    };
                     if let Some(p) = progress {
                         p.step();
                     }
@@ -355,7 +373,7 @@ pub fn render(
         },
         || {
             let t = std::time::Instant::now();
-            search::index(site, &urls, &people_title).map(|files| (files, t.elapsed()))
+            search::index(site, &urls, &people_title, cache).map(|files| (files, t.elapsed()))
         },
     );
     let mut files = Vec::with_capacity(rendered.len() + 16);
@@ -375,6 +393,19 @@ pub fn render(
     if !diags.is_empty() {
         crate::diagnostics::normalize(&mut diags);
         return Err(diags);
+    }
+    if let Some(cache) = cache {
+        // Keep this build's pages (as shared bytes, so reuse copies nothing).
+        let mut kept = HashMap::with_capacity(files.len());
+        for (f, fp) in files.iter_mut().zip(&fingerprints) {
+            if let Content::Bytes(b) = &mut f.content {
+                f.content = Content::Shared(Arc::new(std::mem::take(b)));
+            }
+            if let Some(fp) = fp {
+                kept.insert(f.path.clone(), (*fp, f.content.clone()));
+            }
+        }
+        cache.store_pages(kept);
     }
 
     timings.push(("templates and search", started.elapsed()));
@@ -436,6 +467,7 @@ pub fn render(
             .collect(),
         files: files.len(),
         timings,
+        pages_reused: reused.into_inner(),
     };
     Ok((files, stats))
 }
@@ -792,4 +824,86 @@ fn render_job(
             ))
         }
     }
+}
+
+/// The fingerprint of each job: everything its template can see (see `cache`).
+fn fingerprints(
+    site: &Site,
+    theme: &Theme,
+    env: &Env,
+    tera: &Tera,
+    langs: &[LangData],
+    jobs: &[Job],
+) -> Vec<Option<u64>> {
+    let theme_fp = cache::fingerprint(|h| {
+        cache::add(h, &theme.templates);
+        for (path, f) in &theme.static_files {
+            cache::add(h, path);
+            cache::add(h, &f.hash);
+        }
+        cache::add(h, &env.strings);
+        cache::add(h, &env.base_path);
+        // The URL table behind url_for.
+        let mut urls: Vec<(&String, &BTreeMap<String, String>)> = env.urls.iter().collect();
+        urls.sort();
+        cache::add(h, &urls);
+    });
+    let uses_collections: HashMap<&str, bool> = templates::REQUIRED
+        .iter()
+        .map(|t| {
+            (
+                *t,
+                tera.get_template_variables(t)
+                    .map(|v| v.contains("collections"))
+                    .unwrap_or(true),
+            )
+        })
+        .collect();
+    // Each record's value is hashed once; pages and lists refer to the memo.
+    let memo = cache::memo(langs.par_iter().flat_map_iter(|ld| ld.records.values()));
+    let lang_fp: HashMap<&str, (u64, u64)> = langs
+        .par_iter()
+        .map(|ld| {
+            let globals = cache::fingerprint(|h| {
+                cache::hash_value(h, &ld.site, &memo);
+                cache::hash_value(h, &ld.menu, &memo);
+                cache::add(h, ld.name);
+            });
+            let collections = cache::fingerprint(|h| cache::hash_value(h, &ld.collections, &memo));
+            (ld.code, (globals, collections))
+        })
+        .collect();
+    let default = site.config.default_lang();
+    let names: Vec<(&str, &str)> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| (l.code.as_str(), l.name.as_str()))
+        .collect();
+    jobs.par_iter()
+        .map(|job| {
+            let lang = match job.kind {
+                "root" | "404" => default,
+                _ => job.lang.map(|l| l.code).unwrap_or(default),
+            };
+            let (globals, collections) = lang_fp.get(lang).copied()?;
+            Some(cache::fingerprint(|h| {
+                cache::add(h, &theme_fp);
+                cache::add(h, &globals);
+                if uses_collections.get(job.template).copied().unwrap_or(true) {
+                    cache::add(h, &collections);
+                }
+                cache::add(h, job.template);
+                cache::add(h, &job.path);
+                cache::add(h, job.kind);
+                cache::add(h, &job.section);
+                cache::add(h, &job.versions);
+                cache::add(h, &names);
+                for (k, v) in &job.vars {
+                    cache::add(h, k);
+                    cache::hash_value(h, v, &memo);
+                }
+            }))
+        })
+        .collect()
 }

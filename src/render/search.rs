@@ -107,6 +107,7 @@ pub fn index(
     site: &Site,
     urls: &Urls,
     people_title: &(dyn Fn(&str) -> String + Sync),
+    cache: Option<&super::cache::Cache>,
 ) -> Result<Vec<OutputFile>, String> {
     use rayon::prelude::*;
     let mut by_lang: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
@@ -115,7 +116,23 @@ pub fn index(
     }
     let results: Vec<Result<Vec<OutputFile>, String>> = by_lang
         .into_par_iter()
-        .map(|(lang, entries)| index_language(&lang, entries, people_title))
+        .map(|(lang, entries)| {
+            let Some(cache) = cache else {
+                return index_language(&lang, entries, people_title);
+            };
+            let fp = super::cache::fingerprint(|h| {
+                for e in &entries {
+                    super::cache::add(h, &(&e.url, &e.title, &e.text));
+                }
+                super::cache::add(h, &people_title(&lang));
+            });
+            if let Some(files) = cache.search(&lang, fp) {
+                return Ok(files);
+            }
+            let files = index_language(&lang, entries, people_title)?;
+            cache.store_search(&lang, fp, &files);
+            Ok(files)
+        })
         .collect();
     let mut files = Vec::new();
     for r in results {

@@ -1,0 +1,132 @@
+//! Reuse of unchanged work between builds, for `serve`.
+//!
+//! Every page is kept with a fingerprint of everything its template can see: the theme
+//! and interface strings, its language's site data, menu and URL table, its own
+//! variables and, only when its templates read `collections`, the whole collection
+//! data. A rebuild renders only pages whose fingerprint changed; the search index of a
+//! language is rebuilt only when that language's searchable text changed. The output is
+//! the same as a build from scratch (tests/incremental.rs checks this).
+
+use super::{Content, OutputFile};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Mutex;
+
+#[derive(Default)]
+struct Entries {
+    /// Output path → (fingerprint, content).
+    pages: HashMap<String, (u64, Content)>,
+    /// Language → (fingerprint of its searchable text, index files).
+    search: HashMap<String, (u64, Vec<OutputFile>)>,
+}
+
+/// What the previous build rendered. Shared by the builds of one `serve` session.
+#[derive(Default)]
+pub struct Cache {
+    entries: Mutex<Entries>,
+}
+
+impl Cache {
+    pub fn new() -> Cache {
+        Cache::default()
+    }
+
+    pub(crate) fn page(&self, path: &str, fingerprint: u64) -> Option<Content> {
+        let entries = self.entries.lock().ok()?;
+        entries
+            .pages
+            .get(path)
+            .filter(|(fp, _)| *fp == fingerprint)
+            .map(|(_, c)| c.clone())
+    }
+
+    /// Replaces the pages with those of the build that just succeeded.
+    pub(crate) fn store_pages(&self, pages: HashMap<String, (u64, Content)>) {
+        if let Ok(mut e) = self.entries.lock() {
+            e.pages = pages;
+        }
+    }
+
+    pub(crate) fn search(&self, lang: &str, fingerprint: u64) -> Option<Vec<OutputFile>> {
+        let entries = self.entries.lock().ok()?;
+        entries
+            .search
+            .get(lang)
+            .filter(|(fp, _)| *fp == fingerprint)
+            .map(|(_, f)| f.clone())
+    }
+
+    pub(crate) fn store_search(&self, lang: &str, fingerprint: u64, files: &[OutputFile]) {
+        if let Ok(mut e) = self.entries.lock() {
+            e.search
+                .insert(lang.to_string(), (fingerprint, files.to_vec()));
+        }
+    }
+}
+
+/// Feeds serialised data into a hasher without building the text.
+struct HashWriter<'a>(&'a mut DefaultHasher);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Adds serialisable data (template values, JSON) to a fingerprint.
+pub fn hash_serialized<T: serde::Serialize + ?Sized>(h: &mut DefaultHasher, value: &T) {
+    let _ = serde_json::to_writer(HashWriter(h), value);
+}
+
+pub fn fingerprint(parts: impl FnOnce(&mut DefaultHasher)) -> u64 {
+    let mut h = DefaultHasher::new();
+    parts(&mut h);
+    h.finish()
+}
+
+/// Shorthand for hashing plain data into a fingerprint.
+pub fn add<T: Hash + ?Sized>(h: &mut DefaultHasher, v: &T) {
+    v.hash(h);
+}
+
+/// Hashes of shared template values (records), by the address of their map, so that a
+/// record shown on many pages is serialised and hashed once per build.
+pub type Memo = HashMap<usize, u64>;
+
+fn map_address(v: &tera::Value) -> Option<usize> {
+    v.as_map().map(|m| m as *const tera::Map as usize)
+}
+
+/// Hashes each value once; the result feeds [`hash_value`].
+pub fn memo<'a>(values: impl ParallelIterator<Item = &'a tera::Value>) -> Memo {
+    values
+        .filter_map(|v| Some((map_address(v)?, fingerprint(|h| hash_serialized(h, v)))))
+        .collect()
+}
+
+/// Adds a template value to a fingerprint, using the memo for shared records.
+pub fn hash_value(h: &mut DefaultHasher, v: &tera::Value, memo: &Memo) {
+    if let Some(m) = v.as_map() {
+        if let Some(known) = map_address(v).and_then(|a| memo.get(&a)) {
+            add(h, known);
+            return;
+        }
+        add(h, &m.len());
+        for (k, item) in m {
+            add(h, k);
+            hash_value(h, item, memo);
+        }
+    } else if let Some(items) = v.as_array() {
+        add(h, &items.len());
+        for item in items {
+            hash_value(h, item, memo);
+        }
+    } else {
+        hash_serialized(h, v);
+    }
+}

@@ -26,12 +26,8 @@ pub fn run(args: Args) -> u8 {
         );
         return USAGE;
     }
-    if !args.root.join("content").is_dir() {
-        eprintln!(
-            "error: `{}` has no content/ folder\n  help: run klaster inside a site, give --root DIR, or create a site with `klaster init DIR`",
-            args.root.display()
-        );
-        return USAGE;
+    if let Err(code) = super::require_site(&args.root) {
+        return code;
     }
     if let Some(url) = &args.base_url
         && let Err((msg, help)) = klaster::resolve::values::url(url)
@@ -39,12 +35,9 @@ pub fn run(args: Args) -> u8 {
         eprintln!("error: --base-url: {msg}\n  help: {help}");
         return USAGE;
     }
-    let date = match pipeline::build_date(args.date.as_deref()) {
+    let date = match super::build_date(args.date.as_deref()) {
         Ok(d) => d,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return USAGE;
-        }
+        Err(code) => return code,
     };
     let opts = Options {
         root: args.root.clone(),

@@ -1,6 +1,6 @@
 //! `klaster check`: validate everything, write nothing.
 
-use super::{CONTENT_ERRORS, OK, USAGE, print_diagnostics, summary_counts};
+use super::{CONTENT_ERRORS, OK, print_diagnostics, summary_counts};
 use klaster::diagnostics::{self, Severity};
 use klaster::pipeline::{self, Options};
 use klaster::report;
@@ -20,19 +20,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    if !args.root.join("content").is_dir() {
-        eprintln!(
-            "error: `{}` has no content/ folder\n  help: run klaster inside a site or give --root DIR",
-            args.root.display()
-        );
-        return USAGE;
+    if let Err(code) = super::require_site(&args.root) {
+        return code;
     }
-    let date = match pipeline::build_date(None) {
+    let date = match super::build_date(None) {
         Ok(d) => d,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return USAGE;
-        }
+        Err(code) => return code,
     };
     let outcome = pipeline::run(&Options {
         root: args.root.clone(),

@@ -31,12 +31,9 @@ pub fn run(args: Args) -> u8 {
         eprintln!("error: --languages needs at least one language code, e.g. `et,en`");
         return USAGE;
     }
-    let today = match klaster::pipeline::build_date(None) {
+    let today = match super::build_date(None) {
         Ok(d) => d,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return USAGE;
-        }
+        Err(code) => return code,
     };
     let files = klaster::scaffold::site(&languages, today);
     if files.len() < 4 {

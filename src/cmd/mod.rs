@@ -28,6 +28,26 @@ pub fn site_root(root: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// Checks that `root` is a site; prints the problem and returns the exit code if not.
+pub fn require_site(root: &Path) -> Result<(), u8> {
+    if root.join("content").is_dir() {
+        return Ok(());
+    }
+    eprintln!(
+        "error: `{}` has no content/ folder\n  help: run klaster inside a site, give --root DIR, or create a site with `klaster init DIR`",
+        root.display()
+    );
+    Err(USAGE)
+}
+
+/// The build date (`--date`, SOURCE_DATE_EPOCH or today); prints the problem if invalid.
+pub fn build_date(arg: Option<&str>) -> Result<jiff::civil::Date, u8> {
+    klaster::pipeline::build_date(arg).map_err(|msg| {
+        eprintln!("error: {msg}");
+        USAGE
+    })
+}
+
 /// Prints diagnostics to standard error, coloured on a terminal.
 pub fn print_diagnostics(diags: &[Diagnostic]) {
     if diags.is_empty() {

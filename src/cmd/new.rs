@@ -78,12 +78,9 @@ pub fn run(args: Args) -> u8 {
         );
         return USAGE;
     }
-    let today = match klaster::pipeline::build_date(None) {
+    let today = match super::build_date(None) {
         Ok(d) => d,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return USAGE;
-        }
+        Err(code) => return code,
     };
     let cx = scaffold::Context {
         config: &config,

@@ -3,7 +3,6 @@
 
 use super::{OK, USAGE, print_diagnostics, summary_counts};
 use klaster::diagnostics::Diagnostic;
-use klaster::pipeline;
 use klaster::serve::{Notice, Rebuild, Server, Settings, StartError};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -17,19 +16,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    if !args.root.join("content").is_dir() {
-        eprintln!(
-            "error: `{}` has no content/ folder\n  help: run klaster inside a site, give --root DIR, or create a site with `klaster init DIR`",
-            args.root.display()
-        );
-        return USAGE;
+    if let Err(code) = super::require_site(&args.root) {
+        return code;
     }
-    let date = match pipeline::build_date(None) {
+    let date = match super::build_date(None) {
         Ok(d) => d,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return USAGE;
-        }
+        Err(code) => return code,
     };
     let settings = Settings {
         root: args.root.clone(),

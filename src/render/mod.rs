@@ -7,6 +7,8 @@
 pub mod cache;
 mod data;
 mod feeds;
+/// Escapes text for HTML and XML written by code (not templates): feeds, the serve overlay.
+pub use feeds::xml_escape as escape_markup;
 mod jsonld;
 mod pages;
 mod search;

@@ -13,21 +13,7 @@ pub const EVENTS_PATH: &str = "/__klaster/events";
 /// How many diagnostics the overlay lists before it says "and N more".
 const OVERLAY_LIMIT: usize = 50;
 
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::render::escape_markup as escape;
 
 /// The live-reload script. It knows the build generation the page was served from and
 /// reloads the page as soon as the server announces another one (also after the

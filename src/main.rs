@@ -45,6 +45,7 @@ enum Command {
     },
     /// Check the content and templates without writing anything
     Check {
+        /// The site folder (holding content/ and themes/) [default: the current folder]
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
         /// Output format of the diagnostics
@@ -59,6 +60,7 @@ enum Command {
     },
     /// Build, serve on this computer and rebuild on every change (the page reloads itself)
     Serve {
+        /// The site folder (holding content/ and themes/) [default: the current folder]
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
         /// Address to listen on
@@ -80,6 +82,7 @@ enum Command {
         collection: String,
         /// The file name of the record: lower-case letters, digits and hyphens
         slug: String,
+        /// The site folder (holding content/ and themes/) [default: the current folder]
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
@@ -93,6 +96,7 @@ enum Command {
     },
     /// Manage translations: mark a record's translation as up to date
     Translations {
+        /// The site folder (holding content/ and themes/) [default: the current folder]
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
         /// Record id and language, e.g. `--mark-done partners/tehnopol en`

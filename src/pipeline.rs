@@ -137,7 +137,17 @@ pub fn run(opts: &Options) -> Outcome {
                     Diagnostic::warning(
                         "translation",
                         format!("themes/{theme_name}/i18n/{}.yaml", lang.code),
-                        format!("{} interface strings are missing in `{}`; the default language's are shown: {}", missing.len(), lang.code, missing.join(", ")),
+                        format!(
+                            "{} interface {} missing in `{}`; the default language's are shown: {}",
+                            missing.len(),
+                            if missing.len() == 1 {
+                                "string is"
+                            } else {
+                                "strings are"
+                            },
+                            lang.code,
+                            missing.join(", ")
+                        ),
                     )
                     .with_help(format!("add them to content/i18n/{}.yaml", lang.code)),
                 );

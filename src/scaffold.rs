@@ -233,7 +233,7 @@ pub fn record(c: Collection, slug: &str, cx: &Context) -> Vec<NewFile> {
             default_text.clone()
         } else {
             format!(
-                "---\n# translated_from: the fingerprint of the {default} text this translation follows;\n# `klaster translations --mark-done {}/{slug} {}` updates it.\ntranslated_from: {hash}\n{}---\n{}",
+                "---\n# translated_from: the fingerprint of the {default} text this translation follows;\n# `klaster translations --mark-done {}/{slug} {}` updates it.\ntranslated_from: \"{hash}\"\n{}---\n{}",
                 c.name(),
                 lang.code,
                 language_fields(c, slug, &lang.code),

@@ -151,6 +151,25 @@ fn init_makes_a_site_that_builds() {
     assert_eq!(build.code, 0, "{}", build.all());
     let page = std::fs::read_to_string(fi.join("output/fi/accessibility/index.html")).unwrap();
     assert!(page.contains("Saavutettavuusseloste"));
+    // Languages the theme has no strings for still build, with English strings and a warning.
+    let de = tmp.path().join("de-site");
+    assert_eq!(
+        klaster(
+            &["init", &de.to_string_lossy(), "--languages", "de,sv"],
+            tmp.path()
+        )
+        .code,
+        0
+    );
+    let build = klaster(&["build"], &de);
+    assert_eq!(build.code, 0, "{}", build.all());
+    assert!(
+        build
+            .stderr
+            .contains("the theme has no interface strings for `sv`"),
+        "{}",
+        build.stderr
+    );
 }
 
 #[test]
@@ -167,6 +186,9 @@ fn translation_report_with_one_missing_and_one_stale() {
         .code,
         0
     );
+    // Quoted: an unquoted fingerprint like 4035e843 would be read as a number.
+    let marked = std::fs::read_to_string(site.path().join("content/pages/about.en.md")).unwrap();
+    assert!(marked.starts_with("---\ntranslated_from: \""), "{marked}");
     let clean = klaster(&["check", "--strict"], site.path());
     assert!(!clean.all().contains("stale"), "{}", clean.all());
     site.write(
@@ -245,7 +267,7 @@ fn build_reports_stages_and_a_summary_when_not_on_a_terminal() {
     assert!(
         summary.starts_with("built ")
             && summary.contains(" et, ")
-            && summary.contains(" en)")
+            && summary.contains(" en, the language chooser and 404)")
             && summary.contains("0 warnings"),
         "{summary}"
     );

@@ -71,8 +71,8 @@ pub fn run(args: Args) -> u8 {
         .map(|(l, n)| format!("{n} {l}"))
         .collect();
     eprintln!(
-        "built {} pages ({}) and {} files into {} in {} ms; {}",
-        outcome.stats.pages.iter().map(|(_, n)| n).sum::<usize>(),
+        "built {} pages ({}, the language chooser and 404), {} files in all, into {} in {} ms; {}",
+        outcome.stats.pages.iter().map(|(_, n)| n).sum::<usize>() + 2,
         pages.join(", "),
         outcome.stats.files,
         output.display(),

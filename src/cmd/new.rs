@@ -13,19 +13,18 @@ pub struct Args {
     pub slug: String,
 }
 
-/// Stems of the records already in a collection folder.
+/// Stems of the records already in a collection folder, sub-folders included.
 fn stems(dir: &std::path::Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .filter_map(|e| {
-                    let name = e.file_name().to_string_lossy().into_owned();
-                    let stem = name.split('.').next()?.to_string();
-                    (!stem.is_empty() && !name.starts_with('.')).then_some(stem)
-                })
-                .collect()
+    let mut v: Vec<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let stem = name.split('.').next()?.to_string();
+            (!stem.is_empty() && !name.starts_with('.')).then_some(stem)
         })
-        .unwrap_or_default();
+        .collect();
     v.sort();
     v.dedup();
     v
@@ -51,6 +50,15 @@ pub fn run(args: Args) -> u8 {
             } else {
                 format!(", e.g. `{suggestion}`")
             }
+        );
+        return USAGE;
+    }
+    if collection == Collection::Pages
+        && klaster::model::RESERVED_SLUGS.contains(&args.slug.as_str())
+    {
+        eprintln!(
+            "error: a page may not be called `{}`: the site uses that address itself\n  help: choose another slug, e.g. `about-{}`",
+            args.slug, args.slug
         );
         return USAGE;
     }

@@ -11,6 +11,8 @@ pub struct Strings {
     /// Language → key → text.
     by_lang: BTreeMap<String, BTreeMap<String, String>>,
     default: String,
+    /// The theme's English strings, the last resort for languages the theme lacks.
+    english: BTreeMap<String, String>,
 }
 
 impl Strings {
@@ -32,7 +34,7 @@ impl Strings {
                     Diagnostic::warning(
                         "translation",
                         format!("themes/{}/i18n/{lang}.yaml", theme.chain.first().map(String::as_str).unwrap_or("default")),
-                        format!("the theme has no interface strings for `{lang}`; the default language's are used"),
+                        format!("the theme has no interface strings for `{lang}`; the default language's (or else English) are used"),
                     )
                     .with_help(format!("add content/i18n/{lang}.yaml with the theme's keys translated")),
                 );
@@ -43,14 +45,27 @@ impl Strings {
             );
         }
         let default = languages.first().cloned().unwrap_or_default();
-        (Strings { by_lang, default }, diags)
+        let english = theme
+            .strings
+            .get("en")
+            .map(|m| m.iter().map(|(k, (v, _))| (k.clone(), v.clone())).collect())
+            .unwrap_or_default();
+        (
+            Strings {
+                by_lang,
+                default,
+                english,
+            },
+            diags,
+        )
     }
 
-    /// The string `key` in `lang`, else in the default language, else in English.
+    /// The string `key` in `lang`, else in the default language, else the theme's English.
     pub fn get(&self, lang: &str, key: &str) -> Option<&str> {
-        [lang, self.default.as_str(), "en"]
+        [lang, self.default.as_str()]
             .iter()
             .find_map(|l| self.by_lang.get(*l).and_then(|m| m.get(key)))
+            .or_else(|| self.english.get(key))
             .map(String::as_str)
     }
 

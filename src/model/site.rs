@@ -33,9 +33,10 @@ impl Text {
             return Some((t, None));
         }
         self.per_lang
-            .get(default)
-            .filter(|t| !t.is_empty())
-            .map(|t| (t.as_str(), Some(default)))
+            .get_key_value(default)
+            .filter(|(_, t)| !t.is_empty())
+            .or_else(|| self.per_lang.iter().find(|(_, t)| !t.is_empty()))
+            .map(|(l, t)| (t.as_str(), Some(l.as_str())))
     }
 
     /// The text for `lang` with fallback, or empty.

@@ -128,6 +128,23 @@ impl<'a> ConfigReader<'a> {
                         ),
                     }
                 }
+                // Settings shown on every page: a missing translation falls back to the
+                // default language (or any given text) and is reported like a record's.
+                if !t.per_lang.is_empty() {
+                    for lang in &self.languages {
+                        if t.per_lang.get(lang).is_none_or(|s| s.trim().is_empty()) {
+                            self.diags.push(
+                                Diagnostic::warning(
+                                    "translation",
+                                    self.file.rel.clone(),
+                                    format!("the `{lang}` translation of {what} is missing"),
+                                )
+                                .at(&self.file.text, node.line, node.column)
+                                .with_help(format!("add `{lang}: ...` to it")),
+                            );
+                        }
+                    }
+                }
                 t
             }
             _ => match node.scalar_text() {

@@ -256,7 +256,19 @@ fn check_unknown_fields(raw: &RawRecord, diags: &mut Vec<Diagnostic>) {
                     .at(&f.file.text, k.line, k.column)
                     .with_help(format!(
                         "{} Fields of your own go under `extra:`.",
-                        suggestion_help(&key, &allowed)
+                        {
+                            let candidates: Vec<&str> = allowed
+                                .iter()
+                                .copied()
+                                .filter(|f| *f != "translated_from")
+                                .collect();
+                            let help = suggestion_help(&key, &candidates);
+                            if help.ends_with('?') {
+                                help
+                            } else {
+                                format!("{help}.")
+                            }
+                        }
                     )),
                 );
             }
@@ -631,10 +643,13 @@ fn read_body(
     let resolve = |target: markdown::Target| -> Result<String, (String, String)> {
         let target = match target {
             markdown::Target::Record(t) => t,
-            markdown::Target::Media(path) => {
+            markdown::Target::Media(link) => {
+                // `media/report.pdf#page=2`: the file is checked, the rest is kept.
+                let cut = link.find(['#', '?']).unwrap_or(link.len());
+                let (path, rest) = link.split_at(cut);
                 return match super::values::media_path(path) {
                     super::values::MediaPath::Ok(p) if media.contains_key(&p) => {
-                        Ok(format!("{base}/media/{p}"))
+                        Ok(format!("{base}/media/{p}{rest}"))
                     }
                     super::values::MediaPath::Ok(p) => Err((
                         format!("the media file `{p}` does not exist"),

@@ -9,10 +9,6 @@ use crate::diagnostics::Diagnostic;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The built-in default theme's files, for `klaster init`.
-pub fn embedded_default() -> impl Iterator<Item = (&'static str, &'static [u8])> {
-    embedded::FILES.iter().copied()
-}
 use std::sync::Arc;
 
 /// A static file of the theme, to be copied to the output.

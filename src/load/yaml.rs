@@ -30,14 +30,6 @@ pub enum Kind {
 }
 
 impl Node {
-    pub fn null(line: usize, column: usize) -> Node {
-        Node {
-            line,
-            column,
-            kind: Kind::Null,
-        }
-    }
-
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
             Kind::Str(s) => Some(s),

@@ -47,11 +47,6 @@ impl Collection {
     pub fn from_name(name: &str) -> Option<Collection> {
         Collection::ALL.into_iter().find(|c| c.name() == name)
     }
-
-    /// Whether each record gets a page of its own (people are shown on the list only).
-    pub fn has_record_pages(self) -> bool {
-        !matches!(self, Collection::People)
-    }
 }
 
 impl fmt::Display for Collection {

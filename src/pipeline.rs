@@ -85,6 +85,25 @@ pub fn run(opts: &Options) -> Outcome {
     }
     out.diagnostics.extend(content.diagnostics.iter().cloned());
 
+    // The theme's ids and classes are needed to render bodies, so the theme is read
+    // before the records are resolved.
+    let theme_name = content
+        .site
+        .as_ref()
+        .and_then(|s| s.node.get("theme"))
+        .and_then(|n| n.as_str())
+        .unwrap_or("default")
+        .to_string();
+    let theme = match theme::load(&opts.root, &theme_name) {
+        Ok(t) => Some(t),
+        Err(d) => {
+            // Reported after resolve, which names a bad `theme:` itself.
+            out.diagnostics.extend(d);
+            None
+        }
+    };
+    let reserved = theme.as_ref().map(reserved_names).unwrap_or_default();
+
     let t = Instant::now();
     let (site, mut d) = resolve::resolve(
         &content,
@@ -92,6 +111,7 @@ pub fn run(opts: &Options) -> Outcome {
             base_url: opts.base_url.clone(),
             drafts: opts.drafts,
             date: opts.date,
+            reserved,
         },
     );
     out.diagnostics.append(&mut d);
@@ -104,13 +124,6 @@ pub fn run(opts: &Options) -> Outcome {
         return out;
     };
 
-    let theme = match theme::load(&opts.root, &site.config.theme) {
-        Ok(t) => Some(t),
-        Err(mut d) => {
-            out.diagnostics.append(&mut d);
-            None
-        }
-    };
     let langs: Vec<String> = site
         .config
         .languages
@@ -174,6 +187,18 @@ pub fn run(opts: &Options) -> Outcome {
     out.site = Some(site);
     diagnostics::normalize(&mut out.diagnostics);
     out
+}
+
+/// The ids and classes a theme's templates and stylesheets use.
+fn reserved_names(theme: &theme::Theme) -> crate::markdown::Reserved {
+    crate::markdown::Reserved::from_theme(
+        theme.templates.values().map(|(_, text)| text.as_str()),
+        theme
+            .static_files
+            .iter()
+            .filter(|(path, _)| path.ends_with(".css"))
+            .filter_map(|(_, f)| std::str::from_utf8(&f.bytes).ok()),
+    )
 }
 
 /// Default output folder of a site.

@@ -28,6 +28,8 @@ pub struct Options {
     pub base_url: Option<String>,
     pub drafts: bool,
     pub date: jiff::civil::Date,
+    /// Ids and classes of the theme, which bodies may not take.
+    pub reserved: crate::markdown::Reserved,
 }
 
 /// What every record needs to know about the others.
@@ -68,6 +70,7 @@ pub struct Shared<'a> {
     pub ids: &'a IdTable,
     pub media: &'a BTreeMap<String, (PathBuf, u64)>,
     pub config: &'a SiteConfig,
+    pub reserved: &'a crate::markdown::Reserved,
 }
 
 pub fn looks_like_slug(s: &str) -> bool {
@@ -112,6 +115,7 @@ pub fn resolve(content: &LoadedContent, opts: &Options) -> (Option<Site>, Vec<Di
         ids: &ids,
         media: &content.media,
         config: &config,
+        reserved: &opts.reserved,
     };
     let results: Vec<(Option<Record>, Vec<Diagnostic>)> = content
         .records

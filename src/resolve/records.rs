@@ -692,7 +692,13 @@ fn read_body(
             )),
         }
     };
-    let rendered = markdown::render(&text, shared.config.unsafe_html, &resolve);
+    let labels = markdown::Labels::default();
+    let opts = markdown::Options {
+        unsafe_html: shared.config.unsafe_html,
+        reserved: shared.reserved,
+        labels: &labels,
+    };
+    let rendered = markdown::render(&text, &opts, &resolve);
     for p in rendered.problems {
         let (line, col) = markdown::line_col(&text, p.offset);
         r.diags.push(

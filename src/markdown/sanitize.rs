@@ -1,0 +1,205 @@
+//! Raw HTML in bodies, cleaned to an allow-list of harmless elements (ammonia).
+//!
+//! Only a body that contains raw HTML is sanitised; Markdown alone is safe by the way
+//! it is rendered. The whole body is cleaned at once, so tags an editor opens and never
+//! closes cannot reach the theme's markup. Ids and classes are allowed only where
+//! klaster wrote them itself: while such a body is rendered, klaster's own ids,
+//! classes and `checked` flags carry a random mark that an editor cannot know, and the
+//! attribute filter keeps exactly the marked values (and removes the mark). Everything
+//! else an editor wrote keeps only the attributes listed here.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::LazyLock;
+
+/// Elements that pass: what Markdown produces plus harmless text-level HTML editors
+/// use (`details`, `abbr`, `kbd`, `mark`, `figure`, ...). No scripts, styles, forms,
+/// frames, objects or `h1` (a body never adds a second page title).
+const TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "b",
+    "bdi",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "section",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
+    "var",
+    "wbr",
+];
+
+/// Attributes allowed on every element; `id` and `class` only with klaster's mark.
+const GENERIC: &[&str] = &["id", "class", "title", "lang"];
+
+/// URL schemes links and images may use; relative URLs pass unchanged.
+const SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
+/// The mark of this process: random, so no file can contain it on purpose.
+pub static MARK: LazyLock<String> = LazyLock::new(|| {
+    let mut h = std::hash::RandomState::new().build_hasher();
+    h.write_u64(0x006b_6c61_7374_6572);
+    format!("kmark{:016x}-", h.finish())
+});
+
+static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::empty();
+    b.tags(TAGS.iter().copied().collect())
+        .generic_attributes(GENERIC.iter().copied().collect())
+        .add_tag_attributes("a", ["href"])
+        .add_tag_attributes("img", ["src", "alt", "width", "height"])
+        .add_tag_attributes("ol", ["start", "reversed"])
+        .add_tag_attributes("td", ["colspan", "rowspan"])
+        .add_tag_attributes("th", ["colspan", "rowspan", "scope"])
+        .add_tag_attributes("details", ["open"])
+        .add_tag_attributes("time", ["datetime"])
+        .add_tag_attributes("input", ["checked"])
+        // Any `input` is a disabled checkbox: a task list item, never a form field.
+        .set_tag_attribute_value("input", "type", "checkbox")
+        .set_tag_attribute_value("input", "disabled", "")
+        .clean_content_tags(
+            [
+                "script", "style", "template", "textarea", "noscript", "iframe", "object",
+            ]
+            .into_iter()
+            .collect::<HashSet<_>>(),
+        )
+        .url_schemes(SCHEMES.iter().copied().collect())
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .link_rel(None)
+        .strip_comments(true)
+        .attribute_filter(filter);
+    b
+});
+
+fn filter<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
+    match attribute {
+        "id" | "class" | "checked" => match value.strip_prefix(MARK.as_str()) {
+            Some(own) => Some(Cow::Borrowed(own)),
+            // Code blocks keep their language, the one class Markdown writes itself.
+            None if attribute == "class"
+                && element == "code"
+                && value.strip_prefix("language-").is_some_and(|l| {
+                    !l.is_empty()
+                        && l.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "+#-_.".contains(c))
+                }) =>
+            {
+                Some(Cow::Borrowed(value))
+            }
+            None => None,
+        },
+        _ => Some(Cow::Borrowed(value)),
+    }
+}
+
+/// Cleans a rendered body that contains raw HTML.
+pub fn clean(html: &str) -> String {
+    CLEANER.clean(html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn harmless_html_passes_and_scripts_do_not() {
+        let out = clean(concat!(
+            "<details><summary>More</summary><p>Text <abbr title=\"World Health Organization\">WHO</abbr>",
+            " H<sub>2</sub>O x<sup>2</sup> <kbd>Ctrl</kbd> <mark>new</mark><br></p></details>",
+            "<figure><img src=\"/media/a.png\" alt=\"A\"><figcaption>Cap</figcaption></figure>",
+            "<script>alert(1)</script><p onclick=\"x()\" style=\"color:red\" id=\"main\" class=\"card\">p</p>",
+            "<a href=\"javascript:alert(1)\">j</a><img src=\"data:image/png;base64,AAAA\">",
+            "<form action=\"/x\"><input type=\"text\" name=\"q\"></form><iframe src=\"https://x\"></iframe>",
+        ));
+        for kept in [
+            "<details><summary>More</summary>",
+            "<abbr title=\"World Health Organization\">WHO</abbr>",
+            "<sub>2</sub>",
+            "<sup>2</sup>",
+            "<kbd>Ctrl</kbd>",
+            "<mark>new</mark>",
+            "<br>",
+            "<figcaption>Cap</figcaption>",
+            "src=\"/media/a.png\"",
+        ] {
+            assert!(out.contains(kept), "{kept} in {out}");
+        }
+        for gone in [
+            "<script",
+            "alert(1)",
+            "onclick",
+            "style=",
+            "id=\"main\"",
+            "card",
+            "javascript:",
+            "data:",
+            "<form",
+            "<iframe",
+            "type=\"text\"",
+        ] {
+            assert!(!out.contains(gone), "{gone} in {out}");
+        }
+        assert!(out.contains("type=\"checkbox\""), "{out}");
+        assert!(out.contains("disabled"), "{out}");
+    }
+
+    #[test]
+    fn only_marked_ids_and_classes_survive() {
+        let m = MARK.as_str();
+        let out = clean(&format!(
+            "<h2 id=\"{m}intro\" class=\"{m}lead\">A</h2><h3 id=\"intro2\">B</h3><pre><code class=\"language-rust\">x</code></pre>"
+        ));
+        assert!(out.contains("<h2 id=\"intro\" class=\"lead\">"), "{out}");
+        assert!(out.contains("<h3>B</h3>"), "{out}");
+        assert!(out.contains("class=\"language-rust\""), "{out}");
+        assert!(!out.contains(m), "{out}");
+    }
+}

@@ -94,14 +94,8 @@ pub fn run(opts: &Options) -> Outcome {
         .and_then(|n| n.as_str())
         .unwrap_or("default")
         .to_string();
-    let theme = match theme::load(&opts.root, &theme_name) {
-        Ok(t) => Some(t),
-        Err(d) => {
-            // Reported after resolve, which names a bad `theme:` itself.
-            out.diagnostics.extend(d);
-            None
-        }
-    };
+    let (theme, d) = theme::load(&opts.root, &theme_name);
+    out.diagnostics.extend(d);
     let reserved = theme.as_ref().map(reserved_names).unwrap_or_default();
 
     let t = Instant::now();

@@ -1,12 +1,24 @@
-//! Stage 4: the rendered files go into a temporary folder beside the output folder,
-//! which is swapped in only when everything was written. A failed build leaves the
-//! previous output as it was; klaster writes nowhere else.
+//! Stage 4: the built files go into a temporary folder beside the output folder, which
+//! replaces the output in one step only when everything was written. A failed or
+//! killed build leaves the previous output as it was; klaster writes nowhere else.
+//!
+//! - The temporary folder `.<output>.tmp-<pid>-<n>` is announced by a lock file beside
+//!   it, held (`File::lock`) for as long as the build runs. The operating system
+//!   releases the lock when the process dies, even by SIGKILL, so the next build can
+//!   tell a dead build's folder (lock free) from a running one's (lock held) and
+//!   removes only the former: two builds never remove each other's work.
+//! - The swap is one atomic step on Linux (`renameat2` with `RENAME_EXCHANGE`: the
+//!   new and the old folder trade places). Elsewhere, or on file systems without it,
+//!   the output is renamed aside and the new folder renamed in; a build killed
+//!   between the two renames leaves the old site aside, and the next run of klaster
+//!   puts it back before anything else.
 
 use crate::render::{Content, OutputFile};
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::fs::File;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Makes `p` absolute and removes `.` and `..` without touching the disk.
 pub fn normalize(p: &Path) -> PathBuf {
@@ -24,28 +36,80 @@ pub fn normalize(p: &Path) -> PathBuf {
     out
 }
 
-/// Refuses an output folder that would overwrite or hide the site's sources.
+/// The real location of `p` with every symbolic link resolved, also when `p` (or its
+/// end) does not exist yet: the longest existing beginning is resolved and the rest
+/// appended.
+pub fn real_path(p: &Path) -> PathBuf {
+    let p = normalize(p);
+    let mut existing = p.as_path();
+    let mut rest: Vec<&std::ffi::OsStr> = Vec::new();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return out;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name);
+                existing = parent;
+            }
+            _ => return p,
+        }
+    }
+}
+
+/// Refuses an output folder that would overwrite or hide the site's sources: one that
+/// is, holds or lies inside `content/` or `themes/` (or a folder they link to), that
+/// is or holds the site itself, or that is a file. Paths are compared after every
+/// symbolic link is resolved, so an alias of the site cannot get around it.
 pub fn check_output(root: &Path, output: &Path) -> Result<(), String> {
-    let out = normalize(output);
+    let out = real_path(output);
     if out.parent().is_none() {
         return Err(format!(
             "refusing to use `{}` as the output folder",
             output.display()
         ));
     }
+    if std::fs::metadata(output).is_ok_and(|m| !m.is_dir()) {
+        return Err(format!(
+            "`{}` is a file, not a folder; klaster will not replace it",
+            output.display()
+        ));
+    }
+    let root_real = real_path(root);
+    if out == root_real || root_real.starts_with(&out) {
+        return Err(format!(
+            "refusing to write the site into `{}`: it is or contains the site folder itself, which the build would delete",
+            output.display()
+        ));
+    }
     for name in ["content", "themes"] {
-        let src = normalize(&root.join(name));
-        if out == src || src.starts_with(&out) {
-            return Err(format!(
-                "refusing to write the site into `{}`: it is or contains the site's `{name}/` folder, which the build would delete",
-                output.display()
-            ));
+        let dir = root.join(name);
+        let mut sources = vec![real_path(&dir)];
+        // Folders linked from inside content/ and themes/ belong to the site too.
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for e in entries.flatten() {
+                if e.file_type().is_ok_and(|t| t.is_symlink()) {
+                    sources.push(real_path(&e.path()));
+                }
+            }
         }
-        if out.starts_with(&src) {
-            return Err(format!(
-                "refusing to write the site into `{}`: it is inside the site's `{name}/` folder",
-                output.display()
-            ));
+        for src in sources {
+            if out == src || src.starts_with(&out) {
+                return Err(format!(
+                    "refusing to write the site into `{}`: it is or contains the site's `{name}/` folder, which the build would delete",
+                    output.display()
+                ));
+            }
+            if out.starts_with(&src) {
+                return Err(format!(
+                    "refusing to write the site into `{}`: it is inside the site's `{name}/` folder",
+                    output.display()
+                ));
+            }
         }
     }
     Ok(())
@@ -63,7 +127,7 @@ fn safe_join(base: &Path, rel: &str) -> io::Result<PathBuf> {
                     format!("output path `{rel}` leaves the output folder"),
                 ));
             }
-            part if part.contains('\\') || part.contains(':') => {
+            part if part.contains('\\') || part.contains(':') || part.contains('\0') => {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidInput,
                     format!("output path `{rel}` is not allowed"),
@@ -75,75 +139,309 @@ fn safe_join(base: &Path, rel: &str) -> io::Result<PathBuf> {
     Ok(p)
 }
 
-/// Writes all files into a fresh folder beside `output` and swaps it in.
-pub fn write_atomic(output: &Path, files: &[OutputFile]) -> io::Result<()> {
-    let output = normalize(output);
-    let parent = output
-        .parent()
-        .ok_or_else(|| {
+/// Fault injection for the kill tests (`tests/kill.rs`): `KLASTER_FAULT` names a
+/// point where the build stops and waits to be killed.
+fn fault(point: &str, tmp: &Path) {
+    let Ok(wanted) = std::env::var("KLASTER_FAULT") else {
+        return;
+    };
+    if wanted.split(',').any(|w| w == point) {
+        let _ = std::fs::write(with_suffix(tmp, ".fault"), point);
+        std::thread::sleep(std::time::Duration::from_secs(600));
+    }
+}
+
+fn forced_two_renames() -> bool {
+    std::env::var("KLASTER_FAULT").is_ok_and(|v| v.split(',').any(|w| w == "two-renames"))
+}
+
+static SEQUENCE: AtomicUsize = AtomicUsize::new(0);
+
+/// The temporary folder of one build, and the lock that says the build is alive.
+pub struct Staging {
+    output: PathBuf,
+    tmp: PathBuf,
+    lock_path: PathBuf,
+    _lock: File,
+    committed: bool,
+}
+
+/// Names of the temporary folders of the output `name`: `.<name>.tmp-…`, `.<name>.old-…`.
+fn is_staging_name(file: &str, name: &str) -> bool {
+    file.strip_prefix('.')
+        .and_then(|f| f.strip_prefix(name))
+        .is_some_and(|f| f.starts_with(".tmp-") || f.starts_with(".old-"))
+}
+
+/// Whether the build that made `dir` is gone: its lock file is missing or free.
+fn is_abandoned(dir: &Path) -> bool {
+    let lock = lock_path_of(dir);
+    match File::options().write(true).open(&lock) {
+        Ok(f) => f.try_lock().is_ok(),
+        Err(e) => e.kind() == io::ErrorKind::NotFound,
+    }
+}
+
+/// `path` with `suffix` added to its name.
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// The lock of a temporary folder. The folder an output is moved aside into shares
+/// the lock of the build that moved it, so it counts as that build's while it runs.
+fn lock_path_of(dir: &Path) -> PathBuf {
+    match dir.file_name().map(|n| n.to_string_lossy().into_owned()) {
+        Some(name) if name.contains(".old-") => {
+            with_suffix(&dir.with_file_name(name.replacen(".old-", ".tmp-", 1)), ".lock")
+        }
+        _ => with_suffix(dir, ".lock"),
+    }
+}
+
+impl Staging {
+    /// Puts back an output a killed build left aside, removes what dead builds left
+    /// behind, and creates this build's locked temporary folder.
+    pub fn begin(output: &Path) -> io::Result<Staging> {
+        let output = normalize(output);
+        let parent = output.parent().ok_or_else(|| {
             io::Error::new(
                 io::ErrorKind::InvalidInput,
                 "the output folder has no parent",
             )
-        })?
-        .to_path_buf();
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
-    std::fs::create_dir_all(&parent)?;
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    for stale in [&tmp, &old] {
-        if stale.exists() {
-            std::fs::remove_dir_all(stale)?;
+        })?;
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into());
+        std::fs::create_dir_all(parent)?;
+        recover(parent, &name, &output)?;
+        let stem = format!(
+            ".{name}.tmp-{}-{}",
+            std::process::id(),
+            SEQUENCE.fetch_add(1, Ordering::Relaxed)
+        );
+        let tmp = parent.join(&stem);
+        let lock_path = lock_path_of(&tmp);
+        let lock = File::options()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&lock_path)?;
+        lock.lock()?;
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp)?;
+        }
+        std::fs::create_dir(&tmp)?;
+        Ok(Staging {
+            output,
+            tmp,
+            lock_path,
+            _lock: lock,
+            committed: false,
+        })
+    }
+
+    /// The temporary folder files are written into.
+    pub fn dir(&self) -> &Path {
+        &self.tmp
+    }
+
+    /// Writes one file under the temporary folder, creating its folders.
+    pub fn put(&self, file: &OutputFile) -> io::Result<()> {
+        let target = safe_join(&self.tmp, &file.path)?;
+        let write = |target: &Path| match &file.content {
+            Content::Bytes(b) => std::fs::write(target, b),
+            Content::Shared(b) => std::fs::write(target, b.as_slice()),
+            Content::Copy(src) => copy_no_follow(src, target),
+        };
+        match write(&target) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(parent) = target.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                write(&target)
+            }
+            other => other,
         }
     }
-    std::fs::create_dir(&tmp)?;
-    let result = write_all(&tmp, files);
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    // Swap: old output aside, new one in, old one away.
-    let had_output = output.exists();
-    if had_output {
-        std::fs::rename(&output, &old)?;
-    }
-    if let Err(e) = std::fs::rename(&tmp, &output) {
+
+    /// Replaces the output with the temporary folder.
+    pub fn commit(mut self) -> io::Result<()> {
+        fault("before-swap", &self.tmp);
+        let had_output = std::fs::symlink_metadata(&self.output).is_ok();
+        if had_output && !forced_two_renames() {
+            match exchange(&self.tmp, &self.output) {
+                Ok(()) => {
+                    // The old site is now in the temporary folder.
+                    self.committed = true;
+                    fault("after-swap", &self.tmp);
+                    let _ = std::fs::remove_dir_all(&self.tmp);
+                    let _ = std::fs::remove_file(&self.lock_path);
+                    return Ok(());
+                }
+                Err(e) if !exchange_unsupported(&e) => return Err(e),
+                Err(_) => {}
+            }
+        }
+        let old = self
+            .tmp
+            .with_file_name(self.tmp.file_name().map_or_else(Default::default, |n| {
+                n.to_string_lossy().replacen(".tmp-", ".old-", 1)
+            }));
         if had_output {
-            let _ = std::fs::rename(&old, &output);
+            // Covered by this build's lock: a kill now is repaired by the next run.
+            std::fs::rename(&self.output, &old)?;
+            fault("between-renames", &self.tmp);
         }
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
+        if let Err(e) = std::fs::rename(&self.tmp, &self.output) {
+            if had_output {
+                let _ = std::fs::rename(&old, &self.output);
+            }
+            return Err(e);
+        }
+        self.committed = true;
+        if had_output {
+            let _ = std::fs::remove_dir_all(&old);
+        }
+        let _ = std::fs::remove_file(&self.lock_path);
+        Ok(())
     }
-    if had_output {
-        let _ = std::fs::remove_dir_all(&old);
+}
+
+impl Drop for Staging {
+    /// A build that did not commit leaves nothing behind.
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+            let _ = std::fs::remove_file(&self.lock_path);
+        }
+    }
+}
+
+/// Before a build: an output a killed build renamed aside goes back into place, and
+/// temporary folders of builds that are gone are removed. Folders of builds that are
+/// still running are left alone.
+fn recover(parent: &Path, name: &str, output: &Path) -> io::Result<()> {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Ok(());
+    };
+    let mut stale: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| is_staging_name(&e.file_name().to_string_lossy(), name))
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_none_or(|x| x != "lock" && x != "fault"))
+        .filter(|p| p.is_dir())
+        .collect();
+    stale.sort();
+    for dir in stale {
+        if !is_abandoned(&dir) {
+            continue;
+        }
+        let is_old = dir
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().contains(".old-"));
+        if is_old && std::fs::symlink_metadata(output).is_err() {
+            std::fs::rename(&dir, output)?;
+        } else {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        let _ = std::fs::remove_file(lock_path_of(&dir));
+        let _ = std::fs::remove_file(with_suffix(&dir, ".fault"));
+    }
+    // Lock and fault files whose folder is gone, of builds that are gone.
+    if let Ok(entries) = std::fs::read_dir(parent) {
+        for e in entries.flatten() {
+            let file = e.file_name().to_string_lossy().into_owned();
+            if !is_staging_name(&file, name) {
+                continue;
+            }
+            let dir = match file.strip_suffix(".lock").or(file.strip_suffix(".fault")) {
+                Some(d) => parent.join(d),
+                None => continue,
+            };
+            if !dir.exists() && is_abandoned(&dir) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
     }
     Ok(())
 }
 
-fn write_all(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
-    let mut dirs = BTreeSet::new();
-    let mut targets = Vec::with_capacity(files.len());
-    for f in files {
-        let target = safe_join(dir, &f.path)?;
-        if let Some(parent) = target.parent() {
-            dirs.insert(parent.to_path_buf());
-        }
-        targets.push(target);
+/// Copies a media file without following a symbolic link put in its place since the
+/// site was read.
+fn copy_no_follow(src: &Path, target: &Path) -> io::Result<()> {
+    let mut from = open_no_follow(src)?;
+    let mut to = File::create(target)?;
+    io::copy(&mut from, &mut to).map(|_| ())
+}
+
+/// Opens a file for reading, refusing a symbolic link.
+pub fn open_no_follow(path: &Path) -> io::Result<File> {
+    let mut options = File::options();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
     }
-    for d in &dirs {
-        std::fs::create_dir_all(d)?;
+    #[cfg(not(unix))]
+    if std::fs::symlink_metadata(path)?.file_type().is_symlink() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "a symbolic link is not followed",
+        ));
     }
-    files
-        .par_iter()
-        .zip(targets.par_iter())
-        .try_for_each(|(f, target)| match &f.content {
-            Content::Bytes(b) => std::fs::write(target, b),
-            Content::Shared(b) => std::fs::write(target, b.as_slice()),
-            Content::Copy(src) => std::fs::copy(src, target).map(|_| ()),
-        })
+    options.open(path)
+}
+
+/// Swaps two paths in one step (Linux `renameat2(RENAME_EXCHANGE)`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
+/// Whether an exchange failed because the system or file system cannot do it.
+fn exchange_unsupported(e: &io::Error) -> bool {
+    if e.kind() == io::ErrorKind::Unsupported {
+        return true;
+    }
+    #[cfg(target_os = "linux")]
+    if let Some(code) = e.raw_os_error() {
+        return matches!(code, libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP);
+    }
+    false
+}
+
+/// Writes all files into a fresh folder beside `output` and swaps it in.
+pub fn write_atomic(output: &Path, files: &[OutputFile]) -> io::Result<()> {
+    let staging = Staging::begin(output)?;
+    files.par_iter().try_for_each(|f| staging.put(f))?;
+    staging.commit()
 }
 
 #[cfg(test)]
@@ -152,13 +450,37 @@ mod tests {
 
     #[test]
     fn refuses_outputs_over_sources() {
-        let root = Path::new("/tmp/site");
-        assert!(check_output(root, Path::new("/tmp/site/output")).is_ok());
-        assert!(check_output(root, Path::new("/tmp/site")).is_err());
-        assert!(check_output(root, Path::new("/tmp/site/content")).is_err());
-        assert!(check_output(root, Path::new("/tmp/site/themes/x")).is_err());
-        assert!(check_output(root, Path::new("/tmp")).is_err());
-        assert!(check_output(root, Path::new("/tmp/site/content/../output")).is_ok());
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::create_dir_all(root.join("themes/x")).unwrap();
+        assert!(check_output(&root, &root.join("output")).is_ok());
+        assert!(check_output(&root, &root).is_err());
+        assert!(check_output(&root, &root.join("content")).is_err());
+        assert!(check_output(&root, &root.join("themes/x")).is_err());
+        assert!(check_output(&root, dir.path()).is_err());
+        assert!(check_output(&root, &root.join("content/../output")).is_ok());
+        std::fs::write(root.join("file"), "x").unwrap();
+        assert!(check_output(&root, &root.join("file")).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symbolic_links_do_not_hide_the_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let alias = dir.path().join("alias");
+        std::os::unix::fs::symlink(&root, &alias).unwrap();
+        assert!(check_output(&root, &alias.join("content")).is_err());
+        assert!(check_output(&alias, &root.join("content")).is_err());
+        assert!(check_output(&alias, &alias.join("output")).is_ok());
+        let elsewhere = dir.path().join("shared-theme");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::create_dir_all(root.join("themes")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, root.join("themes/default")).unwrap();
+        assert!(check_output(&root, &elsewhere).is_err());
+        assert!(check_output(&root, &elsewhere.join("out")).is_err());
     }
 
     #[test]
@@ -168,5 +490,59 @@ mod tests {
             safe_join(Path::new("/o"), "en/index.html").unwrap(),
             PathBuf::from("/o/en/index.html")
         );
+    }
+
+    #[test]
+    fn a_swap_leaves_only_the_new_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        for text in ["one", "two"] {
+            write_atomic(&out, &[OutputFile::text("a/b.txt", text.into())]).unwrap();
+            assert_eq!(std::fs::read_to_string(out.join("a/b.txt")).unwrap(), text);
+        }
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["output"]);
+    }
+
+    #[test]
+    fn leftovers_of_dead_builds_go_and_a_live_build_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        // A dead build: its folder, its lock file, nobody holding it.
+        std::fs::create_dir_all(dir.path().join(".output.tmp-1-0/en")).unwrap();
+        std::fs::write(dir.path().join(".output.tmp-1-0.lock"), "").unwrap();
+        // A folder from before lock files existed.
+        std::fs::create_dir_all(dir.path().join(".output.old-7")).unwrap();
+        // A live build holds its lock.
+        let live = Staging::begin(&out).unwrap();
+        write_atomic(&out, &[OutputFile::text("x.txt", "x".into())]).unwrap();
+        assert!(live.dir().is_dir(), "a running build's folder is kept");
+        assert!(!dir.path().join(".output.tmp-1-0").exists());
+        assert!(!dir.path().join(".output.tmp-1-0.lock").exists());
+        drop(live);
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["output"]);
+    }
+
+    #[test]
+    fn an_output_left_aside_is_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        std::fs::create_dir_all(dir.path().join(".output.old-9-0")).unwrap();
+        std::fs::write(dir.path().join(".output.old-9-0/index.html"), "old").unwrap();
+        std::fs::write(dir.path().join(".output.tmp-9-0.lock"), "").unwrap();
+        let staging = Staging::begin(&out).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "old"
+        );
+        drop(staging);
     }
 }

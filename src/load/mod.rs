@@ -4,25 +4,21 @@
 //! Markdown bodies and parses all YAML into position-carrying [`yaml::Node`]s, in
 //! parallel. Nothing here knows what the fields mean: that is `resolve`'s job.
 
+pub mod files;
 pub mod frontmatter;
 pub mod theme;
 pub mod yaml;
 
+pub use files::{SourceFile, rel_path};
+
 use crate::diagnostics::Diagnostic;
 use crate::model::Collection;
+use files::{Budget, Kind};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use yaml::Node;
-
-/// A text file of the site, kept for quoting lines in diagnostics.
-#[derive(Debug)]
-pub struct SourceFile {
-    /// Path relative to the site root, with `/` separators.
-    pub rel: String,
-    pub text: String,
-}
 
 /// The Markdown part of a `.md` file.
 #[derive(Debug, Clone)]
@@ -67,77 +63,6 @@ pub struct LoadedContent {
     /// Files under `content/media/`: path relative to it → (absolute path, size).
     pub media: BTreeMap<String, (PathBuf, u64)>,
     pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Converts a path under `root` to the `/`-separated form used in diagnostics.
-pub fn rel_path(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-/// Files editors and operating systems leave behind, never content.
-fn is_ignored(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.ends_with(".bak")
-        || name == "Thumbs.db"
-        || name == "desktop.ini"
-}
-
-/// Reads a file as UTF-8, or explains where it is not.
-pub fn read_text(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
-    let rel = rel_path(root, path);
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error("io", rel.clone(), format!("cannot read the file: {e}")))?;
-    match String::from_utf8(bytes) {
-        Ok(mut text) => {
-            if text.starts_with('\u{feff}') {
-                text.drain(..3);
-            }
-            Ok(Arc::new(SourceFile { rel, text }))
-        }
-        Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let bytes = e.as_bytes();
-            let before = &bytes[..valid];
-            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-            let line_start = before
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map(|i| i + 1)
-                .unwrap_or(0);
-            let column = String::from_utf8_lossy(&bytes[line_start..valid])
-                .chars()
-                .count()
-                + 1;
-            let mut d = Diagnostic::error(
-                "encoding",
-                rel,
-                format!(
-                    "the file is not UTF-8 text (invalid byte 0x{:02X})",
-                    bytes[valid]
-                ),
-            )
-            .with_help("save the file as UTF-8 in your editor (\"Save with encoding\" → UTF-8)");
-            d.line = line;
-            d.column = column;
-            d.source_line = Some(
-                String::from_utf8_lossy(&bytes[line_start..])
-                    .lines()
-                    .next()
-                    .unwrap_or("")
-                    .to_string(),
-            );
-            Err(d)
-        }
-    }
 }
 
 /// Parses a YAML file; a syntax error becomes a diagnostic.
@@ -194,26 +119,42 @@ fn looks_like_lang(s: &str) -> bool {
 pub fn load_content(root: &Path) -> LoadedContent {
     let content = root.join("content");
     let mut out = LoadedContent::default();
-    if !content.is_dir() {
-        out.diagnostics.push(
-            Diagnostic::error("site", "content", "there is no `content/` folder")
-                .with_help("run klaster in a site folder, give --root, or create one with `klaster init <dir>`"),
-        );
-        return out;
+    match files::kind(&content) {
+        Kind::Dir => {}
+        Kind::Link => {
+            out.diagnostics.push(files::link_warning("content".into()));
+            out.diagnostics.push(
+                Diagnostic::error("site", "content", "`content/` is a symbolic link, which klaster does not follow")
+                    .with_help("make `content/` a real folder of the site"),
+            );
+            return out;
+        }
+        _ => {
+            out.diagnostics.push(
+                Diagnostic::error("site", "content", "there is no `content/` folder")
+                    .with_help("run klaster in a site folder, give --root, or create one with `klaster init <dir>`"),
+            );
+            return out;
+        }
     }
+    let budget = Budget::default();
 
     // site.yaml
     let site_path = content.join("site.yaml");
-    if site_path.is_file() {
-        match read_text(root, &site_path) {
-            Ok(file) => match parse_yaml(&file, &file.text, 0) {
-                Ok(node) => out.site = Some(YamlFile { file, node }),
+    match files::kind(&site_path) {
+        Kind::File => {
+            match files::read_text(root, &site_path, &budget, &mut out.diagnostics)
+                .and_then(|file| parse_yaml(&file, &file.text, 0).map(|node| (file, node)))
+            {
+                Ok((file, node)) => out.site = Some(YamlFile { file, node }),
                 Err(d) => out.diagnostics.push(d),
-            },
-            Err(d) => out.diagnostics.push(d),
+            }
         }
-    } else {
-        out.diagnostics.push(
+        Kind::Link => {
+            out.diagnostics
+                .push(files::link_warning("content/site.yaml".into()));
+        }
+        _ => out.diagnostics.push(
             Diagnostic::error(
                 "site",
                 "content/site.yaml",
@@ -222,7 +163,7 @@ pub fn load_content(root: &Path) -> LoadedContent {
             .with_help(
                 "every site needs it: title, languages and base_url at least (see docs/content.md)",
             ),
-        );
+        ),
     }
 
     // Collect paths first (cheap), then read and parse in parallel.
@@ -246,71 +187,93 @@ pub fn load_content(root: &Path) -> LoadedContent {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if is_ignored(&name) || name == "site.yaml" {
+        if files::is_ignored(&name) || name == "site.yaml" {
             continue;
         }
         let rel = rel_path(root, &path);
-        if path.is_dir() {
-            if let Some(collection) = Collection::from_name(&name) {
-                walk_files(root, &path, &mut out.diagnostics, |p| {
-                    record_paths.push((collection, p))
-                });
-            } else if name == "media" {
-                walk_files(root, &path, &mut out.diagnostics, |p| {
-                    let size = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
-                    let key = rel_path(&path, &p);
-                    out.media.insert(key, (p, size));
-                });
-            } else if name == "i18n" {
-                walk_files(root, &path, &mut out.diagnostics, |p| {
-                    let file = p
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    if let Some(lang) = file
-                        .strip_suffix(".yaml")
-                        .or_else(|| file.strip_suffix(".yml"))
-                    {
-                        i18n_paths.push((lang.to_string(), p));
-                    }
-                });
-            } else {
-                let names: Vec<&str> = Collection::ALL
-                    .iter()
-                    .map(|c| c.name())
-                    .chain(["media", "i18n"])
-                    .collect();
-                out.diagnostics.push(
-                    Diagnostic::warning(
-                        "unknown-folder",
-                        rel,
-                        format!("the folder `{name}` is not read"),
-                    )
-                    .with_help(crate::diagnostics::suggestion_help(&name, &names)),
-                );
+        match files::kind(&path) {
+            Kind::Link => out.diagnostics.push(files::link_warning(rel)),
+            Kind::Dir => {
+                if let Some(collection) = Collection::from_name(&name) {
+                    files::walk_files(root, &path, &mut out.diagnostics, |p, _| {
+                        record_paths.push((collection, p))
+                    });
+                } else if name == "media" {
+                    files::walk_files(root, &path, &mut out.diagnostics, |p, size| {
+                        let key = rel_path(&path, &p);
+                        out.media.insert(key, (p, size));
+                    });
+                } else if name == "i18n" {
+                    files::walk_files(root, &path, &mut out.diagnostics, |p, _| {
+                        let file = p
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        if let Some(lang) = file
+                            .strip_suffix(".yaml")
+                            .or_else(|| file.strip_suffix(".yml"))
+                        {
+                            i18n_paths.push((lang.to_string(), p));
+                        }
+                    });
+                } else {
+                    let names: Vec<&str> = Collection::ALL
+                        .iter()
+                        .map(|c| c.name())
+                        .chain(["media", "i18n"])
+                        .collect();
+                    out.diagnostics.push(
+                        Diagnostic::warning(
+                            "unknown-folder",
+                            rel,
+                            format!("the folder `{name}` is not read"),
+                        )
+                        .with_help(crate::diagnostics::suggestion_help(&name, &names)),
+                    );
+                }
             }
-        } else {
-            out.diagnostics.push(
+            _ => out.diagnostics.push(
                 Diagnostic::warning(
                     "unknown-file",
                     rel,
                     "this file is not part of any collection and is not read",
                 )
                 .with_help("records go in a collection folder such as `content/pages/`"),
-            );
+            ),
         }
+    }
+    if record_paths.len() + out.media.len() > files::MAX_FILES {
+        out.diagnostics.push(
+            Diagnostic::error(
+                "limit",
+                "content",
+                format!(
+                    "`content/` holds {} files; a site may have at most {}",
+                    record_paths.len() + out.media.len(),
+                    files::MAX_FILES
+                ),
+            )
+            .with_help("remove what is not published, or split the site"),
+        );
+        return out;
     }
 
     // Record files, in parallel.
-    let parsed: Vec<Result<(Collection, String, RawFile), Vec<Diagnostic>>> = record_paths
-        .par_iter()
-        .map(|(collection, path)| load_record_file(root, *collection, path))
-        .collect();
+    let parsed: Vec<(Result<(Collection, String, RawFile), Diagnostic>, Vec<Diagnostic>)> =
+        record_paths
+            .par_iter()
+            .map(|(collection, path)| {
+                let mut warnings = Vec::new();
+                let r = load_record_file(root, *collection, path, &budget, &mut warnings);
+                (r, warnings)
+            })
+            .collect();
     let mut by_id: BTreeMap<(Collection, String), Vec<RawFile>> = BTreeMap::new();
-    for item in parsed {
+    for (item, mut warnings) in parsed {
+        out.diagnostics.append(&mut warnings);
         match item {
             Ok((c, stem, file)) => by_id.entry((c, stem)).or_default().push(file),
-            Err(mut d) => out.diagnostics.append(&mut d),
+            Err(d) => out.diagnostics.push(d),
         }
     }
     for ((collection, stem), mut files) in by_id {
@@ -327,7 +290,7 @@ pub fn load_content(root: &Path) -> LoadedContent {
     }
 
     for (lang, path) in i18n_paths {
-        match read_text(root, &path)
+        match files::read_text(root, &path, &budget, &mut out.diagnostics)
             .and_then(|file| parse_yaml(&file, &file.text, 0).map(|node| (file, node)))
         {
             Ok((file, node)) => {
@@ -339,60 +302,31 @@ pub fn load_content(root: &Path) -> LoadedContent {
     out
 }
 
-/// Lists the regular files below `dir` in a stable order, skipping editor leftovers
-/// and reporting symbolic links, which are not followed (they could leave the site).
-fn walk_files(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>, mut f: impl FnMut(PathBuf)) {
-    for entry in walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
-    {
-        match entry {
-            Ok(e) if e.file_type().is_file() => f(e.into_path()),
-            Ok(e) if e.path_is_symlink() => diags.push(
-                Diagnostic::warning(
-                    "symlink",
-                    rel_path(root, e.path()),
-                    "symbolic links are not followed",
-                )
-                .with_help("copy the file into the site instead of linking to it"),
-            ),
-            Ok(_) => {}
-            Err(e) => diags.push(Diagnostic::error(
-                "io",
-                e.path().map(|p| rel_path(root, p)).unwrap_or_default(),
-                format!("cannot read: {e}"),
-            )),
-        }
-    }
-}
-
 fn load_record_file(
     root: &Path,
     collection: Collection,
     path: &Path,
-) -> Result<(Collection, String, RawFile), Vec<Diagnostic>> {
+    budget: &Budget,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(Collection, String, RawFile), Diagnostic> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let rel = rel_path(root, path);
     let Some((stem, lang, md)) = split_name(&name) else {
-        return Err(vec![
-            Diagnostic::warning(
-                "unknown-file",
-                rel,
-                "only `.md` and `.yaml` files are records; this one is not read",
-            )
-            .with_help("images and documents go in `content/media/`"),
-        ]);
+        return Err(Diagnostic::warning(
+            "unknown-file",
+            rel,
+            "only `.md` and `.yaml` files are records; this one is not read",
+        )
+        .with_help("images and documents go in `content/media/`"));
     };
-    let file = read_text(root, path).map_err(|d| vec![d])?;
+    let file = files::read_text(root, path, budget, warnings)?;
     let (fields, body) = if md {
         match frontmatter::split(&file.text) {
             Some(split) => {
-                let fields = parse_yaml(&file, split.yaml, split.yaml_first_line - 1)
-                    .map_err(|d| vec![d])?;
+                let fields = parse_yaml(&file, split.yaml, split.yaml_first_line - 1)?;
                 let body = Body {
                     text: split.body.to_string(),
                     first_line: split.body_first_line,
@@ -400,18 +334,19 @@ fn load_record_file(
                 (Some(fields), Some(body))
             }
             None => {
-                return Err(vec![
-                    Diagnostic::error("front-matter", rel, "a Markdown record must begin with front matter")
-                        .at(&file.text, 1, 1)
-                        .with_help("start the file with a line `---`, the fields (`title: ...`), and another `---`"),
-                ]);
+                return Err(Diagnostic::error(
+                    "front-matter",
+                    rel,
+                    "a Markdown record must begin with front matter",
+                )
+                .at(&file.text, 1, 1)
+                .with_help(
+                    "start the file with a line `---`, the fields (`title: ...`), and another `---`",
+                ));
             }
         }
     } else {
-        (
-            Some(parse_yaml(&file, &file.text, 0).map_err(|d| vec![d])?),
-            None,
-        )
+        (Some(parse_yaml(&file, &file.text, 0)?), None)
     };
     Ok((
         collection,

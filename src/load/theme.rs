@@ -4,10 +4,10 @@
 //! `i18n/<lang>.yaml`. With `extends: <parent>` it overrides only what it has; the
 //! rest comes from the parent. The result is flattened here so render sees one theme.
 
-use super::{parse_yaml, rel_path, yaml::Node};
+use super::{files, parse_yaml, rel_path, yaml::Node};
 use crate::diagnostics::Diagnostic;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use std::sync::Arc;
 
@@ -55,26 +55,69 @@ struct ThemeFiles {
     files: Vec<(String, Vec<u8>)>,
 }
 
+/// The largest static file a theme may have (fonts, images, scripts).
+pub const MAX_STATIC_FILE: u64 = 64 * 1024 * 1024;
+
 /// Reads `themes/<name>/` of the site, or the built-in default theme when the site has
-/// no folder of that name and asks for `default`.
-fn theme_files(root: &Path, name: &str) -> Option<ThemeFiles> {
+/// no folder of that name and asks for `default`. Files that cannot be read, are too
+/// large or are symbolic links are reported in `diags` and left out.
+fn theme_files(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<ThemeFiles> {
     let bad_name = name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.');
     if bad_name {
         return None;
     }
-    let dir = root.join("themes").join(name);
-    if dir.is_dir() {
-        let files = files_under(&dir)
-            .into_iter()
-            .filter_map(|p| {
-                let bytes = std::fs::read(&p).ok()?;
-                Some((rel_path(&dir, &p), bytes))
-            })
-            .collect();
-        return Some(ThemeFiles {
-            prefix: format!("themes/{name}"),
-            files,
-        });
+    let themes = root.join("themes");
+    let dir = themes.join(name);
+    let linked = match (files::kind(&themes), files::kind(&dir)) {
+        (files::Kind::Link, _) => Some("themes".to_string()),
+        (_, files::Kind::Link) => Some(format!("themes/{name}")),
+        (files::Kind::Dir, files::Kind::Dir) => {
+            let mut found = Vec::new();
+            files::walk_files(root, &dir, diags, |p, size| found.push((p, size)));
+            let mut out = Vec::with_capacity(found.len());
+            for (p, size) in found {
+                let rel = rel_path(root, &p);
+                let limit = if rel_path(&dir, &p).starts_with("static/") {
+                    MAX_STATIC_FILE
+                } else {
+                    files::MAX_TEXT_FILE
+                };
+                if size > limit {
+                    diags.push(
+                        Diagnostic::error(
+                            "limit",
+                            rel,
+                            format!(
+                                "the file is {:.1} MiB; a theme file may be at most {} MiB",
+                                size as f64 / (1024.0 * 1024.0),
+                                limit / (1024 * 1024)
+                            ),
+                        )
+                        .with_help("make the file smaller or leave it out of the theme"),
+                    );
+                    continue;
+                }
+                match crate::write::open_no_follow(&p).and_then(|mut f| {
+                    let mut bytes = Vec::with_capacity(size as usize);
+                    std::io::Read::read_to_end(&mut f, &mut bytes).map(|_| bytes)
+                }) {
+                    Ok(bytes) => out.push((rel_path(&dir, &p), bytes)),
+                    Err(e) => diags.push(Diagnostic::error(
+                        "io",
+                        rel,
+                        format!("cannot read the theme file: {e}"),
+                    )),
+                }
+            }
+            return Some(ThemeFiles {
+                prefix: format!("themes/{name}"),
+                files: out,
+            });
+        }
+        _ => None,
+    };
+    if let Some(link) = linked {
+        diags.push(files::link_warning(link));
     }
     (name == "default").then(|| ThemeFiles {
         prefix: "themes/default (built in)".to_string(),
@@ -99,8 +142,9 @@ fn text_file(prefix: &str, rel: &str, bytes: &[u8]) -> Result<Arc<super::SourceF
     }
 }
 
-/// Loads theme `name` with the themes it extends.
-pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+/// Loads theme `name` with the themes it extends. The theme is `None` when it has
+/// errors; warnings come with it either way.
+pub fn load(root: &Path, name: &str) -> (Option<Theme>, Vec<Diagnostic>) {
     let mut theme = Theme::default();
     let mut diags = Vec::new();
     let mut chain: Vec<ThemeFiles> = Vec::new();
@@ -115,9 +159,9 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
                     theme.chain.join(" → ")
                 ),
             ));
-            return Err(diags);
+            return (None, diags);
         }
-        let Some(files) = theme_files(root, &current) else {
+        let Some(files) = theme_files(root, &current, &mut diags) else {
             let mut available = available_themes(root);
             if !available.iter().any(|t| t == "default") {
                 available.push("default".into());
@@ -131,7 +175,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
                 )
                 .with_help(crate::diagnostics::suggestion_help(&current, &names)),
             );
-            return Err(diags);
+            return (None, diags);
         };
         theme.chain.push(current.clone());
         let mut parent = None;
@@ -202,9 +246,9 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         }
     }
     if diags.iter().any(Diagnostic::is_error) {
-        Err(diags)
+        (None, diags)
     } else {
-        Ok(theme)
+        (Some(theme), diags)
     }
 }
 
@@ -257,18 +301,4 @@ fn available_themes(root: &Path) -> Vec<String> {
         .unwrap_or_default();
     names.sort();
     names
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .collect()
 }

@@ -425,7 +425,14 @@ pub fn config_from_text(text: &str) -> Option<SiteConfig> {
 /// Reads and validates only `content/site.yaml` of the site at `root`.
 pub fn read_config(root: &std::path::Path) -> Result<SiteConfig, Vec<Diagnostic>> {
     let path = root.join("content/site.yaml");
-    let file = crate::load::read_text(root, &path).map_err(|d| vec![d])?;
+    let mut warnings = Vec::new();
+    let file = crate::load::files::read_text(
+        root,
+        &path,
+        &crate::load::files::Budget::default(),
+        &mut warnings,
+    )
+    .map_err(|d| vec![d])?;
     let node = crate::load::parse_yaml(&file, &file.text, 0).map_err(|d| vec![d])?;
     let (config, diags) = config::read(&crate::load::YamlFile { file, node }, None);
     match config {

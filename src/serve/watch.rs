@@ -46,10 +46,10 @@ impl Filter {
             (Ok(rest), _) | (_, Ok(rest)) => rest,
             _ => return false,
         };
-        // Any hidden or temporary component (an editor's swap file, `.git/`, ...).
+        // Any component the loader ignores too (an editor's swap file, `.git/`, ...).
         !rest
             .components()
-            .any(|c| is_editor_temp(&c.as_os_str().to_string_lossy()))
+            .any(|c| crate::load::files::is_ignored(&c.as_os_str().to_string_lossy()))
     }
 
     /// Whether an event can change the site: a creation, modification, removal or
@@ -64,28 +64,6 @@ impl Filter {
         };
         kind_matters && paths.iter().any(|p| self.path_matters(p))
     }
-}
-
-/// Names that editors and operating systems use for temporary files and folders,
-/// which never hold content: `.#x`, `#x#`, `x~`, `.x.swp`, `4913` (vim's probe),
-/// JetBrains' `___jb_tmp___`, and everything hidden.
-pub fn is_editor_temp(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with('#')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".swo")
-        || name.ends_with(".tmp")
-        || name.ends_with(".bak")
-        || name.ends_with(".crdownload")
-        || name.ends_with(".part")
-        || name.contains("___jb_tmp___")
-        || name.contains("___jb_old___")
-        || name == "4913"
-        || name == "Thumbs.db"
-        || name == "desktop.ini"
 }
 
 /// A running watcher; dropping it stops it.

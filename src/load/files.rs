@@ -1,0 +1,323 @@
+//! The file-system rules of a site: which names are never content, what is done with
+//! symbolic links, and how large things may be. One place, used by everything that
+//! reads the site (the loader, the theme reader and the `serve` watcher).
+//!
+//! - **Symbolic links are never followed**, at any level below the site root (files,
+//!   folders, `content/` and `themes/` themselves): a link could publish files from
+//!   anywhere on the computer, or loop. Each one is reported with a warning that
+//!   names it. The site root itself may be reached through a link.
+//! - **Limits** keep a broken or hostile site from exhausting the machine; each is
+//!   checked before a file is read whole, and breaking one is a clear error naming
+//!   the file (docs/content.md, "Limits").
+
+use crate::diagnostics::Diagnostic;
+use std::io::Read as _;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The largest text file (Markdown, YAML, template, interface strings) klaster reads.
+pub const MAX_TEXT_FILE: u64 = 4 * 1024 * 1024;
+/// The most text all of a site's files may add up to.
+pub const MAX_TOTAL_TEXT: u64 = 1024 * 1024 * 1024;
+/// The most files `content/` may hold (records, media and all).
+pub const MAX_FILES: usize = 500_000;
+
+/// Files editors and operating systems leave behind, never content: hidden files,
+/// editor backups and swap files (`x~`, `#x#`, `.x.swp`, `.swo`, `.swx`, `4913`),
+/// downloads in progress (`.part`, `.crdownload`), JetBrains' safe-write files and
+/// system files (`Thumbs.db`, `desktop.ini`).
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with('#')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".swo")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name.ends_with(".crdownload")
+        || name.ends_with(".part")
+        || name.contains("___jb_tmp___")
+        || name.contains("___jb_old___")
+        || name == "4913"
+        || name == "Thumbs.db"
+        || name == "desktop.ini"
+}
+
+/// What is at a path, without following a symbolic link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Dir,
+    Link,
+    Missing,
+    Other,
+}
+
+pub fn kind(path: &Path) -> Kind {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Kind::Link,
+        Ok(m) if m.is_dir() => Kind::Dir,
+        Ok(m) if m.is_file() => Kind::File,
+        Ok(_) => Kind::Other,
+        Err(_) => Kind::Missing,
+    }
+}
+
+/// The warning for a symbolic link that was not followed.
+pub fn link_warning(rel: String) -> Diagnostic {
+    Diagnostic::warning(
+        "symlink",
+        rel,
+        "this is a symbolic link; klaster does not follow links, so it is left out",
+    )
+    .with_help("copy the file or folder into the site instead of linking to it")
+}
+
+/// Converts a path under `root` to the `/`-separated form used in diagnostics.
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A text file of the site, kept for quoting lines in diagnostics.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path relative to the site root, with `/` separators.
+    pub rel: String,
+    pub text: String,
+}
+
+/// Counts the text read in one run against [`MAX_TOTAL_TEXT`].
+#[derive(Debug, Default)]
+pub struct Budget {
+    read: AtomicU64,
+}
+
+impl Budget {
+    fn take(&self, bytes: u64) -> bool {
+        self.read.fetch_add(bytes, Ordering::Relaxed) + bytes <= MAX_TOTAL_TEXT
+    }
+}
+
+/// Whether a character is one no text should hold: C0 controls other than tab and
+/// line ends, DEL and the C1 controls.
+pub fn is_forbidden_control(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || ('\u{7f}'..='\u{9f}').contains(&c)
+}
+
+/// Replaces forbidden control characters by U+FFFD, returning where the first was
+/// (1-based line and column) when there was one.
+pub fn replace_controls(text: &mut String) -> Option<(usize, usize, char)> {
+    let first = text.char_indices().find(|(_, c)| is_forbidden_control(*c))?;
+    let before = &text[..first.0];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    *text = text
+        .chars()
+        .map(|c| if is_forbidden_control(c) { '\u{fffd}' } else { c })
+        .collect();
+    Some((line, column, first.1))
+}
+
+/// Reads a file as UTF-8 text, or explains why it cannot be: too large, not UTF-8,
+/// unreadable, or a symbolic link. A byte-order mark is dropped; control characters
+/// are replaced by U+FFFD with a warning in `warnings`.
+pub fn read_text(
+    root: &Path,
+    path: &Path,
+    budget: &Budget,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Arc<SourceFile>, Diagnostic> {
+    let rel = rel_path(root, path);
+    let io_error = |e: std::io::Error| {
+        Diagnostic::error("io", rel.clone(), format!("cannot read the file: {e}"))
+    };
+    let mut file = crate::write::open_no_follow(path).map_err(|e| {
+        if kind(path) == Kind::Link {
+            link_warning(rel.clone())
+        } else {
+            io_error(e)
+        }
+    })?;
+    let len = file.metadata().map_err(io_error)?.len();
+    if len > MAX_TEXT_FILE {
+        return Err(too_large(rel.clone(), len));
+    }
+    if !budget.take(len) {
+        return Err(Diagnostic::error(
+            "limit",
+            rel.clone(),
+            format!(
+                "the site's text files add up to more than {} MiB; klaster stops reading here",
+                MAX_TOTAL_TEXT / (1024 * 1024)
+            ),
+        )
+        .with_help("split the site, or move large texts into documents under content/media/"));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    // Read at most one byte past the limit, in case the file grew since it was measured.
+    file.by_ref()
+        .take(MAX_TEXT_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    if bytes.len() as u64 > MAX_TEXT_FILE {
+        return Err(too_large(rel.clone(), bytes.len() as u64));
+    }
+    let mut text = decode(&rel, bytes)?;
+    if let Some((line, column, c)) = replace_controls(&mut text) {
+        warnings.push(
+            Diagnostic::warning(
+                "control-character",
+                rel.clone(),
+                format!(
+                    "the file contains a control character (U+{:04X}); it is shown as \u{fffd}",
+                    c as u32
+                ),
+            )
+            .at(&text, line, column)
+            .with_help("delete the character: it is invisible in most editors and has no place in a text"),
+        );
+    }
+    Ok(Arc::new(SourceFile { rel, text }))
+}
+
+fn too_large(rel: String, len: u64) -> Diagnostic {
+    Diagnostic::error(
+        "limit",
+        rel,
+        format!(
+            "the file is {:.1} MiB; text files may be at most {} MiB",
+            len as f64 / (1024.0 * 1024.0),
+            MAX_TEXT_FILE / (1024 * 1024)
+        ),
+    )
+    .with_help("split the text into several records, or attach long documents as files in content/media/")
+}
+
+/// UTF-8 text from bytes, or a diagnostic at the first invalid byte.
+fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            Ok(text)
+        }
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let before = &bytes[..valid];
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map(|i| i + 1)
+                .unwrap_or(0);
+            let column = String::from_utf8_lossy(&bytes[line_start..valid])
+                .chars()
+                .count()
+                + 1;
+            let mut d = Diagnostic::error(
+                "encoding",
+                rel,
+                format!(
+                    "the file is not UTF-8 text (invalid byte 0x{:02X})",
+                    bytes[valid]
+                ),
+            )
+            .with_help("save the file as UTF-8 in your editor (\"Save with encoding\" → UTF-8)");
+            d.line = line;
+            d.column = column;
+            d.source_line = Some(
+                String::from_utf8_lossy(&bytes[line_start..])
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+            );
+            Err(d)
+        }
+    }
+}
+
+/// Lists the regular files below `dir` in a stable order with their sizes, skipping
+/// editor leftovers and reporting symbolic links (not followed) and unreadable
+/// entries. Stops with an error past [`MAX_FILES`].
+pub fn walk_files(
+    root: &Path,
+    dir: &Path,
+    diags: &mut Vec<Diagnostic>,
+    mut f: impl FnMut(std::path::PathBuf, u64),
+) {
+    let mut count = 0usize;
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
+    {
+        match entry {
+            Ok(e) if e.path_is_symlink() => diags.push(link_warning(rel_path(root, e.path()))),
+            Ok(e) if e.file_type().is_file() => {
+                count += 1;
+                if count > MAX_FILES {
+                    diags.push(
+                        Diagnostic::error(
+                            "limit",
+                            rel_path(root, dir),
+                            format!("more than {MAX_FILES} files; klaster stops reading here"),
+                        )
+                        .with_help("a site may hold at most this many files; remove what is not published"),
+                    );
+                    return;
+                }
+                match e.metadata() {
+                    Ok(m) => f(e.into_path(), m.len()),
+                    Err(err) => diags.push(Diagnostic::error(
+                        "io",
+                        rel_path(root, e.path()),
+                        format!("cannot read the file's size: {err}"),
+                    )),
+                }
+            }
+            Ok(_) => {}
+            Err(e) => diags.push(Diagnostic::error(
+                "io",
+                e.path().map(|p| rel_path(root, p)).unwrap_or_default(),
+                format!("cannot read: {e}"),
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_leftovers_are_ignored() {
+        for name in [
+            ".a.yaml.swp", "a.yaml~", "#a.yaml#", ".#a.yaml", "4913", "a.swo", "a.md.part",
+            "a.crdownload", "a.yaml___jb_tmp___", "Thumbs.db", ".git",
+        ] {
+            assert!(is_ignored(name), "{name}");
+        }
+        for name in ["a.yaml", "tehnopol.en.md", "logo.svg", "v1.2.md"] {
+            assert!(!is_ignored(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn control_characters_are_replaced_and_located() {
+        let mut t = "ok\nab\u{1b}c\u{0}\n\ttab\r\n".to_string();
+        assert_eq!(replace_controls(&mut t), Some((2, 3, '\u{1b}')));
+        assert_eq!(t, "ok\nab\u{fffd}c\u{fffd}\n\ttab\r\n");
+        let mut clean = "plain\ttext\n".to_string();
+        assert_eq!(replace_controls(&mut clean), None);
+    }
+}

@@ -103,8 +103,34 @@ pub fn count(diags: &[Diagnostic], severity: Severity) -> usize {
     diags.iter().filter(|d| d.severity == severity).count()
 }
 
+/// Whether a character would change how the text around it is shown: bidirectional
+/// overrides and isolates (U+202A–U+202E, U+2066–U+2069, marks) and control
+/// characters. A file name or line holding one could make a terminal show something
+/// other than what is in the file.
+fn is_deceptive(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+        || (c.is_control() && c != '\t')
+}
+
+/// Text as it can be shown safely: deceptive characters written as `\u{202e}`.
+pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_deceptive) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_deceptive(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Renders diagnostics for a terminal or a log: `error: message`, ` --> path:line:col`,
-/// the quoted line with a caret under the column, and the help.
+/// the quoted line with a caret under the column, and the help. Characters that could
+/// disguise a name or a line (bidirectional overrides, controls) are written escaped.
 pub fn render_text(diags: &[Diagnostic], color: bool) -> String {
     use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
     let renderer = if color {
@@ -114,6 +140,14 @@ pub fn render_text(diags: &[Diagnostic], color: bool) -> String {
     };
     let mut out = String::new();
     for d in diags {
+        let shown = Diagnostic {
+            path: visible(&d.path).into_owned(),
+            message: visible(&d.message).into_owned(),
+            help: d.help.as_deref().map(|h| visible(h).into_owned()),
+            source_line: d.source_line.as_deref().map(|l| visible(l).into_owned()),
+            ..d.clone()
+        };
+        let d = &shown;
         let level = match d.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -213,6 +247,18 @@ mod tests {
             Some("medtech")
         );
         assert_eq!(did_you_mean("zzzz", ["startup", "medtech"]), None);
+    }
+
+    #[test]
+    fn names_cannot_disguise_themselves() {
+        let d = Diagnostic::error("x", "content/pages/evil\u{202e}dm.yaml", "bad\u{1b}[31m");
+        let text = render_text(&[d], false);
+        assert!(text.contains("evil\\u{202e}dm.yaml"), "{text}");
+        assert!(text.contains("bad\\u{1b}[31m"), "{text}");
+        assert!(
+            !text.contains('\u{202e}') && !text.contains('\u{1b}'),
+            "{text}"
+        );
     }
 
     #[test]

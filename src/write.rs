@@ -193,9 +193,10 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 /// the lock of the build that moved it, so it counts as that build's while it runs.
 fn lock_path_of(dir: &Path) -> PathBuf {
     match dir.file_name().map(|n| n.to_string_lossy().into_owned()) {
-        Some(name) if name.contains(".old-") => {
-            with_suffix(&dir.with_file_name(name.replacen(".old-", ".tmp-", 1)), ".lock")
-        }
+        Some(name) if name.contains(".old-") => with_suffix(
+            &dir.with_file_name(name.replacen(".old-", ".tmp-", 1)),
+            ".lock",
+        ),
         _ => with_suffix(dir, ".lock"),
     }
 }
@@ -285,11 +286,11 @@ impl Staging {
                 Err(_) => {}
             }
         }
-        let old = self
-            .tmp
-            .with_file_name(self.tmp.file_name().map_or_else(Default::default, |n| {
-                n.to_string_lossy().replacen(".tmp-", ".old-", 1)
-            }));
+        let old =
+            self.tmp
+                .with_file_name(self.tmp.file_name().map_or_else(Default::default, |n| {
+                    n.to_string_lossy().replacen(".tmp-", ".old-", 1)
+                }));
         if had_output {
             // Covered by this build's lock: a kill now is repaired by the next run.
             std::fs::rename(&self.output, &old)?;

@@ -114,13 +114,21 @@ pub fn is_forbidden_control(c: char) -> bool {
 /// Replaces forbidden control characters by U+FFFD, returning where the first was
 /// (1-based line and column) when there was one.
 pub fn replace_controls(text: &mut String) -> Option<(usize, usize, char)> {
-    let first = text.char_indices().find(|(_, c)| is_forbidden_control(*c))?;
+    let first = text
+        .char_indices()
+        .find(|(_, c)| is_forbidden_control(*c))?;
     let before = &text[..first.0];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     *text = text
         .chars()
-        .map(|c| if is_forbidden_control(c) { '\u{fffd}' } else { c })
+        .map(|c| {
+            if is_forbidden_control(c) {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
         .collect();
     Some((line, column, first.1))
 }
@@ -181,7 +189,9 @@ pub fn read_text(
                 ),
             )
             .at(&text, line, column)
-            .with_help("delete the character: it is invisible in most editors and has no place in a text"),
+            .with_help(
+                "delete the character: it is invisible in most editors and has no place in a text",
+            ),
         );
     }
     Ok(Arc::new(SourceFile { rel, text }))
@@ -197,7 +207,9 @@ fn too_large(rel: String, len: u64) -> Diagnostic {
             MAX_TEXT_FILE / (1024 * 1024)
         ),
     )
-    .with_help("split the text into several records, or attach long documents as files in content/media/")
+    .with_help(
+        "split the text into several records, or attach long documents as files in content/media/",
+    )
 }
 
 /// UTF-8 text from bytes, or a diagnostic at the first invalid byte.
@@ -272,7 +284,9 @@ pub fn walk_files(
                             rel_path(root, dir),
                             format!("more than {MAX_FILES} files; klaster stops reading here"),
                         )
-                        .with_help("a site may hold at most this many files; remove what is not published"),
+                        .with_help(
+                            "a site may hold at most this many files; remove what is not published",
+                        ),
                     );
                     return;
                 }
@@ -302,8 +316,17 @@ mod tests {
     #[test]
     fn editor_leftovers_are_ignored() {
         for name in [
-            ".a.yaml.swp", "a.yaml~", "#a.yaml#", ".#a.yaml", "4913", "a.swo", "a.md.part",
-            "a.crdownload", "a.yaml___jb_tmp___", "Thumbs.db", ".git",
+            ".a.yaml.swp",
+            "a.yaml~",
+            "#a.yaml#",
+            ".#a.yaml",
+            "4913",
+            "a.swo",
+            "a.md.part",
+            "a.crdownload",
+            "a.yaml___jb_tmp___",
+            "Thumbs.db",
+            ".git",
         ] {
             assert!(is_ignored(name), "{name}");
         }

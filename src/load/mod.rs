@@ -124,8 +124,12 @@ pub fn load_content(root: &Path) -> LoadedContent {
         Kind::Link => {
             out.diagnostics.push(files::link_warning("content".into()));
             out.diagnostics.push(
-                Diagnostic::error("site", "content", "`content/` is a symbolic link, which klaster does not follow")
-                    .with_help("make `content/` a real folder of the site"),
+                Diagnostic::error(
+                    "site",
+                    "content",
+                    "`content/` is a symbolic link, which klaster does not follow",
+                )
+                .with_help("make `content/` a real folder of the site"),
             );
             return out;
         }
@@ -259,15 +263,17 @@ pub fn load_content(root: &Path) -> LoadedContent {
     }
 
     // Record files, in parallel.
-    let parsed: Vec<(Result<(Collection, String, RawFile), Diagnostic>, Vec<Diagnostic>)> =
-        record_paths
-            .par_iter()
-            .map(|(collection, path)| {
-                let mut warnings = Vec::new();
-                let r = load_record_file(root, *collection, path, &budget, &mut warnings);
-                (r, warnings)
-            })
-            .collect();
+    let parsed: Vec<(
+        Result<(Collection, String, RawFile), Diagnostic>,
+        Vec<Diagnostic>,
+    )> = record_paths
+        .par_iter()
+        .map(|(collection, path)| {
+            let mut warnings = Vec::new();
+            let r = load_record_file(root, *collection, path, &budget, &mut warnings);
+            (r, warnings)
+        })
+        .collect();
     let mut by_id: BTreeMap<(Collection, String), Vec<RawFile>> = BTreeMap::new();
     for (item, mut warnings) in parsed {
         out.diagnostics.append(&mut warnings);

@@ -90,6 +90,24 @@ impl Node {
         }
     }
 
+    /// Replaces control characters that YAML escapes (`"\0"`, `"\e"`) can put into
+    /// texts by U+FFFD: they have no place in a page or a feed.
+    fn replace_controls(&mut self) {
+        match &mut self.kind {
+            Kind::Str(s) => {
+                if s.chars().any(super::files::is_forbidden_control) {
+                    super::files::replace_controls(s);
+                }
+            }
+            Kind::Seq(items) => items.iter_mut().for_each(Node::replace_controls),
+            Kind::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+                k.replace_controls();
+                v.replace_controls();
+            }),
+            _ => {}
+        }
+    }
+
     /// Converts to JSON for `extra:` data passed to templates untouched.
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
@@ -120,6 +138,9 @@ pub struct YamlError {
     pub message: String,
 }
 
+/// The deepest nesting of lists and mappings a YAML file may have.
+pub const MAX_DEPTH: usize = 24;
+
 /// Parses one YAML document. An empty document is `Null`.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
     let mut options = serde_saphyr::Options::default();
@@ -129,19 +150,60 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
     // Keys like `0755` or `1_000` stay text.
     options.leading_zero_numbers_as_strings = true;
     options.underscored_numbers_as_strings = true;
+    // Content nests a few levels at most; a low limit also bounds the stack the
+    // recursive reader needs (it runs on worker threads with small stacks).
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    options.budget = Some(budget);
     match serde_saphyr::from_str_with_options::<Spanned<Kind>>(text, options) {
-        Ok(spanned) => Ok(from_spanned(spanned)),
+        Ok(spanned) => {
+            let mut node = from_spanned(spanned);
+            node.replace_controls();
+            Ok(node)
+        }
         Err(err) => {
             let (line, column) = err
                 .location()
                 .map(|l| (l.line() as usize, l.column() as usize))
                 .unwrap_or((0, 0));
+            let message = match &err {
+                serde_saphyr::Error::Budget { breach, .. } => budget_message(breach),
+                _ => clean_message(&err.to_string()),
+            };
             Err(YamlError {
                 line,
                 column,
-                message: clean_message(&err.to_string()),
+                message,
             })
         }
+    }
+}
+
+/// Which of the parser's limits a file broke, in words.
+fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> String {
+    use serde_saphyr::budget::BudgetBreach as B;
+    let defaults = serde_saphyr::Budget::default();
+    match breach {
+        B::Depth { .. } => format!("the YAML is nested more than {MAX_DEPTH} levels deep"),
+        B::Nodes { .. } => format!(
+            "the YAML has more than {} values (lists, mappings and texts)",
+            defaults.max_nodes
+        ),
+        B::Events { .. } => format!(
+            "the YAML is too long: more than {} parts",
+            defaults.max_events
+        ),
+        B::Aliases { .. } | B::AliasAnchorRatio { .. } => {
+            "the YAML repeats values through aliases (`*name`) too often".to_string()
+        }
+        B::Anchors { .. } => format!(
+            "the YAML defines more than {} anchors (`&name`)",
+            defaults.max_anchors
+        ),
+        B::ScalarBytes { .. } => "the texts in the YAML are too long in total".to_string(),
+        B::Documents { .. } => "the file holds too many YAML documents (`---` lines)".to_string(),
+        B::MergeKeys { .. } => "the YAML uses too many merge keys (`<<`)".to_string(),
+        other => format!("the YAML breaks a size limit of the parser ({other:?})"),
     }
 }
 
@@ -170,8 +232,6 @@ fn clean_message(raw: &str) -> String {
     .trim();
     if msg.is_empty() {
         "invalid YAML".to_string()
-    } else if msg.contains("budget breached") {
-        "the YAML expands to too many values (aliases repeat each other too often)".to_string()
     } else if msg.contains("recursion limit") {
         "the YAML is nested too deeply".to_string()
     } else {
@@ -279,6 +339,28 @@ mod tests {
         let e = parse("a: 1\na: 2\n").unwrap_err();
         assert_eq!(e.line, 2);
         assert!(e.message.contains("duplicate"), "{}", e.message);
+    }
+
+    #[test]
+    fn each_limit_is_named() {
+        let deep = format!("a: {}1{}\n", "[".repeat(100), "]".repeat(100));
+        assert!(
+            parse(&deep)
+                .unwrap_err()
+                .message
+                .contains("nested more than 24")
+        );
+        let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n";
+        let msg = parse(bomb).unwrap_err().message;
+        assert!(!msg.contains("Budget"), "{msg}");
+        let many = format!("a: [{}]\n", "1,".repeat(300_000));
+        assert!(parse(&many).unwrap_err().message.contains("values"));
+    }
+
+    #[test]
+    fn escaped_control_characters_do_not_survive() {
+        let n = parse("a: \"x\\0y\\ez\"\n").unwrap();
+        assert_eq!(n.get("a").unwrap().as_str(), Some("x\u{fffd}y\u{fffd}z"));
     }
 
     #[test]

@@ -5,7 +5,6 @@ use super::OutputFile;
 use super::values::Urls;
 use crate::model::*;
 use serde_json::{Map, Value as J, json};
-use std::fmt::Write as _;
 
 /// `{lang: text}` of a per-language value of a record.
 fn per_lang(r: &Record, f: impl Fn(&Localized) -> Option<J>) -> J {
@@ -99,17 +98,21 @@ pub fn projects_json(site: &Site, urls: &Urls) -> J {
     json!({"generator": "klaster", "date": site.build_date, "projects": list})
 }
 
-/// RFC 4180 field: quoted when it holds a comma, quote or line break.
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+/// A cell as spreadsheets may safely open it: text that a spreadsheet would take for a
+/// formula (beginning with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a
+/// leading `'`, as OWASP recommends against CSV injection; the `'` is not shown by
+/// spreadsheet programs and marks the cell as text.
+pub fn spreadsheet_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{s}"))
     } else {
-        s.to_string()
+        std::borrow::Cow::Borrowed(s)
     }
 }
 
 /// The partner directory as CSV for spreadsheets: UTF-8 with a byte-order mark (so
-/// spreadsheet programs detect the encoding), a header row, CRLF line ends.
+/// spreadsheet programs detect the encoding), a header row, CRLF line ends, RFC 4180
+/// quoting (the `csv` crate), and no cell that a spreadsheet would run as a formula.
 pub fn partners_csv(site: &Site, urls: &Urls) -> String {
     let langs: Vec<&str> = site
         .config
@@ -128,9 +131,11 @@ pub fn partners_csv(site: &Site, urls: &Urls) -> String {
             header.push(format!("{field}_{l}"));
         }
     }
-    let mut out = String::from("\u{feff}");
-    out.push_str(&header.join(","));
-    out.push_str("\r\n");
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(Vec::from("\u{feff}".as_bytes()));
+    let _ = w.write_record(&header);
     for r in site.collection(Collection::Partners) {
         let Some(RecordData::Partner(p)) = default_locale(site, r).map(|l| &l.data) else {
             continue;
@@ -169,16 +174,11 @@ pub fn partners_csv(site: &Site, urls: &Urls) -> String {
                     .unwrap_or_default(),
             );
         }
-        let _ = write!(
-            out,
-            "{}\r\n",
-            row.iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(",")
-        );
+        let _ = w.write_record(row.iter().map(|c| spreadsheet_cell(c).into_owned()));
     }
-    out
+    // Writing into a Vec cannot fail; the fields are UTF-8 text.
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 pub fn exports(site: &Site, urls: &Urls) -> Vec<OutputFile> {
@@ -192,13 +192,24 @@ pub fn exports(site: &Site, urls: &Urls) -> Vec<OutputFile> {
 
 #[cfg(test)]
 mod tests {
-    use super::csv_field;
+    use super::spreadsheet_cell;
 
     #[test]
-    fn csv_quoting_follows_rfc_4180() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+    fn formulas_are_written_as_text() {
+        for (cell, safe) in [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+1+1", "'+1+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("Tehnopol", "Tehnopol"),
+            ("", ""),
+        ] {
+            assert_eq!(spreadsheet_cell(cell), safe);
+        }
     }
 }

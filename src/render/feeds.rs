@@ -6,7 +6,15 @@ use crate::i18n::Strings;
 use crate::model::*;
 use std::fmt::Write as _;
 
-/// Escapes text for XML content and attribute values.
+/// Whether XML 1.0 allows the character (its `Char` production): tab, line ends,
+/// and everything from U+0020 except U+FFFE and U+FFFF (surrogates cannot occur in
+/// Rust strings).
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{fffd}' | '\u{10000}'..)
+}
+
+/// Escapes text for XML content and attribute values, leaving out characters XML
+/// cannot hold.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -16,9 +24,9 @@ pub fn xml_escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 does not allow at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
+            c if is_xml_char(c) => out.push(c),
+            // Characters XML 1.0 does not allow at all are left out.
+            _ => {}
         }
     }
     out

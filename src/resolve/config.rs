@@ -398,6 +398,17 @@ pub fn read(
             Some(entries) => {
                 for (k, v) in entries {
                     let key = k.scalar_text().unwrap_or_default();
+                    if !crate::model::is_valid_slug(&key) {
+                        r.error(
+                            k,
+                            format!("`{key}` is not a valid funder key"),
+                            format!(
+                                "keys use lower-case letters, digits and single hyphens, e.g. `{}`",
+                                crate::model::slugify(&key)
+                            ),
+                        );
+                        continue;
+                    }
                     let mut name = Text::same(key.clone());
                     let mut eu = false;
                     match v.as_map() {

@@ -4,7 +4,7 @@
 //! Both are added on the server, before `</body>`, so the overlay shows without
 //! JavaScript too. Everything taken from diagnostics is HTML-escaped.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, visible};
 use std::fmt::Write as _;
 
 /// The path of the server-sent events endpoint the script listens to.
@@ -68,8 +68,8 @@ padding:2rem 1rem;background:rgba(17,17,17,.94);color:#f4f4f4;font:16px/1.5 syst
         let _ = write!(
             out,
             "<li><p class=\"k-where\"><code>{}</code></p><p class=\"k-msg\">{}</p>",
-            escape(&place),
-            escape(&d.message)
+            escape(&visible(&place)),
+            escape(&visible(&d.message))
         );
         if let Some(src) = d.source_line.as_deref().filter(|_| d.line > 0) {
             let gutter = d.line.to_string();
@@ -81,13 +81,17 @@ padding:2rem 1rem;background:rgba(17,17,17,.94);color:#f4f4f4;font:16px/1.5 syst
             let _ = write!(
                 out,
                 "<pre>{gutter} | {}\n{} | {}^</pre>",
-                escape(src),
+                escape(&visible(src)),
                 " ".repeat(gutter.len()),
                 caret_pad
             );
         }
         if let Some(help) = &d.help {
-            let _ = write!(out, "<p class=\"k-help\">help: {}</p>", escape(help));
+            let _ = write!(
+                out,
+                "<p class=\"k-help\">help: {}</p>",
+                escape(&visible(help))
+            );
         }
         out.push_str("</li>");
     }

@@ -263,10 +263,7 @@ pub fn load_content(root: &Path) -> LoadedContent {
     }
 
     // Record files, in parallel.
-    let parsed: Vec<(
-        Result<(Collection, String, RawFile), Diagnostic>,
-        Vec<Diagnostic>,
-    )> = record_paths
+    let parsed: Vec<(Loaded, Vec<Diagnostic>)> = record_paths
         .par_iter()
         .map(|(collection, path)| {
             let mut warnings = Vec::new();
@@ -307,6 +304,9 @@ pub fn load_content(root: &Path) -> LoadedContent {
     }
     out
 }
+
+/// One record file read, or why it could not be.
+type Loaded = Result<(Collection, String, RawFile), Diagnostic>;
 
 fn load_record_file(
     root: &Path,

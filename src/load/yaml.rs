@@ -94,10 +94,8 @@ impl Node {
     /// texts by U+FFFD: they have no place in a page or a feed.
     fn replace_controls(&mut self) {
         match &mut self.kind {
-            Kind::Str(s) => {
-                if s.chars().any(super::files::is_forbidden_control) {
-                    super::files::replace_controls(s);
-                }
+            Kind::Str(s) if s.chars().any(super::files::is_forbidden_control) => {
+                super::files::replace_controls(s);
             }
             Kind::Seq(items) => items.iter_mut().for_each(Node::replace_controls),
             Kind::Map(entries) => entries.iter_mut().for_each(|(k, v)| {

@@ -482,3 +482,153 @@ fn serve_starts_on_a_broken_site_and_recovers() {
     let r = serve.wait_for("/en/about/", RELOAD_WITHIN, |r| r.status == 200);
     assert!(!r.body.contains(OVERLAY), "{}", r.body);
 }
+
+/// A GET with an arbitrary `Host` header.
+fn get_with_host(port: u16, path: &str, host: &str) -> Option<Response> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).ok()?;
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text.split(' ').nth(1)?.parse().ok()?;
+    Some(Response {
+        status,
+        headers: Vec::new(),
+        body: text.split_once("\r\n\r\n").map(|(_, b)| b.to_string())?,
+    })
+}
+
+#[test]
+fn serve_answers_only_requests_for_this_computer() {
+    let site = TestSite::new();
+    let serve = Serve::start(&site);
+    for host in ["localhost", "127.0.0.1", "[::1]", "site.localhost"] {
+        let r =
+            get_with_host(serve.port, "/en/", &format!("{host}:{}", serve.port)).expect("answer");
+        assert_eq!(r.status, 200, "Host {host}: {}", r.body);
+    }
+    // DNS rebinding: an outside name that resolves to 127.0.0.1.
+    for host in [
+        "attacker.example",
+        "attacker.example:1111",
+        "localhost.attacker.example",
+    ] {
+        let r = get_with_host(serve.port, "/en/", host).expect("answer");
+        assert_eq!(r.status, 403, "Host {host}: {}", r.body);
+        assert!(!r.body.contains("<html"), "{}", r.body);
+        let events = get_with_host(serve.port, "/__klaster/events", host).expect("answer");
+        assert_eq!(events.status, 403);
+    }
+}
+
+/// Reads until the server closes the connection; how long that took.
+fn closed_within(mut stream: TcpStream, limit: Duration) -> Duration {
+    stream
+        .set_read_timeout(Some(limit + Duration::from_secs(5)))
+        .expect("timeout");
+    let started = Instant::now();
+    let mut buf = [0u8; 1024];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return started.elapsed(),
+            Ok(_) => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return started.elapsed(),
+            Err(e) => panic!(
+                "the server kept the connection open ({e}) after {:?}",
+                started.elapsed()
+            ),
+        }
+    }
+}
+
+#[test]
+fn serve_closes_half_sent_and_idle_connections() {
+    let site = TestSite::new();
+    let serve = Serve::start(&site);
+    let limit = Duration::from_secs(30);
+    let mut half = TcpStream::connect(("127.0.0.1", serve.port)).expect("connect");
+    write!(half, "GET /en/ HTTP/1.1\r\nHost: localhost\r\n").expect("send");
+    let idle = TcpStream::connect(("127.0.0.1", serve.port)).expect("connect");
+    let t_half = std::thread::spawn(move || closed_within(half, limit));
+    let t_idle = std::thread::spawn(move || closed_within(idle, limit));
+    let (half, idle) = (t_half.join().expect("half"), t_idle.join().expect("idle"));
+    assert!(
+        half < limit,
+        "a half-sent request was closed after {half:?}"
+    );
+    assert!(idle < limit, "an idle connection was closed after {idle:?}");
+    // The server still answers.
+    assert_eq!(serve.get("/en/").status, 200);
+}
+
+#[test]
+fn serve_takes_200_concurrent_connections_without_errors() {
+    let site = TestSite::new();
+    let serve = Serve::start(&site);
+    let port = serve.port;
+    let until = Instant::now() + Duration::from_secs(10);
+    let threads: Vec<_> = (0..200)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let paths = ["/en/", "/et/partners/", "/style.css", "/en/feed.xml"];
+                let (mut ok, mut failed) = (0usize, Vec::new());
+                while Instant::now() < until {
+                    let path = paths[(i + ok) % paths.len()];
+                    match get(port, path) {
+                        Some(r) if r.status == 200 => ok += 1,
+                        Some(r) => failed.push(format!("{path}: {}", r.status)),
+                        None => failed.push(format!("{path}: no answer")),
+                    }
+                }
+                (ok, failed)
+            })
+        })
+        .collect();
+    let mut total = 0;
+    let mut errors = Vec::new();
+    for t in threads {
+        let (ok, failed) = t.join().expect("client thread");
+        total += ok;
+        errors.extend(failed);
+    }
+    assert!(
+        errors.is_empty(),
+        "{} errors, e.g. {:?}",
+        errors.len(),
+        &errors[..errors.len().min(5)]
+    );
+    assert!(total >= 200, "only {total} answers");
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_never_follows_a_media_file_replaced_by_a_link() {
+    let site = TestSite::new();
+    site.write("content/media/notes.txt", "public notes\n");
+    site.write("secret.txt", "SECRET outside the site\n");
+    let serve = Serve::start(&site);
+    let r = serve.get("/media/notes.txt");
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("public notes"));
+    let media = site.path().join("content/media/notes.txt");
+    std::fs::remove_file(&media).expect("remove");
+    std::os::unix::fs::symlink(site.path().join("secret.txt"), &media).expect("link");
+    // Right after the swap and after the rebuild it causes: never the outside file.
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < deadline {
+        let r = serve.get("/media/notes.txt");
+        assert!(
+            !r.body.contains("SECRET"),
+            "served the linked file: {}",
+            r.body
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

@@ -1,16 +1,25 @@
 //! The HTTP side of `serve`: URL paths → files of the last good build, held in memory.
 //!
 //! Nothing here touches the file system except to read media files (`Content::Copy`),
-//! whose paths come from the build, never from the URL. A URL path is percent-decoded,
-//! split into segments and looked up in the map of output files; a `..` segment (also
-//! encoded, `%2e%2e`, or hidden behind an encoded slash, `..%2f`) makes it a miss.
+//! whose paths come from the build, never from the URL; such a file is served only if
+//! it is still the very file the build saw (same size, time and inode, and not a
+//! symbolic link). A URL path is percent-decoded, split into segments and looked up in
+//! the map of output files; a `..` segment (also encoded, `%2e%2e`, or hidden behind an
+//! encoded slash, `..%2f`) makes it a miss.
+//!
+//! The server answers only requests addressed to this computer (`Host: localhost`,
+//! `127.0.0.1`, `[::1]`, ...), so a web page elsewhere cannot reach the preview through
+//! a DNS name that points here (DNS rebinding); `--bind` with another address opens it
+//! to every name. A connection that sends its request headers too slowly or stays idle
+//! is closed after [`HEADER_TIMEOUT`].
 
 use super::inject;
 use super::state::{Body, Shared};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::Next;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -137,12 +146,117 @@ fn is_html(path: &str) -> bool {
     matches!(content_type(path), "text/html; charset=utf-8")
 }
 
+/// How long a connection may take to send its request headers, and how long it may
+/// stay idle between requests.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Which `Host` names the server answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hosts {
+    /// Only names of this computer: `localhost`, `*.localhost`, loopback addresses.
+    Local,
+    /// Every name (the server was bound to an address other computers can reach).
+    Any,
+}
+
+impl Hosts {
+    pub fn for_bind(addr: &std::net::SocketAddr) -> Hosts {
+        if addr.ip().is_loopback() {
+            Hosts::Local
+        } else {
+            Hosts::Any
+        }
+    }
+
+    /// Whether a request with this `Host` header is answered. A request without one
+    /// (HTTP/1.0) is; browsers always send it.
+    pub fn allows(self, host: Option<&str>) -> bool {
+        let Some(host) = host else { return true };
+        if self == Hosts::Any {
+            return true;
+        }
+        let name = match host.strip_prefix('[') {
+            Some(rest) => rest.split(']').next().unwrap_or(""),
+            None => match host.rsplit_once(':') {
+                Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+                _ => host,
+            },
+        };
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        name == "localhost"
+            || name.ends_with(".localhost")
+            || name
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+}
+
 /// The router: the events endpoint, and every other path looked up in the build.
-pub fn router(shared: Arc<Shared>, shutdown: watch::Receiver<bool>) -> Router {
+pub fn router(shared: Arc<Shared>, shutdown: watch::Receiver<bool>, hosts: Hosts) -> Router {
     Router::new()
         .route(inject::EVENTS_PATH, get(events))
         .fallback(file)
         .with_state(App { shared, shutdown })
+        .layer(axum::middleware::from_fn_with_state(hosts, check_host))
+}
+
+async fn check_host(State(hosts): State<Hosts>, req: Request, next: Next) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .map(|h| h.to_str().unwrap_or("\u{fffd}"));
+    if hosts.allows(host) {
+        next.run(req).await
+    } else {
+        plain(
+            StatusCode::FORBIDDEN,
+            "this preview server answers only requests for localhost\n",
+        )
+    }
+}
+
+/// Accepts connections until `shutdown` turns true, each served on its own task with
+/// the header and idle timeout. After shutdown, open connections finish what they are
+/// sending.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    mut shutdown: watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    let service = hyper_util::service::TowerToHyperService::new(app);
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                // Out of file handles or a connection reset while queued: keep going.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                }
+            },
+            _ = shutdown.wait_for(|stop| *stop) => return Ok(()),
+        };
+        let service = service.clone();
+        let mut stop = shutdown.clone();
+        tokio::spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .keep_alive(true);
+            let conn = builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            tokio::pin!(conn);
+            let stopping = async move {
+                let _ = stop.wait_for(|s| *s).await;
+            };
+            tokio::select! {
+                _ = conn.as_mut() => return,
+                () = stopping => {}
+            }
+            conn.as_mut().graceful_shutdown();
+            let _ = conn.await;
+        });
+    }
 }
 
 #[derive(Clone)]
@@ -204,10 +318,13 @@ async fn file(State(app): State<App>, method: Method, uri: Uri) -> Response {
     };
     let bytes = match body {
         Body::Mem(b) => b.clone(),
-        Body::Disk { path: disk, .. } => match tokio::fs::read(disk).await {
-            Ok(b) => Bytes::from(b),
-            Err(_) => return plain(StatusCode::NOT_FOUND, "not found\n"),
-        },
+        Body::Disk { .. } => {
+            let body = body.clone();
+            match tokio::task::spawn_blocking(move || body.read_if_unchanged()).await {
+                Ok(Some(b)) => Bytes::from(b),
+                _ => return plain(StatusCode::NOT_FOUND, "not found\n"),
+            }
+        }
     };
     let bytes = if is_html(&path) {
         Bytes::from(inject::inject(&bytes, &extra))
@@ -321,6 +438,36 @@ mod tests {
         ] {
             assert_eq!(lookup(p, None, site), Lookup::NotFound, "{p}");
         }
+    }
+
+    #[test]
+    fn only_local_host_names_are_answered() {
+        let local = Hosts::Local;
+        for ok in [
+            "localhost",
+            "localhost:1111",
+            "LOCALHOST.",
+            "site.localhost:8080",
+            "127.0.0.1:1111",
+            "127.1.2.3",
+            "[::1]:1111",
+            "[::1]",
+        ] {
+            assert!(local.allows(Some(ok)), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example",
+            "127.0.0.1.evil.example",
+            "192.168.1.2:1111",
+            "[2001:db8::1]",
+            "",
+        ] {
+            assert!(!local.allows(Some(bad)), "{bad}");
+        }
+        assert!(local.allows(None));
+        assert!(Hosts::Any.allows(Some("evil.example")));
     }
 
     #[test]

@@ -186,14 +186,15 @@ impl Server {
         let (shutdown_tx, shutdown_rx) = tokio::sync::watch::channel(false);
         let result = runtime.block_on(async {
             let listener = tokio::net::TcpListener::from_std(self.listener)?;
-            let app = http::router(shared.clone(), shutdown_rx.clone());
+            let app = http::router(
+                shared.clone(),
+                shutdown_rx.clone(),
+                http::Hosts::for_bind(&self.addr),
+            );
             on_notice(Notice::Ready {
                 url: format!("{url}/"),
             });
-            let mut graceful = shutdown_rx.clone();
-            let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-                let _ = graceful.wait_for(|stop| *stop).await;
-            });
+            let server = http::serve(listener, app, shutdown_rx.clone());
             let on_notice = on_notice.clone();
             let signal = async move {
                 stop_signal().await;

@@ -17,13 +17,27 @@ use tokio::sync::watch;
 pub enum Body {
     /// Rendered (or theme) files, held in memory.
     Mem(Bytes),
-    /// A media file, read from disk when asked for. Its size and modification time at
-    /// build time tell whether it changed between two builds.
+    /// A media file, read from disk when asked for. Its size, modification time and
+    /// inode at build time tell whether it is still the file the build saw.
     Disk {
         path: PathBuf,
         len: u64,
         modified: Option<SystemTime>,
+        inode: u64,
     },
+}
+
+/// The inode of a file (0 where the system has none).
+fn inode(m: &std::fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::MetadataExt::ino(m)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = m;
+        0
+    }
 }
 
 impl Body {
@@ -32,14 +46,43 @@ impl Body {
             Content::Bytes(b) => Body::Mem(Bytes::from(b)),
             Content::Shared(b) => Body::Mem(Bytes::copy_from_slice(&b)),
             Content::Copy(path) => {
-                let meta = std::fs::metadata(&path).ok();
+                let meta = std::fs::symlink_metadata(&path)
+                    .ok()
+                    .filter(|m| m.is_file());
                 Body::Disk {
-                    len: meta.as_ref().map(|m| m.len()).unwrap_or(0),
-                    modified: meta.and_then(|m| m.modified().ok()),
+                    len: meta.as_ref().map(|m| m.len()).unwrap_or(u64::MAX),
+                    modified: meta.as_ref().and_then(|m| m.modified().ok()),
+                    inode: meta.as_ref().map(inode).unwrap_or(0),
                     path,
                 }
             }
         }
+    }
+
+    /// The bytes of a media file, if it is still the file the build saw: not replaced
+    /// (by a symbolic link or another file) and not changed since.
+    pub fn read_if_unchanged(&self) -> Option<Vec<u8>> {
+        let Body::Disk {
+            path,
+            len,
+            modified,
+            inode: ino,
+        } = self
+        else {
+            return None;
+        };
+        let mut file = crate::write::open_no_follow(path).ok()?;
+        let meta = file.metadata().ok()?;
+        let same = meta.is_file()
+            && meta.len() == *len
+            && meta.modified().ok() == *modified
+            && inode(&meta) == *ino;
+        if !same {
+            return None;
+        }
+        let mut bytes = Vec::with_capacity(*len as usize);
+        std::io::Read::read_to_end(&mut file, &mut bytes).ok()?;
+        Some(bytes)
     }
 
     fn same_as(&self, other: &Body) -> bool {
@@ -50,13 +93,15 @@ impl Body {
                     path: pa,
                     len: la,
                     modified: ma,
+                    inode: ia,
                 },
                 Body::Disk {
                     path: pb,
                     len: lb,
                     modified: mb,
+                    inode: ib,
                 },
-            ) => pa == pb && la == lb && ma == mb,
+            ) => pa == pb && la == lb && ma == mb && ia == ib,
             _ => false,
         }
     }

@@ -154,10 +154,14 @@ pub fn load_content(root: &Path) -> LoadedContent {
                 Err(d) => out.diagnostics.push(d),
             }
         }
-        Kind::Link => {
-            out.diagnostics
-                .push(files::link_warning("content/site.yaml".into()));
-        }
+        Kind::Link => out.diagnostics.push(
+            Diagnostic::error(
+                "symlink",
+                "content/site.yaml",
+                "`content/site.yaml` is a symbolic link, which klaster does not follow",
+            )
+            .with_help("make content/site.yaml a real file of the site"),
+        ),
         _ => out.diagnostics.push(
             Diagnostic::error(
                 "site",

@@ -164,7 +164,14 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
                 .location()
                 .map(|l| (l.line() as usize, l.column() as usize))
                 .unwrap_or((0, 0));
-            let message = match &err {
+            // The breach may be wrapped in the context it happened in (an alias).
+            let mut inner = &err;
+            while let serde_saphyr::Error::AliasError { error, .. }
+            | serde_saphyr::Error::WithSnippet { error, .. } = inner
+            {
+                inner = error;
+            }
+            let message = match inner {
                 serde_saphyr::Error::Budget { breach, .. } => budget_message(breach),
                 _ => clean_message(&err.to_string()),
             };

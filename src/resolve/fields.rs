@@ -43,6 +43,19 @@ pub struct Reader<'a> {
     pub texts: std::collections::BTreeSet<String>,
     /// The file a missing field should be added to.
     pub home: &'a SourceFile,
+    /// Required fields not found, with an example value.
+    missing: Vec<(String, String)>,
+    /// Field names that "did you mean" suggested for an unknown field.
+    pub suggested: std::collections::HashSet<String>,
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 fn entries(f: &RawFile) -> &[(Node, Node)] {
@@ -77,6 +90,8 @@ impl<'a> Reader<'a> {
             fallback: BTreeMap::new(),
             texts: std::collections::BTreeSet::new(),
             home,
+            missing: Vec::new(),
+            suggested: std::collections::HashSet::new(),
         })
     }
 
@@ -124,16 +139,53 @@ impl<'a> Reader<'a> {
         );
     }
 
+    /// Notes a required field that is missing; [`Reader::finish`] reports them all in
+    /// one message. A field an unknown field looks like (`nmae` for `name`) is not
+    /// reported: the unknown field's "did you mean" says it already.
     pub fn missing(&mut self, key: &str, example: &str) {
+        if !self.suggested.contains(key) {
+            self.missing.push((key.to_string(), example.to_string()));
+        }
+    }
+
+    /// Turns the missing fields into one diagnostic: one file, one mistake.
+    pub fn finish(&mut self, what: &str) {
+        if self.missing.is_empty() {
+            return;
+        }
+        let missing = std::mem::take(&mut self.missing);
+        // A file whose fields are not a mapping was reported as such.
+        if self.layers.iter().any(|(f, _)| {
+            f.fields
+                .as_ref()
+                .is_some_and(|n| !matches!(n.kind, Kind::Map(_) | Kind::Null))
+        }) {
+            return;
+        }
+        let names: Vec<String> = missing.iter().map(|(k, _)| format!("`{k}`")).collect();
+        let lines: Vec<String> = missing.iter().map(|(k, e)| format!("`{k}: {e}`")).collect();
+        let empty = self.layers.iter().all(|(f, _)| {
+            f.fields
+                .as_ref()
+                .is_none_or(|n| matches!(n.kind, Kind::Null))
+                && f.body.as_ref().is_none_or(|b| b.text.trim().is_empty())
+        });
+        let message = if empty {
+            format!("the file is empty; {what} needs {}", join_and(&names))
+        } else if names.len() == 1 {
+            format!("the required field {} is missing", names[0])
+        } else {
+            format!("the required fields {} are missing", join_and(&names))
+        };
         let first = entries_first_line(self.home);
         self.diags.push(
-            Diagnostic::error(
-                "missing-field",
-                self.home.rel.clone(),
-                format!("the required field `{key}` is missing"),
-            )
-            .at(&self.home.text, first, 1)
-            .with_help(format!("add a line `{key}: {example}`")),
+            Diagnostic::error("missing-field", self.home.rel.clone(), message)
+                .at(&self.home.text, first, 1)
+                .with_help(if lines.len() == 1 {
+                    format!("add a line {}", lines[0])
+                } else {
+                    format!("add the lines {}", join_and(&lines))
+                }),
         );
     }
 

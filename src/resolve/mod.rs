@@ -316,15 +316,16 @@ fn identities(raws: &[RawRecord], config: &SiteConfig, drafts: bool) -> (IdTable
                     taken.insert(key, id.clone());
                 }
             }
-            if raw.collection == Collection::Pages
+            let reserved = raw.collection == Collection::Pages
                 && RESERVED_SLUGS.contains(&slug.as_str())
-                && slug != "home"
-            {
+                && slug != "home";
+            // Said once for the slug, not once per language.
+            if reserved && !slugs.values().any(|s| s == &slug) {
                 diags.push(file_diag(
                     first,
                     "reserved-slug",
                     format!(
-                        "a page may not be called `{slug}`: the site uses /{lang}/{slug}/ itself"
+                        "a page may not be called `{slug}`: the site uses /{lang}/{slug}/ and the same address in every language itself"
                     ),
                     format!("rename the page, e.g. `about-{slug}`"),
                 ));

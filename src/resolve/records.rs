@@ -68,7 +68,7 @@ pub fn resolve_record(
 ) -> (Option<Record>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let id = RecordId::new(raw.collection, raw.stem.clone());
-    check_unknown_fields(raw, &mut diags);
+    let suggested = check_unknown_fields(raw, &mut diags);
     let stale = check_stale_translations(raw, shared.default, &mut diags);
 
     let shared_file = raw.files.iter().find(|f| f.lang.is_none());
@@ -90,7 +90,9 @@ pub fn resolve_record(
         let Some(mut r) = Reader::new(lang, shared, lang_file, shared_file, fallback_file) else {
             continue;
         };
+        r.suggested = suggested.clone();
         let (label, summary, data) = read_data(raw.collection, &mut r, today);
+        r.finish(article(raw.collection));
         let body = read_body(&mut r, lang_file, shared_file, fallback_file, shared);
         let extra = r
             .find("extra")
@@ -222,7 +224,25 @@ fn check_stale_translations(
     stale
 }
 
-fn check_unknown_fields(raw: &RawRecord, diags: &mut Vec<Diagnostic>) {
+/// How a missing-field message names a record of a collection.
+fn article(c: Collection) -> &'static str {
+    match c {
+        Collection::Partners => "a partner",
+        Collection::People => "a person",
+        Collection::Strategy => "a strategy document",
+        Collection::Projects => "a project",
+        Collection::News => "a news item",
+        Collection::Pages => "a page",
+    }
+}
+
+/// Reports fields the collection does not have; returns the field names suggested
+/// for them, which then are not reported as missing as well.
+fn check_unknown_fields(
+    raw: &RawRecord,
+    diags: &mut Vec<Diagnostic>,
+) -> std::collections::HashSet<String> {
+    let mut suggested = std::collections::HashSet::new();
     let own = fields_of(raw.collection);
     let allowed: Vec<&str> = own.iter().chain(COMMON).copied().collect();
     for f in &raw.files {
@@ -247,6 +267,10 @@ fn check_unknown_fields(raw: &RawRecord, diags: &mut Vec<Diagnostic>) {
         for (k, _) in map {
             let key = k.scalar_text().unwrap_or_default();
             if !allowed.contains(&key.as_str()) {
+                if let Some(near) = crate::diagnostics::did_you_mean(&key, allowed.iter().copied())
+                {
+                    suggested.insert(near.to_string());
+                }
                 diags.push(
                     Diagnostic::error(
                         "unknown-field",
@@ -274,6 +298,7 @@ fn check_unknown_fields(raw: &RawRecord, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
+    suggested
 }
 
 type Data = (Option<String>, Option<String>, Option<RecordData>);

@@ -1,6 +1,8 @@
 //! Helpers for tests that drive the `klaster` binary on real folders.
 #![allow(dead_code)]
 
+pub mod scan;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -218,19 +218,26 @@ impl Staging {
             .unwrap_or_else(|| "output".into());
         std::fs::create_dir_all(parent)?;
         recover(parent, &name, &output)?;
-        let stem = format!(
-            ".{name}.tmp-{}-{}",
-            std::process::id(),
-            SEQUENCE.fetch_add(1, Ordering::Relaxed)
-        );
-        let tmp = parent.join(&stem);
-        let lock_path = lock_path_of(&tmp);
-        let lock = File::options()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&lock_path)?;
-        lock.lock()?;
+        let (tmp, lock_path, lock) = loop {
+            let stem = format!(
+                ".{name}.tmp-{}-{}",
+                std::process::id(),
+                SEQUENCE.fetch_add(1, Ordering::Relaxed)
+            );
+            let tmp = parent.join(&stem);
+            let lock_path = lock_path_of(&tmp);
+            let lock = File::options()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(&lock_path)?;
+            lock.lock()?;
+            // Another build may have taken the file for a dead one's and removed it
+            // between our creating and locking it: then try another name.
+            if same_file(&lock, &lock_path) {
+                break (tmp, lock_path, lock);
+            }
+        };
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp)?;
         }
@@ -318,6 +325,33 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.tmp);
             let _ = std::fs::remove_file(&self.lock_path);
         }
+    }
+}
+
+/// Whether `path` still names the file `file` has open.
+fn same_file(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.ino() == b.ino() && a.dev() == b.dev(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        path.exists()
+    }
+}
+
+/// Puts back an output that a killed build left aside and removes what builds that
+/// are gone left behind, before anything else is done with `output`.
+pub fn repair(output: &Path) -> io::Result<()> {
+    let output = normalize(output);
+    match (output.parent(), output.file_name()) {
+        (Some(parent), Some(name)) => recover(parent, &name.to_string_lossy(), &output),
+        _ => Ok(()),
     }
 }
 

@@ -29,6 +29,11 @@ pub fn run(args: Args) -> u8 {
     if let Err(code) = super::require_site(&args.root) {
         return code;
     }
+    // A build killed while it swapped folders may have left the old site aside.
+    if let Err(e) = write::repair(&output) {
+        eprintln!("error: cannot tidy up beside `{}`: {e}", output.display());
+        return USAGE;
+    }
     if let Some(url) = &args.base_url
         && let Err((msg, help)) = klaster::resolve::values::url(url)
     {

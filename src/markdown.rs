@@ -17,11 +17,26 @@ pub struct LinkProblem {
     pub help: String,
 }
 
+/// A link or image to an `http(s)://` address, at a byte offset of the source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExternalUse {
+    pub offset: usize,
+    pub url: String,
+}
+
 #[derive(Debug, Default)]
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,
     pub problems: Vec<LinkProblem>,
+    /// Links and images to other sites, for `check --links`.
+    pub links: Vec<ExternalUse>,
+}
+
+/// Whether a link target is a web address on another site.
+pub fn is_external(url: &str) -> bool {
+    let head = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    head.starts_with("http://") || head.starts_with("https://")
 }
 
 /// What a link in a body points at, for the caller to resolve.
@@ -73,6 +88,7 @@ pub fn render(src: &str, unsafe_html: bool, resolve: &LinkResolver) -> Rendered 
                 title,
                 id,
             }) => {
+                note_external(&dest_url, range.start, &mut out.links);
                 let dest_url = fix_url(
                     dest_url,
                     range.start,
@@ -93,6 +109,7 @@ pub fn render(src: &str, unsafe_html: bool, resolve: &LinkResolver) -> Rendered 
                 title,
                 id,
             }) => {
+                note_external(&dest_url, range.start, &mut out.links);
                 let dest_url = fix_url(
                     dest_url,
                     range.start,
@@ -166,6 +183,15 @@ pub fn render(src: &str, unsafe_html: bool, resolve: &LinkResolver) -> Rendered 
     out.html.reserve(src.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out
+}
+
+fn note_external(dest: &str, offset: usize, links: &mut Vec<ExternalUse>) {
+    if is_external(dest) {
+        links.push(ExternalUse {
+            offset,
+            url: dest.to_string(),
+        });
+    }
 }
 
 fn fix_url<'a>(
@@ -293,5 +319,27 @@ mod tests {
         );
         assert_eq!(r.problems.len(), 1);
         assert_eq!(line_col(src, r.problems[0].offset), (3, 5));
+    }
+
+    #[test]
+    fn reports_links_and_images_to_other_sites() {
+        let src = "Read [the plan](https://example.org/plan).\n\n![Logo](HTTP://example.org/logo.png) [x](@partners/a) [m](media/a.pdf) <https://example.org/auto>\n";
+        let r = render(src, false, &no_links);
+        let found: Vec<(usize, usize, &str)> = r
+            .links
+            .iter()
+            .map(|l| {
+                let (line, col) = line_col(src, l.offset);
+                (line, col, l.url.as_str())
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (1, 6, "https://example.org/plan"),
+                (3, 1, "HTTP://example.org/logo.png"),
+                (3, 72, "https://example.org/auto"),
+            ]
+        );
     }
 }

@@ -57,6 +57,9 @@ enum Command {
         /// Check records marked `draft: true` too
         #[arg(long)]
         drafts: bool,
+        /// Also fetch every outside address the content links to (results kept for a day)
+        #[arg(long)]
+        links: bool,
     },
     /// Build, serve on this computer and rebuild on every change (the page reloads itself)
     Serve {
@@ -132,6 +135,7 @@ fn main() -> ExitCode {
             format,
             strict,
             drafts,
+            links,
         } => cmd::check::run(cmd::check::Args {
             root: cmd::site_root(root.as_deref()),
             format: match format {
@@ -140,6 +144,7 @@ fn main() -> ExitCode {
             },
             strict,
             drafts,
+            links,
         }),
         Command::Serve {
             root,

@@ -15,6 +15,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod pipeline;
+pub mod precompress;
 pub mod render;
 pub mod report;
 pub mod resolve;

@@ -42,6 +42,9 @@ enum Command {
         /// The build date (YYYY-MM-DD) for project status [default: SOURCE_DATE_EPOCH, else today]
         #[arg(long, value_name = "D")]
         date: Option<String>,
+        /// Also write .gz and .br copies of HTML, CSS, JS, XML, JSON, SVG and text files
+        #[arg(long)]
+        precompress: bool,
     },
     /// Check the content and templates without writing anything
     Check {
@@ -123,12 +126,14 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             date,
+            precompress,
         } => cmd::build::run(cmd::build::Args {
             root: cmd::site_root(root.as_deref()),
             output,
             base_url,
             drafts,
             date,
+            precompress,
         }),
         Command::Check {
             root,

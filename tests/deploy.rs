@@ -215,7 +215,9 @@ fn assert_published(name: &str, wf: &Workflow, out: &Path, first_lang: &str) {
     let served = host_root.join(path.trim_matches('/'));
     std::fs::create_dir_all(served.parent().expect("parent")).expect("mkdir");
     std::fs::rename(out, &served).expect("move the published folder");
-    let origin = site_url.strip_suffix(path).expect("the address ends in its path");
+    let origin = site_url
+        .strip_suffix(path)
+        .expect("the address ends in its path");
     let problems = broken_links(&host_root, origin);
     assert!(problems.is_empty(), "{name}: {problems:#?}");
 }

@@ -9,12 +9,13 @@ use serde::Serialize;
 use std::fmt::Write as _;
 
 /// How serious a problem is. Errors fail `build` and `check`; warnings do not,
-/// except under `check --strict`.
+/// except under `check --strict`. Notes (a link that moved, say) never fail a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
+    Note,
 }
 
 /// One problem, anchored to a place in a file.
@@ -70,6 +71,13 @@ impl Diagnostic {
             self.source_line = text.lines().nth(line - 1).map(|l| l.trim_end().to_string());
         }
         self
+    }
+
+    pub fn note(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
+            ..Diagnostic::error(code, path, message)
+        }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -151,6 +159,7 @@ pub fn render_text(diags: &[Diagnostic], color: bool) -> String {
         let level = match d.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
+            Severity::Note => Level::NOTE,
         };
         let title = level.primary_title(d.message.as_str());
         let rendered = match (&d.source_line, d.line) {
@@ -193,6 +202,7 @@ pub fn render_json(diags: &[Diagnostic], extra: Option<serde_json::Value>) -> St
     let mut doc = serde_json::json!({
         "errors": count(diags, Severity::Error),
         "warnings": count(diags, Severity::Warning),
+        "notes": count(diags, Severity::Note),
         "diagnostics": diags,
     });
     if let (Some(extra), Some(map)) = (extra, doc.as_object_mut())
@@ -275,5 +285,21 @@ mod tests {
         assert!(text.contains("nmae: x"), "{text}");
         assert!(text.contains('^'), "{text}");
         assert!(text.contains("did you mean `name`?"), "{text}");
+    }
+
+    #[test]
+    fn notes_are_rendered_and_counted_apart() {
+        let n = Diagnostic::note("moved-link", "content/site.yaml", "the link moved").at(
+            "organisation: {website: http://a}\n",
+            1,
+            25,
+        );
+        let w = Diagnostic::warning("translation", "content/site.yaml", "missing");
+        let text = render_text(std::slice::from_ref(&n), false);
+        assert!(text.starts_with("note: the link moved"), "{text}");
+        let json: serde_json::Value = serde_json::from_str(&render_json(&[n, w], None)).unwrap();
+        assert_eq!(json["notes"], 1);
+        assert_eq!(json["warnings"], 1);
+        assert_eq!(json["diagnostics"][0]["severity"], "note");
     }
 }

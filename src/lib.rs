@@ -10,10 +10,12 @@
 
 pub mod diagnostics;
 pub mod i18n;
+pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod pipeline;
+pub mod precompress;
 pub mod render;
 pub mod report;
 pub mod resolve;

@@ -42,6 +42,9 @@ enum Command {
         /// The build date (YYYY-MM-DD) for project status [default: SOURCE_DATE_EPOCH, else today]
         #[arg(long, value_name = "D")]
         date: Option<String>,
+        /// Also write .gz and .br copies of HTML, CSS, JS, XML, JSON, SVG and text files
+        #[arg(long)]
+        precompress: bool,
     },
     /// Check the content and templates without writing anything
     Check {
@@ -57,6 +60,9 @@ enum Command {
         /// Check records marked `draft: true` too
         #[arg(long)]
         drafts: bool,
+        /// Also fetch every outside address the content links to (results kept for a day)
+        #[arg(long)]
+        links: bool,
     },
     /// Build, serve on this computer and rebuild on every change (the page reloads itself)
     Serve {
@@ -120,18 +126,21 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             date,
+            precompress,
         } => cmd::build::run(cmd::build::Args {
             root: cmd::site_root(root.as_deref()),
             output,
             base_url,
             drafts,
             date,
+            precompress,
         }),
         Command::Check {
             root,
             format,
             strict,
             drafts,
+            links,
         } => cmd::check::run(cmd::check::Args {
             root: cmd::site_root(root.as_deref()),
             format: match format {
@@ -140,6 +149,7 @@ fn main() -> ExitCode {
             },
             strict,
             drafts,
+            links,
         }),
         Command::Serve {
             root,

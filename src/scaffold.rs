@@ -335,7 +335,7 @@ pub fn site(languages: &[String], today: jiff::civil::Date) -> Vec<NewFile> {
         },
         NewFile {
             path: ".gitignore".into(),
-            text: "/output\n".into(),
+            text: "/output\n/.klaster-cache\n".into(),
         },
         NewFile {
             path: "content/media/.gitkeep".into(),

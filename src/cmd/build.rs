@@ -12,6 +12,8 @@ pub struct Args {
     pub base_url: Option<String>,
     pub drafts: bool,
     pub date: Option<String>,
+    /// Write `.gz` and `.br` copies of text files too (`--precompress`).
+    pub precompress: bool,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -52,7 +54,7 @@ pub fn run(args: Args) -> u8 {
         progress: Some(super::progress::for_stderr()),
         cache: None,
     };
-    let outcome = pipeline::run(&opts);
+    let mut outcome = pipeline::run(&opts);
     print_diagnostics(&outcome.diagnostics);
     if outcome.has_errors() {
         eprintln!(
@@ -62,6 +64,20 @@ pub fn run(args: Args) -> u8 {
         );
         return CONTENT_ERRORS;
     }
+    let compressed = if args.precompress {
+        match klaster::precompress::add_to(&mut outcome.files) {
+            Ok(n) => format!(" and {n} compressed copies"),
+            Err(e) => {
+                eprintln!(
+                    "error: cannot compress the files: {e}\n  `{}` was left as it was",
+                    output.display()
+                );
+                return USAGE;
+            }
+        }
+    } else {
+        String::new()
+    };
     if let Err(e) = write::write_atomic(&output, &outcome.files) {
         eprintln!(
             "error: cannot write `{}`: {e}\n  the previous output was left as it was",
@@ -76,7 +92,7 @@ pub fn run(args: Args) -> u8 {
         .map(|(l, n)| format!("{n} {l}"))
         .collect();
     eprintln!(
-        "built {} pages ({}, the language chooser and 404), {} files in all, into {} in {} ms; {}",
+        "built {} pages ({}, the language chooser and 404), {} files in all{compressed}, into {} in {} ms; {}",
         outcome.stats.pages.iter().map(|(_, n)| n).sum::<usize>() + 2,
         pages.join(", "),
         outcome.stats.files,

@@ -60,6 +60,12 @@ pub fn print_diagnostics(diags: &[Diagnostic]) {
 pub fn summary_counts(diags: &[Diagnostic]) -> String {
     let e = diagnostics::count(diags, diagnostics::Severity::Error);
     let w = diagnostics::count(diags, diagnostics::Severity::Warning);
+    let n = diagnostics::count(diags, diagnostics::Severity::Note);
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!("{}, {}", plural(e, "error"), plural(w, "warning"))
+    let notes = if n > 0 {
+        format!(", {}", plural(n, "note"))
+    } else {
+        String::new()
+    };
+    format!("{}, {}{notes}", plural(e, "error"), plural(w, "warning"))
 }

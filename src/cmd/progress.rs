@@ -17,9 +17,13 @@ impl Progress for Bar {
             Some(n) => {
                 let b = ProgressBar::new(n as u64);
                 b.set_style(
-                    ProgressStyle::with_template("{msg:>14} [{bar:30}] {pos}/{len} pages")
-                        .unwrap_or_else(|_| ProgressStyle::default_bar())
-                        .progress_chars("=> "),
+                    ProgressStyle::with_template(if name == "links" {
+                        "{msg:>14} [{bar:30}] {pos}/{len} addresses"
+                    } else {
+                        "{msg:>14} [{bar:30}] {pos}/{len} pages"
+                    })
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
                 );
                 b
             }

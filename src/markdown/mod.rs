@@ -34,13 +34,26 @@ pub struct LinkProblem {
     pub help: String,
 }
 
+/// A link or image to an `http(s)://` address, at a byte offset of the source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExternalUse {
+    pub offset: usize,
+    pub url: String,
+}
+
 #[derive(Debug, Default)]
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,
     pub problems: Vec<LinkProblem>,
-    /// Links and images to other sites (`http://`, `https://`), at byte offsets.
-    pub external: Vec<(usize, String)>,
+    /// Links and images to other sites, for `check --links`.
+    pub links: Vec<ExternalUse>,
+}
+
+/// Whether a link target is a web address on another site.
+pub fn is_external(url: &str) -> bool {
+    let head = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    head.starts_with("http://") || head.starts_with("https://")
 }
 
 /// What a link in a body points at, for the caller to resolve.
@@ -529,9 +542,11 @@ impl Renderer<'_, '_> {
         if !self.opts.unsafe_html && is_dangerous_url(&dest) {
             return CowStr::Borrowed("#");
         }
-        let lower = dest.get(..8).unwrap_or(&dest).to_ascii_lowercase();
-        if lower.starts_with("http://") || lower.starts_with("https://") {
-            self.rendered.external.push((offset, dest.to_string()));
+        if is_external(&dest) {
+            self.rendered.links.push(ExternalUse {
+                offset,
+                url: dest.to_string(),
+            });
         }
         owned(dest)
     }

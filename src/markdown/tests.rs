@@ -215,7 +215,29 @@ fn resolves_record_links_and_reports_broken_ones() {
     );
     assert_eq!(r.problems.len(), 1);
     assert_eq!(line_col(src, r.problems[0].offset), (3, 5));
-    assert_eq!(r.external.len(), 1);
-    assert_eq!(r.external[0].1, "https://example.org/a");
-    assert_eq!(line_col(src, r.external[0].0), (1, 35));
+    assert_eq!(r.links.len(), 1);
+    assert_eq!(r.links[0].url, "https://example.org/a");
+    assert_eq!(line_col(src, r.links[0].offset), (1, 35));
+}
+
+#[test]
+fn reports_links_and_images_to_other_sites() {
+    let src = "Read [the plan](https://example.org/plan).\n\n![Logo](HTTP://example.org/logo.png) [x](@partners/a) [m](media/a.pdf) <https://example.org/auto>\n";
+    let r = md(src);
+    let found: Vec<(usize, usize, &str)> = r
+        .links
+        .iter()
+        .map(|l| {
+            let (line, col) = line_col(src, l.offset);
+            (line, col, l.url.as_str())
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (1, 6, "https://example.org/plan"),
+            (3, 1, "HTTP://example.org/logo.png"),
+            (3, 72, "https://example.org/auto"),
+        ]
+    );
 }

@@ -120,6 +120,19 @@ pub struct MediaFile {
     pub size: u64,
 }
 
+/// A web address outside the site that the content uses, and where: a `website`
+/// field, a related or document URL, or a link or image in a Markdown body.
+/// `klaster check --links` fetches these.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ExternalLink {
+    pub url: String,
+    /// The file, relative to the site root.
+    pub path: String,
+    /// 1-based line and column of the value or link.
+    pub line: usize,
+    pub column: usize,
+}
+
 /// The whole resolved site. Immutable once built.
 #[derive(Debug)]
 pub struct Site {
@@ -133,6 +146,8 @@ pub struct Site {
     pub media: BTreeMap<String, MediaFile>,
     /// Whether the build includes drafts.
     pub drafts: bool,
+    /// Every use of an outside address, sorted, each place once.
+    pub links: Vec<ExternalLink>,
 }
 
 impl Site {

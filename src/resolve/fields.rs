@@ -11,7 +11,7 @@ use super::{IdTable, Shared};
 use crate::diagnostics::{Diagnostic, suggestion_help};
 use crate::load::yaml::{Kind, Node};
 use crate::load::{RawFile, SourceFile};
-use crate::model::{Collection, FileRef, Money, OrgRef, Period, RecordId};
+use crate::model::{Collection, ExternalLink, FileRef, Money, OrgRef, Period, RecordId};
 use std::collections::BTreeMap;
 
 /// Where a field's value came from.
@@ -47,6 +47,8 @@ pub struct Reader<'a> {
     missing: Vec<(String, String)>,
     /// Field names that "did you mean" suggested for an unknown field.
     pub suggested: std::collections::HashSet<String>,
+    /// Outside addresses the fields and body use, for `check --links`.
+    pub links: Vec<ExternalLink>,
 }
 
 /// `a`, `a and b`, `a, b and c`.
@@ -92,6 +94,7 @@ impl<'a> Reader<'a> {
             home,
             missing: Vec::new(),
             suggested: std::collections::HashSet::new(),
+            links: Vec::new(),
         })
     }
 
@@ -370,6 +373,31 @@ impl<'a> Reader<'a> {
                 None
             }
         }
+    }
+
+    /// A web address (`website`), noted as an outside link.
+    pub fn url(&mut self, key: &str) -> Option<String> {
+        let (s, f) = self.string(key, false)?;
+        match values::url(&s) {
+            Ok(u) => {
+                self.link(&u, f.file, f.node);
+                Some(u)
+            }
+            Err((msg, help)) => {
+                self.error("value", (f.file, f.node), msg, help);
+                None
+            }
+        }
+    }
+
+    /// Notes that the value at `node` is the outside address `url`.
+    pub fn link(&mut self, url: &str, file: &SourceFile, node: &Node) {
+        self.links.push(ExternalLink {
+            url: url.to_string(),
+            path: file.rel.clone(),
+            line: node.line,
+            column: node.column,
+        });
     }
 
     pub fn int(&mut self, key: &str) -> Option<i64> {
@@ -706,12 +734,15 @@ impl<'a> Reader<'a> {
     ) -> Option<FileRef> {
         if allow_url && (s.starts_with("http://") || s.starts_with("https://")) {
             return match values::url(s) {
-                Ok(u) => Some(FileRef {
-                    format: values::file_format(&u),
-                    src: u,
-                    local: false,
-                    size: None,
-                }),
+                Ok(u) => {
+                    self.link(&u, file, node);
+                    Some(FileRef {
+                        format: values::file_format(&u),
+                        src: u,
+                        local: false,
+                        size: None,
+                    })
+                }
                 Err((m, h)) => {
                     self.error("value", (file, node), m, h);
                     None

@@ -17,8 +17,8 @@ use crate::diagnostics::{Diagnostic, suggestion_help};
 use crate::load::yaml::Kind;
 use crate::load::{LoadedContent, RawFile, RawRecord};
 use crate::model::{
-    Collection, MediaFile, RESERVED_SLUGS, Record, RecordId, Site, SiteConfig, is_valid_slug,
-    slugify,
+    Collection, ExternalLink, MediaFile, RESERVED_SLUGS, Record, RecordId, Site, SiteConfig,
+    is_valid_slug, slugify,
 };
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -117,7 +117,7 @@ pub fn resolve(content: &LoadedContent, opts: &Options) -> (Option<Site>, Vec<Di
         config: &config,
         reserved: &opts.reserved,
     };
-    let results: Vec<(Option<Record>, Vec<Diagnostic>)> = content
+    let results: Vec<(Option<Record>, Vec<Diagnostic>, Vec<ExternalLink>)> = content
         .records
         .par_iter()
         .map(|raw| {
@@ -126,15 +126,20 @@ pub fn resolve(content: &LoadedContent, opts: &Options) -> (Option<Site>, Vec<Di
                 Some(identity) if identity.included => {
                     records::resolve_record(raw, identity, &shared, opts.date)
                 }
-                _ => (None, Vec::new()),
+                _ => (None, Vec::new(), Vec::new()),
             }
         })
         .collect();
     let mut records = Vec::new();
-    for (record, mut d) in results {
+    let mut links = organisation_link(site_file, &config);
+    for (record, mut d, mut l) in results {
         diags.append(&mut d);
         records.extend(record);
+        links.append(&mut l);
     }
+    // A shared file is read once per language: keep each place once.
+    links.sort();
+    links.dedup();
     records.sort_by(|a, b| a.id.cmp(&b.id));
     let index = records
         .iter()
@@ -161,8 +166,23 @@ pub fn resolve(content: &LoadedContent, opts: &Options) -> (Option<Site>, Vec<Di
         index,
         build_date: opts.date,
         drafts: opts.drafts,
+        links,
     };
     (Some(site), diags)
+}
+
+/// `organisation.website` of site.yaml, as an outside link.
+fn organisation_link(site: &crate::load::YamlFile, config: &SiteConfig) -> Vec<ExternalLink> {
+    let node = site.node.get("organisation").and_then(|o| o.get("website"));
+    match (&config.organisation.website, node) {
+        (Some(url), Some(node)) => vec![ExternalLink {
+            url: url.clone(),
+            path: site.file.rel.clone(),
+            line: node.line,
+            column: node.column,
+        }],
+        _ => Vec::new(),
+    }
 }
 
 fn file_diag(f: &RawFile, code: &'static str, msg: String, help: String) -> Diagnostic {

@@ -60,13 +60,15 @@ fn fields_of(c: Collection) -> &'static [&'static str] {
     }
 }
 
+/// A record (unless it has errors), its problems and the outside addresses it uses.
 pub fn resolve_record(
     raw: &RawRecord,
     identity: &Identity,
     shared: &Shared,
     today: jiff::civil::Date,
-) -> (Option<Record>, Vec<Diagnostic>) {
+) -> (Option<Record>, Vec<Diagnostic>, Vec<ExternalLink>) {
     let mut diags = Vec::new();
+    let mut links = Vec::new();
     let id = RecordId::new(raw.collection, raw.stem.clone());
     let suggested = check_unknown_fields(raw, &mut diags);
     let stale = check_stale_translations(raw, shared.default, &mut diags);
@@ -105,6 +107,7 @@ pub fn resolve_record(
             .unwrap_or_else(|| raw.stem.clone());
         let path = identity.paths.get(lang).cloned().flatten();
         diags.append(&mut r.diags);
+        links.append(&mut r.links);
         if let (Some(RecordData::Project(p)), Some(file)) = (&data, raw.files.first()) {
             check_eu_visibility(
                 p,
@@ -143,7 +146,7 @@ pub fn resolve_record(
         draft: !identity.included,
         locales,
     };
-    (ok.then_some(record), diags)
+    (ok.then_some(record), diags, links)
 }
 
 /// EU-funded projects must describe themselves, their objectives and results
@@ -315,7 +318,7 @@ fn read_data(c: Collection, r: &mut Reader, today: jiff::civil::Date) -> Data {
                 .map(|(k, _)| k.as_str())
                 .collect();
             let category = r.key_of("category", true, "partner category", &cats);
-            let website = r.checked("website", false, super::values::url);
+            let website = r.url("website");
             let logo = r.media("logo");
             let country = r.checked("country", false, super::values::country);
             let city = r.text("city", false);
@@ -413,7 +416,7 @@ fn read_data(c: Collection, r: &mut Reader, today: jiff::civil::Date) -> Data {
             let contacts = r.references("contacts", Some(Collection::People));
             let objectives = r.text_list("objectives");
             let results = r.text_list("results");
-            let website = r.checked("website", false, super::values::url);
+            let website = r.url("website");
             let data = match (funder, start) {
                 (Some(funder), Some(start)) => Some(RecordData::Project(Project {
                     funder,
@@ -597,7 +600,10 @@ fn read_related(r: &mut Reader) -> Vec<LinkItem> {
             .and_then(|(_, v)| {
                 let s = v.scalar_text()?;
                 match super::values::url(&s) {
-                    Ok(u) => Some(u),
+                    Ok(u) => {
+                        r.link(&u, f.file, v);
+                        Some(u)
+                    }
                     Err((m, h)) => {
                         r.error("value", (f.file, v), m, h);
                         None
@@ -724,6 +730,15 @@ fn read_body(
         labels: &labels,
     };
     let rendered = markdown::render(&text, &opts, &resolve);
+    for l in &rendered.links {
+        let (line, column) = markdown::line_col(&text, l.offset);
+        r.links.push(ExternalLink {
+            url: l.url.clone(),
+            path: file.rel.clone(),
+            line: first_line + line - 1,
+            column,
+        });
+    }
     for p in rendered.problems {
         let (line, col) = markdown::line_col(&text, p.offset);
         r.diags.push(

@@ -225,15 +225,16 @@ fn main() {
             cache: None,
         };
         let t = Instant::now();
-        let outcome = pipeline::run(&opts);
+        let staging = klaster::write::Staging::begin(&root.join("output")).expect("staging");
+        let outcome = pipeline::run(&opts, &staging);
         assert!(
             !outcome.has_errors(),
             "{:?}",
             outcome.diagnostics.iter().find(|d| d.is_error())
         );
         let tw = Instant::now();
-        klaster::write::write_atomic(&root.join("output"), &outcome.files).expect("write");
-        stages.entry("write").or_default().push(tw.elapsed());
+        staging.commit().expect("write");
+        stages.entry("swap").or_default().push(tw.elapsed());
         totals.push(t.elapsed());
         for (name, d) in outcome.timings.iter().chain(&outcome.stats.timings) {
             stages.entry(name).or_default().push(*d);
@@ -241,7 +242,7 @@ fn main() {
         eprintln!(
             "run {run}: {} ms, {} files",
             t.elapsed().as_millis(),
-            outcome.files.len()
+            outcome.stats.files
         );
     }
     for (name, v) in stages {
@@ -274,7 +275,7 @@ fn main() {
         progress: None,
         cache: Some(cache),
     };
-    let _ = pipeline::run(&opts);
+    let _ = pipeline::run(&opts, &klaster::output::Discard);
     let mut rebuilds = Vec::new();
     let mut rendered = 0;
     for run in 0..runs {
@@ -284,7 +285,7 @@ fn main() {
             &format!("---\ntitle: News 7 edited {run}\n---\nA changed body {run}.\n"),
         );
         let t = Instant::now();
-        let outcome = pipeline::run(&opts);
+        let outcome = pipeline::run(&opts, &klaster::output::Discard);
         rebuilds.push(t.elapsed());
         rendered = outcome.stats.pages.iter().map(|(_, n)| n).sum::<usize>() + 2
             - outcome.stats.pages_reused;

@@ -1,14 +1,15 @@
-//! The stages wired together: load → resolve → render (→ write). `build`, `check` and
-//! `serve` all go through here, so they can never disagree about a site.
+//! The stages wired together: load → resolve → render → a sink. `build`, `check` and
+//! `serve` all go through here, so they can never disagree about a site. Nothing is
+//! decided here; each stage owns its part (docs/architecture.md).
 
 use crate::diagnostics::{self, Diagnostic};
-use crate::i18n::Strings;
-use crate::load::{self, theme};
 use crate::model::Site;
-use crate::render::{self, OutputFile, Stats};
-use crate::resolve;
-use std::collections::BTreeMap;
+use crate::output::Sink;
+use crate::progress::Progress;
+use crate::render::{self, Stats};
+use crate::{load, resolve};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Clone)]
@@ -18,32 +19,21 @@ pub struct Options {
     pub drafts: bool,
     pub date: jiff::civil::Date,
     /// Told about each stage and each rendered page; the command decides how to show it.
-    pub progress: Option<std::sync::Arc<dyn Progress>>,
+    pub progress: Option<Arc<dyn Progress>>,
     /// Pages and search indexes of the previous build, reused where nothing they show
     /// changed (`serve`).
-    pub cache: Option<std::sync::Arc<crate::render::cache::Cache>>,
+    pub cache: Option<Arc<render::cache::Cache>>,
 }
 
-/// Receives progress of a run. Called from many threads at once.
-pub trait Progress: Send + Sync {
-    /// A stage begins; `total` is the number of steps when known.
-    fn stage(&self, name: &'static str, total: Option<usize>);
-    /// One step of the current stage is done.
-    fn step(&self);
-    /// A stage ended after `elapsed`.
-    fn done(&self, name: &'static str, elapsed: Duration);
-}
-
-/// What a run produced.
+/// What a run produced (its files went to the sink).
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub site: Option<Site>,
-    pub files: Vec<OutputFile>,
     pub stats: Stats,
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
-    /// Interface strings missing per language (shown by the default language's).
-    pub missing_strings: BTreeMap<String, Vec<String>>,
+    /// The sink could not take a file; nothing more was rendered.
+    pub output_error: Option<std::io::Error>,
 }
 
 impl Outcome {
@@ -69,130 +59,57 @@ pub fn build_date(arg: Option<&str>) -> Result<jiff::civil::Date, String> {
     Ok(jiff::Zoned::now().date())
 }
 
-/// Loads, validates and renders the site at `opts.root`. Rendering is skipped when the
-/// content has errors; all problems found up to that point are returned together.
-pub fn run(opts: &Options) -> Outcome {
+fn timed<T>(
+    name: &'static str,
+    out: &mut Outcome,
+    progress: Option<&dyn Progress>,
+    f: impl FnOnce() -> T,
+) -> T {
+    let t = Instant::now();
+    let r = f();
+    out.timings.push((name, t.elapsed()));
+    if let Some(p) = progress {
+        p.done(name, t.elapsed());
+    }
+    r
+}
+
+/// Loads, resolves and renders the site at `opts.root` into `sink`. Rendering is
+/// skipped when the content has errors; all problems found are returned together.
+pub fn run(opts: &Options, sink: &dyn Sink) -> Outcome {
     let mut out = Outcome::default();
     let progress = opts.progress.as_deref();
-    let t = Instant::now();
     if let Some(p) = progress {
         p.stage("load", None);
     }
-    let content = load::load_content(&opts.root);
-    out.timings.push(("load", t.elapsed()));
-    if let Some(p) = progress {
-        p.done("load", t.elapsed());
-    }
-    out.diagnostics.extend(content.diagnostics.iter().cloned());
-
-    // The theme's ids and classes are needed to render bodies, so the theme is read
-    // before the records are resolved.
-    let theme_name = content
-        .site
-        .as_ref()
-        .and_then(|s| s.node.get("theme"))
-        .and_then(|n| n.as_str())
-        .unwrap_or("default")
-        .to_string();
-    let (theme, d) = theme::load(&opts.root, &theme_name);
-    out.diagnostics.extend(d);
-    let reserved = theme.as_ref().map(reserved_names).unwrap_or_default();
-
-    let t = Instant::now();
-    let (site, mut d) = resolve::resolve(
-        &content,
-        &resolve::Options {
-            base_url: opts.base_url.clone(),
-            drafts: opts.drafts,
-            date: opts.date,
-            reserved,
-        },
-    );
-    out.diagnostics.append(&mut d);
-    out.timings.push(("resolve", t.elapsed()));
-    if let Some(p) = progress {
-        p.done("resolve", t.elapsed());
-    }
-    let Some(mut site) = site else {
-        diagnostics::normalize(&mut out.diagnostics);
-        return out;
+    let mut content = timed("load", &mut out, progress, || {
+        load::load_content(&opts.root)
+    });
+    out.diagnostics.append(&mut content.diagnostics);
+    let resolve_opts = resolve::Options {
+        base_url: opts.base_url.clone(),
+        drafts: opts.drafts,
+        date: opts.date,
     };
-
-    let langs: Vec<String> = site
-        .config
-        .languages
-        .iter()
-        .map(|l| l.code.clone())
-        .collect();
-    if let Some(theme) = &theme {
-        let (strings, mut d) = Strings::new(theme, &content, &langs);
-        out.diagnostics.append(&mut d);
-        let theme_name = theme.chain.first().map(String::as_str).unwrap_or("default");
-        for lang in site.config.languages.iter_mut() {
-            // The language's name in itself, from the theme or the site's strings.
-            if let Some(name) = strings.own(&lang.code, "language_name") {
-                lang.name = name.to_string();
-            }
-            let missing: Vec<String> = strings
-                .missing(&lang.code)
-                .into_iter()
-                .map(str::to_string)
-                .collect();
-            // A language with no strings at all was reported by `Strings::new`.
-            if !missing.is_empty() && strings.has_language(&lang.code) {
-                out.diagnostics.push(
-                    Diagnostic::warning(
-                        "translation",
-                        format!("themes/{theme_name}/i18n/{}.yaml", lang.code),
-                        format!(
-                            "{} interface {} missing in `{}`; the default language's are shown: {}",
-                            missing.len(),
-                            if missing.len() == 1 {
-                                "string is"
-                            } else {
-                                "strings are"
-                            },
-                            lang.code,
-                            missing.join(", ")
-                        ),
-                    )
-                    .with_help(format!("add them to content/i18n/{}.yaml", lang.code)),
-                );
-            }
-            if !missing.is_empty() {
-                out.missing_strings.insert(lang.code.clone(), missing);
-            }
-        }
-        if !out.has_errors() {
-            let t = Instant::now();
-            match render::render_site(&site, theme, strings, progress, opts.cache.as_deref()) {
-                Ok((files, stats)) => {
-                    out.files = files;
-                    out.stats = stats;
-                }
-                Err(mut d) => out.diagnostics.append(&mut d),
-            }
-            out.timings.push(("render", t.elapsed()));
-            if let Some(p) = progress {
-                p.done("render", t.elapsed());
-            }
+    let (site, mut d) = timed("resolve", &mut out, progress, || {
+        resolve::resolve(content, &resolve_opts)
+    });
+    out.diagnostics.append(&mut d);
+    if let Some(site) = &site
+        && !out.has_errors()
+    {
+        let rendered = timed("render", &mut out, progress, || {
+            render::render(site, sink, progress, opts.cache.as_deref())
+        });
+        match rendered {
+            Ok(stats) => out.stats = stats,
+            Err(render::Failure::Content(mut d)) => out.diagnostics.append(&mut d),
+            Err(render::Failure::Output(e)) => out.output_error = Some(e),
         }
     }
-    out.site = Some(site);
+    out.site = site;
     diagnostics::normalize(&mut out.diagnostics);
     out
-}
-
-/// The ids and classes a theme's templates and stylesheets use.
-fn reserved_names(theme: &theme::Theme) -> crate::markdown::Reserved {
-    crate::markdown::Reserved::from_theme(
-        theme.templates.values().map(|(_, text)| text.as_str()),
-        theme
-            .static_files
-            .iter()
-            .filter(|(path, _)| path.ends_with(".css"))
-            .filter_map(|(_, f)| std::str::from_utf8(&f.bytes).ok()),
-    )
 }
 
 /// Default output folder of a site.

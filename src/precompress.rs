@@ -7,8 +7,7 @@
 //! a copy is kept only when it is smaller than the file. The output is the same for
 //! the same input: the gzip header carries no time or name.
 
-use crate::render::{Content, OutputFile};
-use rayon::prelude::*;
+use crate::output::{Content, OutputFile, Sink};
 use std::io::{self, Write};
 
 /// File name endings that get compressed copies.
@@ -62,29 +61,51 @@ fn brotli(bytes: &[u8]) -> io::Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Adds the compressed copies of every file of `files` to it, in parallel. Returns
-/// how many were added.
-pub fn add_to(files: &mut Vec<OutputFile>) -> io::Result<usize> {
-    let extra: Vec<Vec<(String, Vec<u8>)>> = files
-        .par_iter()
-        .map(|f| match &f.content {
-            Content::Bytes(b) => variants(&f.path, b),
-            Content::Shared(b) => variants(&f.path, b),
+/// A sink that passes every file on and, for the files worth it, its `.gz` and `.br`
+/// copies too; counts the copies.
+pub struct Precompress<'a> {
+    inner: &'a dyn Sink,
+    copies: std::sync::atomic::AtomicUsize,
+}
+
+impl<'a> Precompress<'a> {
+    pub fn new(inner: &'a dyn Sink) -> Precompress<'a> {
+        Precompress {
+            inner,
+            copies: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// How many compressed copies were written.
+    pub fn copies(&self) -> usize {
+        self.copies.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl Sink for Precompress<'_> {
+    fn put(&self, f: OutputFile) -> io::Result<()> {
+        let extra = match &f.content {
+            Content::Bytes(b) => variants(&f.path, b)?,
+            Content::Shared(b) => variants(&f.path, b)?,
             Content::Copy(src) => {
                 if wanted(&f.path, std::fs::metadata(src)?.len()) {
-                    variants(&f.path, &std::fs::read(src)?)
+                    variants(&f.path, &std::fs::read(src)?)?
                 } else {
-                    Ok(Vec::new())
+                    Vec::new()
                 }
             }
-        })
-        .collect::<io::Result<_>>()?;
-    let before = files.len();
-    files.extend(extra.into_iter().flatten().map(|(path, bytes)| OutputFile {
-        path,
-        content: Content::Bytes(bytes),
-    }));
-    Ok(files.len() - before)
+        };
+        self.inner.put(f)?;
+        for (path, bytes) in extra {
+            self.copies
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.inner.put(OutputFile {
+                path,
+                content: Content::Bytes(bytes),
+            })?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

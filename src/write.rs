@@ -13,7 +13,7 @@
 //!   between the two renames leaves the old site aside, and the next run of klaster
 //!   puts it back before anything else.
 
-use crate::render::{Content, OutputFile};
+use crate::output::{Content, OutputFile};
 use rayon::prelude::*;
 use std::fs::File;
 use std::io;
@@ -315,6 +315,12 @@ impl Staging {
         }
         let _ = std::fs::remove_file(&self.lock_path);
         Ok(())
+    }
+}
+
+impl crate::output::Sink for Staging {
+    fn put(&self, file: OutputFile) -> io::Result<()> {
+        Staging::put(self, &file)
     }
 }
 

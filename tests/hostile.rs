@@ -6,14 +6,17 @@ use klaster::pipeline::{self, Options};
 use proptest::prelude::*;
 
 fn run_site(site: &TestSite) -> pipeline::Outcome {
-    pipeline::run(&Options {
-        root: site.path().to_path_buf(),
-        base_url: None,
-        drafts: false,
-        date: jiff::civil::date(2024, 6, 1),
-        progress: None,
-        cache: None,
-    })
+    pipeline::run(
+        &Options {
+            root: site.path().to_path_buf(),
+            base_url: None,
+            drafts: false,
+            date: jiff::civil::date(2024, 6, 1),
+            progress: None,
+            cache: None,
+        },
+        &klaster::output::Discard,
+    )
 }
 
 /// Fragments that make YAML and Markdown interesting when shuffled together.

@@ -3,28 +3,31 @@
 
 mod common;
 use common::*;
+use klaster::output::{Collect, Content, OutputFile};
 use klaster::pipeline::{self, Options, Outcome};
-use klaster::render::Content;
 use klaster::render::cache::Cache;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-fn run(site: &TestSite, cache: Option<Arc<Cache>>) -> Outcome {
-    let outcome = pipeline::run(&Options {
-        root: site.path().to_path_buf(),
-        base_url: None,
-        drafts: false,
-        date: jiff::civil::date(2024, 6, 1),
-        progress: None,
-        cache,
-    });
+fn run(site: &TestSite, cache: Option<Arc<Cache>>) -> (Outcome, Vec<OutputFile>) {
+    let files = Collect::default();
+    let outcome = pipeline::run(
+        &Options {
+            root: site.path().to_path_buf(),
+            base_url: None,
+            drafts: false,
+            date: jiff::civil::date(2024, 6, 1),
+            progress: None,
+            cache,
+        },
+        &files,
+    );
     assert!(!outcome.has_errors(), "{:?}", outcome.diagnostics);
-    outcome
+    (outcome, files.into_files())
 }
 
-fn bytes(outcome: &Outcome) -> BTreeMap<String, Vec<u8>> {
-    outcome
-        .files
+fn bytes(files: &[OutputFile]) -> BTreeMap<String, Vec<u8>> {
+    files
         .iter()
         .map(|f| {
             let b = match &f.content {
@@ -41,9 +44,9 @@ fn bytes(outcome: &Outcome) -> BTreeMap<String, Vec<u8>> {
 /// Returns how many pages were rendered again.
 fn rebuilt_after(site: &TestSite, cache: &Arc<Cache>, edit: impl FnOnce(&TestSite)) -> usize {
     edit(site);
-    let incremental = run(site, Some(cache.clone()));
-    let fresh = run(site, None);
-    let (a, b) = (bytes(&incremental), bytes(&fresh));
+    let (incremental, files) = run(site, Some(cache.clone()));
+    let (_, fresh) = run(site, None);
+    let (a, b) = (bytes(&files), bytes(&fresh));
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for (path, content) in &a {
         assert!(
@@ -74,7 +77,7 @@ fn an_edit_rerenders_only_the_pages_it_touches_and_matches_a_full_build() {
         );
     }
     let cache = Arc::new(Cache::new());
-    let first = run(&site, Some(cache.clone()));
+    let (first, _) = run(&site, Some(cache.clone()));
     let total = first.stats.pages.iter().map(|(_, n)| n).sum::<usize>() + 2;
     assert_eq!(first.stats.pages_reused, 0);
 

@@ -54,7 +54,25 @@ pub fn run(args: Args) -> u8 {
         progress: Some(super::progress::for_stderr()),
         cache: None,
     };
-    let mut outcome = pipeline::run(&opts);
+    // Files stream into a temporary folder beside the output as they are rendered;
+    // it replaces the output only if everything succeeded, and is removed otherwise.
+    let staging = match write::Staging::begin(&output) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!(
+                "error: cannot prepare `{}`: {e}\n  the previous output was left as it was",
+                output.display()
+            );
+            return USAGE;
+        }
+    };
+    let compressing = klaster::precompress::Precompress::new(&staging);
+    let sink: &dyn klaster::output::Sink = if args.precompress {
+        &compressing
+    } else {
+        &staging
+    };
+    let outcome = pipeline::run(&opts, sink);
     print_diagnostics(&outcome.diagnostics);
     if outcome.has_errors() {
         eprintln!(
@@ -64,21 +82,19 @@ pub fn run(args: Args) -> u8 {
         );
         return CONTENT_ERRORS;
     }
+    if let Some(e) = &outcome.output_error {
+        eprintln!(
+            "error: cannot write `{}`: {e}\n  the previous output was left as it was",
+            output.display()
+        );
+        return USAGE;
+    }
     let compressed = if args.precompress {
-        match klaster::precompress::add_to(&mut outcome.files) {
-            Ok(n) => format!(" and {n} compressed copies"),
-            Err(e) => {
-                eprintln!(
-                    "error: cannot compress the files: {e}\n  `{}` was left as it was",
-                    output.display()
-                );
-                return USAGE;
-            }
-        }
+        format!(" and {} compressed copies", compressing.copies())
     } else {
         String::new()
     };
-    if let Err(e) = write::write_atomic(&output, &outcome.files) {
+    if let Err(e) = staging.commit() {
         eprintln!(
             "error: cannot write `{}`: {e}\n  the previous output was left as it was",
             output.display()

@@ -52,14 +52,17 @@ pub fn run(args: Args) -> u8 {
         Ok(o) => o,
         Err(code) => return code,
     };
-    let mut outcome = pipeline::run(&Options {
-        root: args.root.clone(),
-        base_url: None,
-        drafts: args.drafts,
-        date,
-        progress: None,
-        cache: None,
-    });
+    let mut outcome = pipeline::run(
+        &Options {
+            root: args.root.clone(),
+            base_url: None,
+            drafts: args.drafts,
+            date,
+            progress: None,
+            cache: None,
+        },
+        &klaster::output::Discard,
+    );
     let link_report = match (&link_opts, &outcome.site) {
         (Some(opts), Some(site)) => {
             let progress = super::progress::for_stderr();
@@ -81,7 +84,7 @@ pub fn run(args: Args) -> u8 {
     let report = outcome
         .site
         .as_ref()
-        .map(|site| report::translations(site, &outcome.missing_strings));
+        .map(|site| report::translations(site, &site.theme.missing_strings));
     match args.format {
         Format::Json => {
             let mut extra = serde_json::Map::new();

@@ -54,7 +54,7 @@ pub fn run(args: Args) -> u8 {
         return USAGE;
     }
     if collection == Collection::Pages
-        && klaster::model::RESERVED_SLUGS.contains(&args.slug.as_str())
+        && klaster::model::paths::RESERVED_SLUGS.contains(&args.slug.as_str())
     {
         eprintln!(
             "error: a page may not be called `{}`: the site uses that address itself\n  help: choose another slug, e.g. `about-{}`",

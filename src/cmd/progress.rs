@@ -1,7 +1,7 @@
 //! How a long run shows progress: a bar on a terminal (indicatif), plain lines in logs.
 
 use indicatif::{ProgressBar, ProgressStyle};
-use klaster::pipeline::Progress;
+use klaster::progress::Progress;
 use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::Duration;

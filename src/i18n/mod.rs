@@ -1,9 +1,4 @@
-//! Language-specific formatting and sorting with CLDR data (ICU4X, compiled in), and
-//! the interface strings of themes.
-
-mod strings;
-
-pub use strings::Strings;
+//! Language-specific formatting and sorting with CLDR data (ICU4X, compiled in).
 
 use crate::model::Money;
 use icu::collator::options::CollatorOptions;

@@ -14,7 +14,7 @@ pub mod cache;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::ExternalLink;
-use crate::pipeline::Progress;
+use crate::progress::Progress;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::PathBuf;

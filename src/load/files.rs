@@ -23,6 +23,17 @@ pub const MAX_TOTAL_TEXT: u64 = 1024 * 1024 * 1024;
 /// The most files `content/` may hold (records, media and all).
 pub const MAX_FILES: usize = 500_000;
 
+/// FNV-1a of some bytes, short: enough to tell versions of a file apart (a static
+/// file's `?v=` in URLs, the text a translation was made from).
+pub fn short_hash(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("{:08x}", h as u32 ^ (h >> 32) as u32)
+}
+
 /// Files editors and operating systems leave behind, never content: hidden files,
 /// editor backups and swap files (`x~`, `#x#`, `.x.swp`, `.swo`, `.swx`, `4913`),
 /// downloads in progress (`.part`, `.crdownload`), JetBrains' safe-write files and

@@ -62,7 +62,43 @@ pub struct LoadedContent {
     pub i18n: BTreeMap<String, YamlFile>,
     /// Files under `content/media/`: path relative to it → (absolute path, size).
     pub media: BTreeMap<String, (PathBuf, u64)>,
+    /// The theme site.yaml names (`default` when it names none), with its ancestors.
+    pub theme: Option<theme::LoadedTheme>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The theme name site.yaml gives, `default` when it gives none (resolve reports a
+/// `theme:` that is not a name).
+fn theme_name(site: Option<&YamlFile>) -> String {
+    site.and_then(|s| s.node.get("theme"))
+        .and_then(Node::as_str)
+        .unwrap_or("default")
+        .to_string()
+}
+
+/// `content/site.yaml` and the theme it names, for commands that need the settings
+/// but not the records.
+pub fn load_settings(
+    root: &Path,
+) -> (
+    Option<YamlFile>,
+    Option<theme::LoadedTheme>,
+    Vec<Diagnostic>,
+) {
+    let mut diags = Vec::new();
+    let path = root.join("content/site.yaml");
+    let site = match files::read_text(root, &path, &Budget::default(), &mut diags)
+        .and_then(|file| parse_yaml(&file, &file.text, 0).map(|node| YamlFile { file, node }))
+    {
+        Ok(site) => Some(site),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    };
+    let (theme, mut d) = theme::load(root, &theme_name(site.as_ref()));
+    diags.append(&mut d);
+    (site, theme, diags)
 }
 
 /// Parses a YAML file; a syntax error becomes a diagnostic.
@@ -91,7 +127,7 @@ pub fn parse_yaml(
 
 /// Splits a record file name into (stem, language, is_markdown):
 /// `tehnopol.en.md` → (`tehnopol`, Some(`en`), true).
-fn split_name(name: &str) -> Option<(String, Option<String>, bool)> {
+pub fn split_name(name: &str) -> Option<(String, Option<String>, bool)> {
     let (base, ext) = name.rsplit_once('.')?;
     let md = match ext {
         "md" | "markdown" => true,
@@ -99,20 +135,11 @@ fn split_name(name: &str) -> Option<(String, Option<String>, bool)> {
         _ => return None,
     };
     if let Some((stem, lang)) = base.rsplit_once('.')
-        && looks_like_lang(lang)
+        && crate::model::is_language_tag(lang)
     {
         return Some((stem.to_string(), Some(lang.to_string()), md));
     }
     Some((base.to_string(), None, md))
-}
-
-/// A BCP 47-looking tag: `en`, `et`, `pt-BR`, `zh-Hant`.
-fn looks_like_lang(s: &str) -> bool {
-    let mut parts = s.split('-');
-    let first = parts.next().unwrap_or("");
-    (2..=3).contains(&first.len())
-        && first.bytes().all(|b| b.is_ascii_lowercase())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// Reads `content/` under `root`.
@@ -173,6 +200,10 @@ pub fn load_content(root: &Path) -> LoadedContent {
             ),
         ),
     }
+
+    let (theme, mut d) = theme::load(root, &theme_name(out.site.as_ref()));
+    out.theme = theme;
+    out.diagnostics.append(&mut d);
 
     // Collect paths first (cheap), then read and parse in parallel.
     let mut record_paths: Vec<(Collection, PathBuf)> = Vec::new();

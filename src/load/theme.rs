@@ -2,46 +2,30 @@
 //!
 //! A theme is `themes/<name>/` with `theme.yaml`, `templates/*.html`, `static/` and
 //! `i18n/<lang>.yaml`. With `extends: <parent>` it overrides only what it has; the
-//! rest comes from the parent. The result is flattened here so render sees one theme.
+//! rest comes from the parent. Files are read and flattened here; what they mean
+//! (strings, required templates, reserved names) is resolve's job.
 
-use super::{files, parse_yaml, rel_path, yaml::Node};
+use super::{SourceFile, YamlFile, files, parse_yaml, rel_path};
 use crate::diagnostics::Diagnostic;
+use crate::model::StaticFile;
 use std::collections::BTreeMap;
 use std::path::Path;
-
 use std::sync::Arc;
 
-/// A static file of the theme, to be copied to the output.
-#[derive(Debug, Clone)]
-pub struct StaticFile {
-    pub bytes: Arc<Vec<u8>>,
-    /// Short content hash for cache-busting URLs.
-    pub hash: String,
-}
-
-/// Interface strings of one language: key → (text, source file).
-pub type Strings = BTreeMap<String, (String, String)>;
-
+/// A theme as read from disk: the files of it and of the themes it extends, not yet
+/// merged or checked (resolve does that).
 #[derive(Debug, Default)]
-pub struct Theme {
+pub struct LoadedTheme {
     /// The theme and its ancestors, child first.
     pub chain: Vec<String>,
-    /// Template name → (source path relative to the site root, text).
-    pub templates: BTreeMap<String, (String, String)>,
-    /// Output path relative to the site root → file.
+    /// Template name → file; a child's template replaces its parent's.
+    pub templates: BTreeMap<String, Arc<SourceFile>>,
+    /// Output path → file; a child's file replaces its parent's.
     pub static_files: BTreeMap<String, StaticFile>,
-    /// Language → strings.
-    pub strings: BTreeMap<String, Strings>,
-}
-
-/// FNV-1a, enough to tell versions of a static file apart in a URL.
-pub fn short_hash(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    format!("{:08x}", h as u32 ^ (h >> 32) as u32)
+    /// `i18n/<lang>.yaml` files, the root ancestor's first, so later ones win.
+    pub i18n: Vec<(String, YamlFile)>,
+    /// The `theme.yaml` files, the root ancestor's first.
+    pub settings: Vec<YamlFile>,
 }
 
 mod embedded {
@@ -128,10 +112,10 @@ fn theme_files(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<T
     })
 }
 
-fn text_file(prefix: &str, rel: &str, bytes: &[u8]) -> Result<Arc<super::SourceFile>, Diagnostic> {
+fn text_file(prefix: &str, rel: &str, bytes: &[u8]) -> Result<Arc<SourceFile>, Diagnostic> {
     let rel = format!("{prefix}/{rel}");
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(Arc::new(super::SourceFile {
+        Ok(text) => Ok(Arc::new(SourceFile {
             rel,
             text: text.trim_start_matches('\u{feff}').to_string(),
         })),
@@ -142,10 +126,10 @@ fn text_file(prefix: &str, rel: &str, bytes: &[u8]) -> Result<Arc<super::SourceF
     }
 }
 
-/// Loads theme `name` with the themes it extends. The theme is `None` when it has
-/// errors; warnings come with it either way.
-pub fn load(root: &Path, name: &str) -> (Option<Theme>, Vec<Diagnostic>) {
-    let mut theme = Theme::default();
+/// Loads theme `name` with the themes it extends. The theme is `None` when it cannot
+/// be read at all; problems come with it either way.
+pub fn load(root: &Path, name: &str) -> (Option<LoadedTheme>, Vec<Diagnostic>) {
+    let mut theme = LoadedTheme::default();
     let mut diags = Vec::new();
     let mut chain: Vec<ThemeFiles> = Vec::new();
     let mut current = name.to_string();
@@ -197,6 +181,7 @@ pub fn load(root: &Path, name: &str) -> (Option<Theme>, Vec<Diagnostic>) {
                             ),
                         }
                     }
+                    theme.settings.insert(0, YamlFile { file, node });
                 }
                 Err(d) => diags.push(d),
             }
@@ -208,86 +193,43 @@ pub fn load(root: &Path, name: &str) -> (Option<Theme>, Vec<Diagnostic>) {
         }
     }
 
-    // Apply from the root ancestor down, so children override.
+    // From the root ancestor down, so children override.
     for files in chain.iter().rev() {
         for (rel, bytes) in &files.files {
             if let Some(name) = rel.strip_prefix("templates/") {
                 match text_file(&files.prefix, rel, bytes) {
                     Ok(file) => {
-                        theme
-                            .templates
-                            .insert(name.to_string(), (file.rel.clone(), file.text.clone()));
+                        theme.templates.insert(name.to_string(), file);
                     }
                     Err(d) => diags.push(d),
                 }
             } else if let Some(name) = rel.strip_prefix("static/") {
-                let hash = short_hash(bytes);
                 theme.static_files.insert(
                     name.to_string(),
                     StaticFile {
+                        hash: files::short_hash(bytes),
                         bytes: Arc::new(bytes.clone()),
-                        hash,
                     },
                 );
             } else if let Some(file_name) = rel.strip_prefix("i18n/") {
-                let Some(lang) = file_name.strip_suffix(".yaml") else {
+                let Some(lang) = file_name
+                    .strip_suffix(".yaml")
+                    .or_else(|| file_name.strip_suffix(".yml"))
+                else {
                     continue;
                 };
                 match text_file(&files.prefix, rel, bytes)
                     .and_then(|f| parse_yaml(&f, &f.text, 0).map(|n| (f, n)))
                 {
                     Ok((file, node)) => {
-                        let strings = theme.strings.entry(lang.to_string()).or_default();
-                        merge_strings(strings, &file, &node, &mut diags);
+                        theme.i18n.push((lang.to_string(), YamlFile { file, node }))
                     }
                     Err(d) => diags.push(d),
                 }
             }
         }
     }
-    if diags.iter().any(Diagnostic::is_error) {
-        (None, diags)
-    } else {
-        (Some(theme), diags)
-    }
-}
-
-/// Adds the `key: text` pairs of an i18n file to `strings`, later files winning.
-pub fn merge_strings(
-    strings: &mut Strings,
-    file: &super::SourceFile,
-    node: &Node,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let Some(map) = node.as_map() else {
-        if !matches!(node.kind, super::yaml::Kind::Null) {
-            diags.push(
-                Diagnostic::error(
-                    "i18n",
-                    file.rel.clone(),
-                    "interface strings must be a mapping of `key: text`",
-                )
-                .at(&file.text, node.line, node.column),
-            );
-        }
-        return;
-    };
-    for (k, v) in map {
-        let key = k.scalar_text().unwrap_or_default();
-        match v.scalar_text() {
-            Some(text) => {
-                strings.insert(key, (text, file.rel.clone()));
-            }
-            None => diags.push(
-                Diagnostic::error(
-                    "i18n",
-                    file.rel.clone(),
-                    format!("the string `{key}` must be text"),
-                )
-                .at(&file.text, v.line, v.column),
-            ),
-        }
-    }
+    (Some(theme), diags)
 }
 
 fn available_themes(root: &Path) -> Vec<String> {

@@ -1,11 +1,17 @@
 //! The immutable site model: what `resolve` builds from the loaded files and what
 //! `render` turns into pages. Plain data, no I/O.
 
+pub mod paths;
 mod records;
+pub mod schema;
 mod site;
+mod strings;
+mod theme;
 
 pub use records::*;
 pub use site::*;
+pub use strings::Strings;
+pub use theme::*;
 
 use serde::Serialize;
 use std::fmt;
@@ -134,10 +140,16 @@ pub fn slugify(s: &str) -> String {
     out
 }
 
-/// Words a free page's slug may not take: they are the site's own paths.
-pub const RESERVED_SLUGS: &[&str] = &[
-    "partners", "people", "strategy", "projects", "news", "search", "data", "feed.xml", "home",
-];
+/// A BCP 47-looking language tag: `en`, `et`, `pt-BR`, `zh-Hant`. Used for the
+/// `languages` of site.yaml and for telling a language file (`tehnopol.en.md`) from a
+/// dotted name (`v1.2.md`).
+pub fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
 
 #[cfg(test)]
 mod tests {
@@ -152,6 +164,16 @@ mod tests {
         }
         assert_eq!(slugify("Tartu Ülikool"), "tartu-ulikool");
         assert_eq!(slugify("  Hello, World!  "), "hello-world");
+    }
+
+    #[test]
+    fn language_tags() {
+        for ok in ["et", "en", "fil", "pt-BR", "zh-Hant", "sr-Latn-RS"] {
+            assert!(is_language_tag(ok), "{ok}");
+        }
+        for bad in ["", "e", "english", "EN", "en_GB", "2", "en-"] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
     }
 
     #[test]

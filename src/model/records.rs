@@ -145,10 +145,49 @@ pub struct LinkItem {
     pub url: String,
 }
 
+/// Whether a strategy is the one in force.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum StrategyStatus {
+    Current,
+    Previous,
+    Draft,
+}
+
+impl StrategyStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            StrategyStatus::Current => "current",
+            StrategyStatus::Previous => "previous",
+            StrategyStatus::Draft => "draft",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<StrategyStatus> {
+        [
+            StrategyStatus::Current,
+            StrategyStatus::Previous,
+            StrategyStatus::Draft,
+        ]
+        .into_iter()
+        .find(|v| v.name() == s)
+    }
+
+    /// The status of a strategy that does not say: previous once its period has
+    /// ended by `year`, else current.
+    pub fn of(period: Period, year: i64) -> StrategyStatus {
+        if period.to.is_some_and(|to| to < year) {
+            StrategyStatus::Previous
+        } else {
+            StrategyStatus::Current
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Strategy {
     pub period: Period,
-    pub status: String,
+    pub status: StrategyStatus,
     pub documents: Vec<Document>,
     pub related: Vec<LinkItem>,
 }

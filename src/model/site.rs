@@ -133,10 +133,12 @@ pub struct ExternalLink {
     pub column: usize,
 }
 
-/// The whole resolved site. Immutable once built.
+/// The whole resolved site: settings, theme, records. Complete and immutable after
+/// resolve; render takes nothing else.
 #[derive(Debug)]
 pub struct Site {
     pub config: SiteConfig,
+    pub theme: super::Theme,
     /// Records sorted by id; drafts are left out unless `--drafts`.
     pub records: Vec<Record>,
     pub index: HashMap<RecordId, usize>,
@@ -151,6 +153,14 @@ pub struct Site {
 }
 
 impl Site {
+    /// Links and addresses for this site's base URL.
+    pub fn urls(&self) -> super::paths::Urls<'_> {
+        super::paths::Urls {
+            base_url: &self.config.base_url,
+            base_path: &self.config.base_path,
+        }
+    }
+
     pub fn get(&self, id: &RecordId) -> Option<&Record> {
         self.index.get(id).map(|&i| &self.records[i])
     }

@@ -7,7 +7,7 @@
 //! language is rebuilt only when that language's searchable text changed. The output is
 //! the same as a build from scratch (tests/incremental.rs checks this).
 
-use super::{Content, OutputFile};
+use crate::output::{Content, OutputFile};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};

@@ -1,9 +1,9 @@
 //! Machine-read files: the Atom feed of each language and the sitemap.
 
-use super::OutputFile;
-use super::values::Urls;
-use crate::i18n::Strings;
+use crate::model::Strings;
+use crate::model::paths::{self, Urls};
 use crate::model::*;
+use crate::output::OutputFile;
 use std::fmt::Write as _;
 
 /// Whether XML 1.0 allows the character (its `Char` production): tab, line ends,
@@ -55,8 +55,8 @@ pub fn atom(
     let updated = entries.first().map(|e| e.0).unwrap_or(site.build_date);
     let default = site.config.default_lang();
     let title = site.config.title.text(lang, default);
-    let feed_url = urls.permalink(&format!("/{lang}/feed.xml"));
-    let home = urls.permalink(&format!("/{lang}/"));
+    let feed_url = urls.permalink(&paths::feed(lang));
+    let home = urls.permalink(&paths::home(lang));
     let mut x = String::new();
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let _ = writeln!(
@@ -124,20 +124,20 @@ pub fn atom(
         x.push_str("  </entry>\n");
     }
     x.push_str("</feed>\n");
-    OutputFile::text(format!("{lang}/feed.xml"), x)
+    OutputFile::text(paths::output_file(&paths::feed(lang)), x)
 }
 
 /// The sitemap with `xhtml:link` alternates for every language version of a page.
 pub fn sitemap<'a>(
     site: &Site,
     urls: &Urls,
-    pages: impl Iterator<Item = (&'a str, &'a [(String, Option<String>, String)])>,
+    pages: impl Iterator<Item = (&'a str, &'a [super::plan::Version])>,
 ) -> OutputFile {
     let default = site.config.default_lang();
     let mut x = String::new();
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
-    let mut pages: Vec<_> = pages.filter(|(p, _)| *p != "/404.html").collect();
+    let mut pages: Vec<_> = pages.filter(|(p, _)| *p != paths::NOT_FOUND).collect();
     pages.sort_by(|a, b| a.0.cmp(b.0));
     for (path, versions) in pages {
         let _ = writeln!(
@@ -147,7 +147,7 @@ pub fn sitemap<'a>(
         );
         let own: Vec<(&String, &String)> = versions
             .iter()
-            .filter_map(|(l, p, _)| p.as_ref().map(|p| (l, p)))
+            .filter_map(|v| v.own.as_ref().map(|p| (&v.lang, p)))
             .collect();
         if own.len() > 1 {
             for (lang, p) in &own {
@@ -173,5 +173,5 @@ pub fn sitemap<'a>(
         x.push_str("  </url>\n");
     }
     x.push_str("</urlset>\n");
-    OutputFile::text("sitemap.xml", x)
+    OutputFile::text(paths::output_file(paths::SITEMAP), x)
 }

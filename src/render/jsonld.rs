@@ -2,7 +2,7 @@
 //! for people, Project with MonetaryGrant funding for projects, NewsArticle for news,
 //! Report for strategy documents, WebPage for free pages.
 
-use super::values::Urls;
+use crate::model::paths::{self, Urls};
 use crate::model::*;
 use serde_json::{Value as J, json};
 
@@ -40,7 +40,7 @@ impl JsonLd<'_> {
             "@context": "https://schema.org",
             "@type": "Organization",
             "name": if name.is_empty() { self.text(&c.title) } else { name },
-            "url": self.urls.permalink(&format!("/{}/", self.lang)),
+            "url": self.urls.permalink(&paths::home(self.lang)),
         });
         let description = self.text(&c.description);
         if !description.is_empty() {
@@ -99,7 +99,7 @@ impl JsonLd<'_> {
             None => {}
         }
         if let Some(photo) = &p.photo {
-            o["image"] = J::String(self.urls.permalink(&format!("/media/{}", photo.src)));
+            o["image"] = J::String(self.urls.permalink(&paths::media(&photo.src)));
         }
         let _ = loc;
         o
@@ -140,7 +140,7 @@ impl JsonLd<'_> {
                     o["address"] = json!({"@type": "PostalAddress", "addressLocality": p.city, "addressCountry": p.country});
                 }
                 if let Some(logo) = &p.logo {
-                    o["logo"] = J::String(self.urls.permalink(&format!("/media/{}", logo.src)));
+                    o["logo"] = J::String(self.urls.permalink(&paths::media(&logo.src)));
                 }
                 o["memberOf"] = publisher.clone();
                 o

@@ -1,51 +1,40 @@
-//! Stage 3: the site model and a theme become output files, in parallel.
+//! Stage 3: the site model becomes the files of the site, in parallel, each pushed
+//! into a [`Sink`] as soon as it is made.
 //!
-//! Rendering is pure: it reads no files (the theme was loaded by `load`, media files are
-//! copied by `write`). Template data is built once per language and shared by all pages
-//! of that language, so the cost grows with the number of pages, not their square.
+//! Rendering is pure: it reads no files (the theme's templates and strings are in the
+//! model; media files are copied by the sink) and imports nothing from `load`. The
+//! steps: the lists pages show ([`lists`]), the plan of pages ([`plan`]), each
+//! language's shared template data ([`langs`]), then every page ([`page`]) while the
+//! search index is built beside it ([`search`]), then the site-wide files
+//! ([`site_files`]).
 
 pub mod cache;
-mod data;
+mod exports;
 mod feeds;
-/// Escapes text for HTML and XML written by code (not templates): feeds, the serve overlay.
-pub use feeds::xml_escape as escape_markup;
+mod fingerprint;
 mod jsonld;
-mod pages;
+mod langs;
+mod lists;
+mod page;
+pub mod plan;
 mod search;
+mod site_files;
 pub mod templates;
 pub mod values;
 
+/// Escapes text for HTML and XML written by code (not templates): feeds, the serve overlay.
+pub use feeds::xml_escape as escape_markup;
+
 use crate::diagnostics::Diagnostic;
-use crate::i18n::{Formats, Strings};
-use crate::load::theme::Theme;
-use crate::model::Site;
-use std::path::PathBuf;
+use crate::i18n::Formats;
+use crate::model::{Collection, ProjectStatus, RecordData, Site};
+use crate::output::{Content, OutputFile, Sink};
+use crate::progress::Progress;
+use rayon::prelude::*;
+use std::collections::HashMap;
 use std::sync::Arc;
-
-/// What a file of the output holds.
-#[derive(Debug, Clone)]
-pub enum Content {
-    Bytes(Vec<u8>),
-    Shared(Arc<Vec<u8>>),
-    /// A file copied as it is (media).
-    Copy(PathBuf),
-}
-
-/// One file of the built site, at a `/`-separated path relative to the output folder.
-#[derive(Debug, Clone)]
-pub struct OutputFile {
-    pub path: String,
-    pub content: Content,
-}
-
-impl OutputFile {
-    pub fn text(path: impl Into<String>, text: String) -> OutputFile {
-        OutputFile {
-            path: path.into(),
-            content: Content::Bytes(text.into_bytes()),
-        }
-    }
-}
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 /// Counts of what was rendered, for the summary line.
 #[derive(Debug, Default, Clone)]
@@ -54,18 +43,170 @@ pub struct Stats {
     pub pages: Vec<(String, usize)>,
     pub files: usize,
     /// Time spent in the parts of rendering, for the benchmark.
-    pub timings: Vec<(&'static str, std::time::Duration)>,
+    pub timings: Vec<(&'static str, Duration)>,
     /// Pages taken unchanged from the previous build (with a render cache).
     pub pages_reused: usize,
 }
 
-pub fn render_site(
+/// Why rendering stopped.
+#[derive(Debug)]
+pub enum Failure {
+    /// Templates failed (errors in the theme, or in what content gives them).
+    Content(Vec<Diagnostic>),
+    /// The sink could not take a file.
+    Output(std::io::Error),
+}
+
+/// Renders every file of `site` into `sink`.
+pub fn render(
     site: &Site,
-    theme: &Theme,
-    strings: Strings,
-    progress: Option<&dyn crate::pipeline::Progress>,
+    sink: &dyn Sink,
+    progress: Option<&dyn Progress>,
     cache: Option<&cache::Cache>,
-) -> Result<(Vec<OutputFile>, Stats), Vec<Diagnostic>> {
+) -> Result<Stats, Failure> {
+    let started = Instant::now();
+    let mut timings = Vec::new();
     let formats = Formats::new(site.config.languages.iter().map(|l| l.code.as_str()));
-    pages::render(site, theme, strings, formats, progress, cache)
+    let lists = lists::Lists::new(site, &formats);
+    let env = Arc::new(templates::Env::new(site, formats));
+    let tera = templates::build(&site.theme, env.clone()).map_err(Failure::Content)?;
+    let eu_ongoing = site.collection(Collection::Projects).any(|r| {
+        r.locales.values().next().is_some_and(|l| match &l.data {
+            RecordData::Project(p) => {
+                p.status == ProjectStatus::Ongoing
+                    && site.config.funder(&p.funder).is_some_and(|f| f.eu)
+            }
+            _ => false,
+        })
+    });
+    let backlinks = values::Backlinks::new(site);
+    let langs: Vec<langs::LangData> = site
+        .config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(i, l)| langs::LangData::new(site, l, lists.lang(i), &backlinks, eu_ongoing))
+        .collect();
+    let pages = plan::plan(site, &lists);
+    timings.push(("template data", started.elapsed()));
+
+    let renderer = page::Renderer {
+        tera: &tera,
+        site,
+        langs: &langs,
+        lists: &lists,
+    };
+    let fingerprints = cache.map(|_| fingerprint::Fingerprints::new(site, &env, &tera, &langs));
+    if let Some(p) = progress {
+        p.stage("render", Some(pages.len()));
+    }
+    let reused = AtomicUsize::new(0);
+    let kept: std::sync::Mutex<HashMap<String, (u64, Content)>> = Default::default();
+    let people_title = |lang: &str| {
+        site.theme
+            .strings
+            .get(lang, "people")
+            .unwrap_or("People")
+            .to_string()
+    };
+    // The search index needs only the model, so it is built while the pages render.
+    let (rendered, search_index) = rayon::join(
+        || {
+            pages
+                .par_iter()
+                .map(|page| -> Result<(), Failure> {
+                    let vars = renderer.vars(page);
+                    let out = page.output();
+                    let fp = fingerprints.as_ref().map(|f| f.of(page, &vars));
+                    let previous = cache.zip(fp).and_then(|(c, fp)| c.page(&out, fp));
+                    let content = match previous {
+                        Some(content) => {
+                            reused.fetch_add(1, Ordering::Relaxed);
+                            content
+                        }
+                        None => {
+                            let html = renderer
+                                .render(page, &vars)
+                                .map_err(|d| Failure::Content(vec![d]))?;
+                            if cache.is_some() {
+                                Content::Shared(Arc::new(html.into_bytes()))
+                            } else {
+                                Content::Bytes(html.into_bytes())
+                            }
+                        }
+                    };
+                    if let Some(fp) = fp {
+                        kept.lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .insert(out.clone(), (fp, content.clone()));
+                    }
+                    sink.put(OutputFile { path: out, content })
+                        .map_err(Failure::Output)?;
+                    if let Some(p) = progress {
+                        p.step();
+                    }
+                    Ok(())
+                })
+                .collect::<Vec<_>>()
+        },
+        || {
+            let t = Instant::now();
+            search::index(site, &site.urls(), &people_title, cache)
+                .map(|files| (files, t.elapsed()))
+        },
+    );
+    let mut diags = Vec::new();
+    for r in rendered {
+        match r {
+            Ok(()) => {}
+            Err(Failure::Content(mut d)) => diags.append(&mut d),
+            Err(e @ Failure::Output(_)) => return Err(e),
+        }
+    }
+    if !diags.is_empty() {
+        crate::diagnostics::normalize(&mut diags);
+        return Err(Failure::Content(diags));
+    }
+    if let Some(cache) = cache {
+        cache.store_pages(kept.into_inner().unwrap_or_else(|e| e.into_inner()));
+    }
+    timings.push(("templates and search", started.elapsed()));
+    let mut files = pages.len();
+    match search_index {
+        Ok((index, took)) => {
+            timings.push(("search index alone", took));
+            files += index.len();
+            for f in index {
+                sink.put(f).map_err(Failure::Output)?;
+            }
+        }
+        Err(e) => {
+            return Err(Failure::Content(vec![Diagnostic::error(
+                "search",
+                "output/pagefind",
+                e,
+            )]));
+        }
+    }
+    let rest = site_files::files(site, &lists, &pages);
+    files += rest.len();
+    rest.into_par_iter()
+        .try_for_each(|f| sink.put(f))
+        .map_err(Failure::Output)?;
+    let mut per_lang = vec![0usize; site.config.languages.len()];
+    for p in pages.iter().filter(|p| !p.kind.site_wide()) {
+        per_lang[p.lang] += 1;
+    }
+    Ok(Stats {
+        pages: site
+            .config
+            .languages
+            .iter()
+            .zip(per_lang)
+            .map(|(l, n)| (l.code.clone(), n))
+            .collect(),
+        files,
+        timings,
+        pages_reused: reused.into_inner(),
+    })
 }

@@ -3,9 +3,9 @@
 //! per language, so no HTML has to be parsed again; Pagefind splits the index by
 //! language and stems et, fi, en and the other languages it knows.
 
-use super::values::Urls;
-use super::{Content, OutputFile};
+use crate::model::paths::{self, Urls};
 use crate::model::{Collection, Record, RecordData, Site};
+use crate::output::{Content, OutputFile};
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 use std::collections::BTreeMap;
@@ -92,7 +92,7 @@ fn entries(site: &Site, urls: &Urls) -> Vec<Entry> {
             }
         }
         out.push(Entry {
-            url: urls.url(&format!("/{}/people/", l.code)),
+            url: urls.url(&paths::section(&l.code, Collection::People).unwrap_or_default()),
             lang: l.code.clone(),
             title: String::new(),
             text,
@@ -178,7 +178,8 @@ fn index_language(
             .into_iter()
             .map(|f| OutputFile {
                 path: format!(
-                    "pagefind/{lang}/{}",
+                    "{}{}",
+                    paths::search_index(lang).trim_start_matches('/'),
                     f.filename
                         .components()
                         .map(|c| c.as_os_str().to_string_lossy())

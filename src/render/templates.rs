@@ -3,30 +3,11 @@
 //! page's language from the `lang` variable of the context.
 
 use crate::diagnostics::Diagnostic;
-use crate::i18n::{Formats, Strings};
-use crate::load::theme::Theme;
+use crate::i18n::Formats;
+use crate::model::{Site, Strings, Theme, paths};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use tera::{Error, Kwargs, State, Tera, Value};
-
-/// Template names of SPEC §6 that a theme must provide.
-pub const REQUIRED: &[&str] = &[
-    "root.html",
-    "base.html",
-    "index.html",
-    "partners.html",
-    "partner.html",
-    "people.html",
-    "strategy_list.html",
-    "strategy.html",
-    "projects.html",
-    "project.html",
-    "news_list.html",
-    "news.html",
-    "page.html",
-    "search.html",
-    "404.html",
-];
 
 /// Data the template functions look things up in.
 pub struct Env {
@@ -38,6 +19,36 @@ pub struct Env {
     pub base_path: String,
     /// Static file path → content hash.
     pub assets: BTreeMap<String, String>,
+}
+
+impl Env {
+    pub fn new(site: &Site, formats: Formats) -> Env {
+        let urls = site.urls();
+        let mut table: HashMap<String, BTreeMap<String, String>> = HashMap::new();
+        for r in &site.records {
+            for (lang, loc) in &r.locales {
+                if let Some(p) = &loc.path {
+                    table
+                        .entry(r.id.to_string())
+                        .or_default()
+                        .insert(lang.clone(), urls.url(p));
+                }
+            }
+        }
+        Env {
+            strings: site.theme.strings.clone(),
+            formats,
+            urls: table,
+            default_lang: site.config.default_lang().to_string(),
+            base_path: site.config.base_path.clone(),
+            assets: site
+                .theme
+                .static_files
+                .iter()
+                .map(|(k, v)| (k.clone(), v.hash.clone()))
+                .collect(),
+        }
+    }
 }
 
 fn lang_of(state: &State) -> Result<String, Error> {
@@ -101,23 +112,6 @@ pub fn build(theme: &Theme, env: Arc<Env>) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml", ".htm"]);
     let mut diags = Vec::new();
-    for name in REQUIRED {
-        if !theme.templates.contains_key(*name) {
-            diags.push(
-                Diagnostic::error(
-                    "template",
-                    format!(
-                        "themes/{}/templates/{name}",
-                        theme.chain.first().map(String::as_str).unwrap_or("default")
-                    ),
-                    format!("the theme has no `{name}` template"),
-                )
-                .with_help(
-                    "add it, or `extends: default` in theme.yaml to take it from the default theme",
-                ),
-            );
-        }
-    }
 
     let e = env.clone();
     tera.register_function(
@@ -184,24 +178,13 @@ pub fn build(theme: &Theme, env: Arc<Env>) -> Result<Tera, Vec<Diagnostic>> {
         move |kwargs: Kwargs, state: &State| -> Result<String, Error> {
             let lang = lang_of(state)?;
             if let Some(section) = kwargs.get::<String>("section")? {
-                const SECTIONS: &[&str] = &[
-                    "", "partners", "people", "strategy", "projects", "news", "search",
-                ];
-                if !SECTIONS.contains(&section.as_str()) {
-                    return Err(Error::message(format!(
+                return match paths::section_by_name(&lang, &section) {
+                    Some(path) => Ok(format!("{}{path}", e.base_path)),
+                    None => Err(Error::message(format!(
                         "url_for: `{section}` is not a section; use one of {}",
-                        SECTIONS[1..].join(", ")
-                    )));
-                }
-                return Ok(format!(
-                    "{}/{lang}/{}",
-                    e.base_path,
-                    if section.is_empty() {
-                        String::new()
-                    } else {
-                        format!("{section}/")
-                    }
-                ));
+                        paths::SECTION_NAMES[1..].join(", ")
+                    ))),
+                };
             }
             let id: String = kwargs.must_get("id")?;
             let urls = e.urls.get(&id).ok_or_else(|| {
@@ -232,7 +215,7 @@ pub fn build(theme: &Theme, env: Arc<Env>) -> Result<Tera, Vec<Diagnostic>> {
     let sources: Vec<(&str, &str)> = theme
         .templates
         .iter()
-        .map(|(name, (_, text))| (name.as_str(), text.as_str()))
+        .map(|(name, t)| (name.as_str(), t.text.as_str()))
         .collect();
     if let Err(e) = tera.add_raw_templates(sources) {
         diags.push(Diagnostic::error(

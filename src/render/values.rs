@@ -2,33 +2,18 @@
 //! references expanded (labels and URLs), built once per language and shared by all
 //! pages of that language.
 
+use crate::model::paths::{self, Urls};
 use crate::model::*;
 use serde_json::{Value as J, json};
 use std::collections::HashMap;
 
-/// URL helpers for one site.
-pub struct Urls<'a> {
-    pub base_url: &'a str,
-    pub base_path: &'a str,
-}
-
-impl Urls<'_> {
-    /// Root-relative URL of a site path: `/en/partners/` → `/site/en/partners/`.
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base_path, path)
-    }
-
-    /// Absolute URL of a site path.
-    pub fn permalink(&self, path: &str) -> String {
-        format!("{}{}", self.base_url, path)
-    }
-
-    pub fn file(&self, f: &FileRef) -> String {
-        if f.local {
-            self.url(&format!("/media/{}", f.src))
-        } else {
-            f.src.clone()
-        }
+/// The URL of a file reference: a media file's address on the site, or the web
+/// address as written.
+pub fn file_url(urls: &Urls, f: &FileRef) -> String {
+    if f.local {
+        urls.url(&paths::media(&f.src))
+    } else {
+        f.src.clone()
     }
 }
 
@@ -105,10 +90,9 @@ impl<'a> ValueBuilder<'a> {
         };
         let url = match &loc.path {
             Some(p) => Some(self.urls.url(p)),
-            None if id.collection == Collection::People => Some(
-                self.urls
-                    .url(&format!("/{}/people/#{}", self.lang, id.stem)),
-            ),
+            None if id.collection == Collection::People => {
+                Some(self.urls.url(&paths::person(self.lang, &id.stem)))
+            }
             None => None,
         };
         let label_lang = (loc.lang != self.lang).then_some(&loc.lang);
@@ -124,7 +108,7 @@ impl<'a> ValueBuilder<'a> {
     }
 
     fn file_json(&self, f: &FileRef) -> J {
-        json!({"src": f.src, "url": self.urls.file(f), "format": f.format, "size": f.size, "local": f.local})
+        json!({"src": f.src, "url": file_url(&self.urls, f), "format": f.format, "size": f.size, "local": f.local})
     }
 
     /// A record in one language as template data.
@@ -270,7 +254,7 @@ impl<'a> ValueBuilder<'a> {
             "email": p.email,
             "phone": p.phone,
             "organisation": self.organisation(p),
-            "url": self.urls.url(&format!("/{}/people/#{}", self.lang, id.stem)),
+            "url": self.urls.url(&paths::person(self.lang, &id.stem)),
             "fallback": loc.fallback,
         })
     }
@@ -304,8 +288,8 @@ impl<'a> ValueBuilder<'a> {
             "extra": c.extra,
             "build_date": self.site.build_date.to_string(),
             "eu_ongoing": eu_ongoing,
-            "feed_url": self.urls.url(&format!("/{}/feed.xml", self.lang)),
-            "home_url": self.urls.url(&format!("/{}/", self.lang)),
+            "feed_url": self.urls.url(&paths::feed(self.lang)),
+            "home_url": self.urls.url(&paths::home(self.lang)),
         })
     }
 }

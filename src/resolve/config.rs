@@ -22,37 +22,6 @@ const FIELDS: &[&str] = &[
     "extra",
 ];
 
-/// The partner categories used when site.yaml defines none.
-const DEFAULT_CATEGORIES: &[(&str, &str, &str, &str)] = &[
-    ("company", "Companies", "Ettevõtted", "Yritykset"),
-    ("startup", "Start-ups", "Idufirmad", "Startup-yritykset"),
-    (
-        "research",
-        "Research and education",
-        "Teadus ja haridus",
-        "Tutkimus ja koulutus",
-    ),
-    (
-        "healthcare",
-        "Service providers",
-        "Teenuseosutajad",
-        "Palveluntarjoajat",
-    ),
-    (
-        "public-sector",
-        "Public sector",
-        "Avalik sektor",
-        "Julkinen sektori",
-    ),
-    ("association", "Associations", "Ühendused", "Yhdistykset"),
-    ("network", "Networks", "Võrgustikud", "Verkostot"),
-];
-
-const DEFAULT_GROUPS: &[(&str, &str, &str, &str)] = &[
-    ("board", "Advisory board", "Nõukogu", "Neuvottelukunta"),
-    ("team", "Team", "Meeskond", "Tiimi"),
-];
-
 /// Names of languages in themselves. A theme's i18n file can give others
 /// (`language_name`), so this is only the fallback.
 pub fn native_name(code: &str) -> Option<&'static str> {
@@ -161,25 +130,35 @@ impl<'a> ConfigReader<'a> {
         }
     }
 
+    /// A table of keys with labels (`partner_categories`, `people_groups`): the site's,
+    /// or, when site.yaml has none, the theme's (`theme.yaml`), whose labels in
+    /// languages the site does not have are left out and whose English label is shown
+    /// for languages it lacks.
     fn labels(
         &mut self,
         node: Option<&Node>,
         what: &str,
-        defaults: &[(&str, &str, &str, &str)],
+        theme_default: Option<&Node>,
     ) -> Vec<(String, Text)> {
         let Some(node) = node else {
-            return defaults
+            let entries = theme_default.and_then(Node::as_map).unwrap_or(&[]);
+            return entries
                 .iter()
-                .map(|(k, en, et, fi)| {
+                .filter_map(|(k, v)| {
+                    let key = k.scalar_text()?;
                     let mut t = Text::default();
-                    for (code, label) in [("en", en), ("et", et), ("fi", fi)] {
+                    for (code, label) in v.as_map().unwrap_or(&[]) {
+                        let (Some(code), Some(label)) = (code.as_str(), label.scalar_text()) else {
+                            continue;
+                        };
+                        if code == "en" {
+                            t.same = Some(label.clone());
+                        }
                         if self.languages.iter().any(|l| l == code) {
-                            t.per_lang.insert(code.to_string(), label.to_string());
+                            t.per_lang.insert(code.to_string(), label);
                         }
                     }
-                    // Languages without a built-in label show the English one.
-                    t.same = Some(en.to_string());
-                    (k.to_string(), t)
+                    Some((key, t))
                 })
                 .collect();
         };
@@ -210,10 +189,14 @@ impl<'a> ConfigReader<'a> {
 }
 
 /// Validates site.yaml. Returns `None` when it is unusable (no languages).
+/// `theme` is the theme's `theme.yaml` files, its root ancestor's first: their
+/// `partner_categories` and `people_groups` are the defaults.
 pub fn read(
     site: &YamlFile,
     base_url_override: Option<&str>,
+    theme: &[YamlFile],
 ) -> (Option<SiteConfig>, Vec<Diagnostic>) {
+    let theme_default = |key: &str| theme.iter().rev().find_map(|t| t.node.get(key));
     let mut r = ConfigReader {
         file: &site.file,
         diags: Vec::new(),
@@ -252,7 +235,7 @@ pub fn read(
         }) if !items.is_empty() => {
             for item in items {
                 let code = item.scalar_text().unwrap_or_default();
-                if !is_bcp47(&code) {
+                if !crate::model::is_language_tag(&code) {
                     r.error(
                         item,
                         format!("`{code}` is not a BCP 47 language code"),
@@ -388,9 +371,13 @@ pub fn read(
     let partner_categories = r.labels(
         root.get("partner_categories"),
         "partner_categories",
-        DEFAULT_CATEGORIES,
+        theme_default("partner_categories"),
     );
-    let people_groups = r.labels(root.get("people_groups"), "people_groups", DEFAULT_GROUPS);
+    let people_groups = r.labels(
+        root.get("people_groups"),
+        "people_groups",
+        theme_default("people_groups"),
+    );
 
     let mut funders = Vec::new();
     if let Some(n) = root.get("funders") {
@@ -548,14 +535,6 @@ pub fn split_base(url: &str) -> (String, String) {
         .map(|i| after_scheme[i..].to_string())
         .unwrap_or_default();
     (url, path)
-}
-
-fn is_bcp47(code: &str) -> bool {
-    let mut parts = code.split('-');
-    let first = parts.next().unwrap_or("");
-    (2..=3).contains(&first.len())
-        && first.bytes().all(|b| b.is_ascii_lowercase())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 #[cfg(test)]

@@ -1,66 +1,39 @@
-//! Stage 2: from loaded files to the immutable [`Site`].
+//! Stage 2: from loaded files to the complete, immutable [`Site`].
 //!
-//! 1. `site.yaml` becomes the [`SiteConfig`].
-//! 2. Identities: for every record its languages, draft flag, slugs and page paths,
-//!    so that references and `@` links can be checked in any order.
-//! 3. Records are validated and resolved per language, in parallel.
-//! 4. Cross-record checks (duplicate slugs) and the final model.
+//! 1. `site.yaml` becomes the [`SiteConfig`] (with the theme's default tables).
+//! 2. The theme is resolved: strings, language names, required templates
+//!    ([`theme`]).
+//! 3. Identities: for every record its languages, draft flag, slugs and page paths,
+//!    so that references and `@` links can be checked in any order ([`identities`]).
+//! 4. Records are validated and resolved per language, in parallel ([`records`]).
+//!
+//! Render takes the result and nothing else.
 
+mod body;
 mod config;
 mod fields;
+mod identities;
 mod records;
+mod references;
+mod theme;
 pub mod values;
 
 pub use config::native_name;
+pub use identities::{IdTable, Identity};
 
-use crate::diagnostics::{Diagnostic, suggestion_help};
-use crate::load::yaml::Kind;
-use crate::load::{LoadedContent, RawFile, RawRecord};
-use crate::model::{
-    Collection, ExternalLink, MediaFile, RESERVED_SLUGS, Record, RecordId, Site, SiteConfig,
-    is_valid_slug, slugify,
-};
+use crate::diagnostics::Diagnostic;
+use crate::load::theme::LoadedTheme;
+use crate::load::{LoadedContent, YamlFile};
+use crate::markdown::Labels;
+use crate::model::{ExternalLink, MediaFile, Record, RecordId, Site, SiteConfig, Strings, Theme};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub struct Options {
     pub base_url: Option<String>,
     pub drafts: bool,
     pub date: jiff::civil::Date,
-    /// Ids and classes of the theme, which bodies may not take.
-    pub reserved: crate::markdown::Reserved,
-}
-
-/// What every record needs to know about the others.
-#[derive(Debug, Clone)]
-pub struct Identity {
-    /// Languages the record has a page in.
-    pub langs: Vec<String>,
-    /// Site-relative page path per language (`None` for records without pages).
-    pub paths: BTreeMap<String, Option<String>>,
-    pub slugs: BTreeMap<String, String>,
-    /// Whether the record is part of this build (not a left-out draft).
-    pub included: bool,
-}
-
-#[derive(Debug, Default)]
-pub struct IdTable {
-    map: HashMap<RecordId, Identity>,
-    stems: BTreeMap<Collection, Vec<String>>,
-}
-
-impl IdTable {
-    pub fn get(&self, id: &RecordId) -> Option<&Identity> {
-        self.map.get(id)
-    }
-
-    pub fn stems(&self, c: Collection) -> Vec<&str> {
-        self.stems
-            .get(&c)
-            .map(|v| v.iter().map(String::as_str).collect())
-            .unwrap_or_default()
-    }
 }
 
 /// Read-only context shared by all record resolvers.
@@ -70,26 +43,54 @@ pub struct Shared<'a> {
     pub ids: &'a IdTable,
     pub media: &'a BTreeMap<String, (PathBuf, u64)>,
     pub config: &'a SiteConfig,
-    pub reserved: &'a crate::markdown::Reserved,
+    pub theme: &'a Theme,
+    /// The words Markdown rendering writes itself, per language.
+    pub labels: BTreeMap<String, Labels>,
 }
 
-pub fn looks_like_slug(s: &str) -> bool {
-    !s.is_empty()
-        && !s.contains(' ')
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+/// The words of [`Labels`] in `lang`, from the theme's interface strings.
+fn labels(strings: &Strings, lang: &str) -> Labels {
+    let d = Labels::default();
+    let get = |key: &str, fallback: String| {
+        strings
+            .get(lang, key)
+            .map(str::to_string)
+            .unwrap_or(fallback)
+    };
+    Labels {
+        note: get("alert_note", d.note),
+        tip: get("alert_tip", d.tip),
+        important: get("alert_important", d.important),
+        warning: get("alert_warning", d.warning),
+        caution: get("alert_caution", d.caution),
+        footnote_back: get("footnote_back", d.footnote_back),
+    }
 }
 
 /// Builds the site model. Returns `None` when the content cannot make a site at all
-/// (no usable site.yaml); otherwise the site plus every problem found.
-pub fn resolve(content: &LoadedContent, opts: &Options) -> (Option<Site>, Vec<Diagnostic>) {
+/// (no usable site.yaml, no theme); otherwise the site plus every problem found.
+pub fn resolve(content: LoadedContent, opts: &Options) -> (Option<Site>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let Some(site_file) = &content.site else {
         return (None, diags);
     };
-    let (config, mut d) = config::read(site_file, opts.base_url.as_deref());
+    let settings = content
+        .theme
+        .as_ref()
+        .map(|t| t.settings.as_slice())
+        .unwrap_or(&[]);
+    let (config, mut d) = config::read(site_file, opts.base_url.as_deref(), settings);
     diags.append(&mut d);
-    let Some(config) = config else {
+    let Some(mut config) = config else {
+        return (None, diags);
+    };
+    let mut content = content;
+    let Some(loaded_theme) = content.theme.take() else {
+        return (None, diags);
+    };
+    let theme = theme::resolve(loaded_theme, &content.i18n, &mut config, &mut diags);
+    let content = content;
+    let Some(site_file) = &content.site else {
         return (None, diags);
     };
     for lang in content.i18n.keys() {
@@ -105,9 +106,9 @@ pub fn resolve(content: &LoadedContent, opts: &Options) -> (Option<Site>, Vec<Di
         }
     }
 
-    let (ids, mut d) = identities(&content.records, &config, opts.drafts);
+    let (ids, mut d) = identities::identities(&content.records, &config, opts.drafts);
     diags.append(&mut d);
-    check_menu(site_file, &ids, &mut diags);
+    identities::check_menu(site_file, &ids, &mut diags);
 
     let shared = Shared {
         default: config.default_lang(),
@@ -115,7 +116,12 @@ pub fn resolve(content: &LoadedContent, opts: &Options) -> (Option<Site>, Vec<Di
         ids: &ids,
         media: &content.media,
         config: &config,
-        reserved: &opts.reserved,
+        theme: &theme,
+        labels: config
+            .languages
+            .iter()
+            .map(|l| (l.code.clone(), labels(&theme.strings, &l.code)))
+            .collect(),
     };
     let results: Vec<(Option<Record>, Vec<Diagnostic>, Vec<ExternalLink>)> = content
         .records
@@ -162,6 +168,7 @@ pub fn resolve(content: &LoadedContent, opts: &Options) -> (Option<Site>, Vec<Di
             })
             .collect(),
         config,
+        theme,
         records,
         index,
         build_date: opts.date,
@@ -185,238 +192,6 @@ fn organisation_link(site: &crate::load::YamlFile, config: &SiteConfig) -> Vec<E
     }
 }
 
-fn file_diag(f: &RawFile, code: &'static str, msg: String, help: String) -> Diagnostic {
-    Diagnostic::error(code, f.file.rel.clone(), msg).with_help(help)
-}
-
-/// Pass 1: languages, drafts, slugs and paths of every record.
-fn identities(raws: &[RawRecord], config: &SiteConfig, drafts: bool) -> (IdTable, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
-    let mut table = IdTable::default();
-    let default = config.default_lang();
-    let langs: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
-    // (collection, lang, slug) → id, for duplicate detection.
-    let mut taken: HashMap<(Collection, String, String), RecordId> = HashMap::new();
-
-    for raw in raws {
-        let id = RecordId::new(raw.collection, raw.stem.clone());
-        let Some(first) = raw.files.first() else {
-            continue;
-        };
-        if !is_valid_slug(&raw.stem) {
-            let suggestion = slugify(&raw.stem);
-            diags.push(
-                file_diag(
-                    first,
-                    "slug",
-                    format!("the file name `{}` is not a valid slug", raw.stem),
-                    format!("slugs use lower-case a-z, 0-9 and single hyphens (`[a-z0-9]+(-[a-z0-9]+)*`); rename it to `{suggestion}`"),
-                )
-                .at(&first.file.text, 0, 0),
-            );
-            continue;
-        }
-        // Language files must be for the site's languages.
-        let mut file_langs = Vec::new();
-        for f in &raw.files {
-            if let Some(l) = &f.lang {
-                if langs.contains(&l.as_str()) {
-                    file_langs.push(l.clone());
-                } else {
-                    diags.push(file_diag(
-                        f,
-                        "language",
-                        format!(
-                            "`{l}` is not one of the site's languages ({})",
-                            langs.join(", ")
-                        ),
-                        format!(
-                            "{}; or add `{l}` to `languages` in content/site.yaml",
-                            suggestion_help(l, &langs)
-                        ),
-                    ));
-                }
-            }
-        }
-        // Two files for the same language (`a.yaml` and `a.md`, or one name in two
-        // sub-folders) would silently merge.
-        for (i, f) in raw.files.iter().enumerate() {
-            if let Some(other) = raw.files[..i].iter().find(|o| o.lang == f.lang) {
-                diags.push(file_diag(
-                    f,
-                    "duplicate",
-                    format!(
-                        "`{id}` has two files for the same language: `{}` and `{}`",
-                        other.file.rel, f.file.rel
-                    ),
-                    "keep one of them, or rename one".to_string(),
-                ));
-            }
-        }
-        let has_base = raw
-            .files
-            .iter()
-            .any(|f| f.lang.is_none() || f.lang.as_deref() == Some(default));
-        let record_langs: Vec<String> = if file_langs.is_empty() {
-            langs.iter().map(|s| s.to_string()).collect()
-        } else if !has_base {
-            // Only other languages' files: the record exists in those languages only.
-            langs
-                .iter()
-                .filter(|l| file_langs.iter().any(|f| f == *l))
-                .map(|s| s.to_string())
-                .collect()
-        } else {
-            langs
-                .iter()
-                .filter(|l| **l == default || file_langs.iter().any(|f| f == *l))
-                .map(|s| s.to_string())
-                .collect()
-        };
-
-        // draft: from the shared file, else the default language's file.
-        let mut draft = false;
-        for f in raw
-            .files
-            .iter()
-            .filter(|f| f.lang.is_some() && f.lang.as_deref() != Some(default))
-        {
-            if let Some(n) = f.fields.as_ref().and_then(|n| n.get("draft")) {
-                diags.push(
-                    Diagnostic::warning(
-                        "draft",
-                        f.file.rel.clone(),
-                        "`draft` is read from the shared or the default language's file only",
-                    )
-                    .at(&f.file.text, n.line, n.column)
-                    .with_help(format!(
-                        "move `draft:` to the `{default}` file or the shared .yaml"
-                    )),
-                );
-            }
-        }
-        for f in raw
-            .files
-            .iter()
-            .filter(|f| f.lang.is_none() || f.lang.as_deref() == Some(default))
-        {
-            if let Some(n) = f.fields.as_ref().and_then(|n| n.get("draft")) {
-                match n.kind {
-                    Kind::Bool(b) => draft |= b,
-                    Kind::Null => {}
-                    _ => diags.push(
-                        Diagnostic::error(
-                            "type",
-                            f.file.rel.clone(),
-                            "`draft` must be `true` or `false`",
-                        )
-                        .at(&f.file.text, n.line, n.column)
-                        .with_help("e.g. `draft: true`"),
-                    ),
-                }
-            }
-        }
-        let included = drafts || !draft;
-
-        let mut slugs = BTreeMap::new();
-        let mut paths = BTreeMap::new();
-        for lang in &record_langs {
-            let slug = slug_for(raw, lang, &mut diags).unwrap_or_else(|| raw.stem.clone());
-            let path = page_path(raw.collection, &raw.stem, lang, &slug);
-            if included && path.is_some() {
-                let key = (raw.collection, lang.clone(), slug.clone());
-                if let Some(other) = taken.get(&key) {
-                    diags.push(file_diag(
-                        first,
-                        "duplicate-slug",
-                        format!("the slug `{slug}` is used by `{other}` and `{id}` in `{lang}`"),
-                        "give one of them another file name or a `slug:`".to_string(),
-                    ));
-                } else {
-                    taken.insert(key, id.clone());
-                }
-            }
-            let reserved = raw.collection == Collection::Pages
-                && RESERVED_SLUGS.contains(&slug.as_str())
-                && slug != "home";
-            // Said once for the slug, not once per language.
-            if reserved && !slugs.values().any(|s| s == &slug) {
-                diags.push(file_diag(
-                    first,
-                    "reserved-slug",
-                    format!(
-                        "a page may not be called `{slug}`: the site uses /{lang}/{slug}/ and the same address in every language itself"
-                    ),
-                    format!("rename the page, e.g. `about-{slug}`"),
-                ));
-            }
-            slugs.insert(lang.clone(), slug);
-            paths.insert(lang.clone(), path);
-        }
-        table
-            .stems
-            .entry(raw.collection)
-            .or_default()
-            .push(raw.stem.clone());
-        table.map.insert(
-            id,
-            Identity {
-                langs: record_langs,
-                paths,
-                slugs,
-                included,
-            },
-        );
-    }
-    (table, diags)
-}
-
-/// The site-relative path of a record's page in `lang`.
-pub fn page_path(collection: Collection, stem: &str, lang: &str, slug: &str) -> Option<String> {
-    match collection {
-        Collection::People => None,
-        Collection::Pages if stem == "home" => None,
-        Collection::Pages => Some(format!("/{lang}/{slug}/")),
-        c => Some(format!("/{lang}/{}/{slug}/", c.name())),
-    }
-}
-
-/// `slug:` of a record for `lang`: the language file's, else the shared file's
-/// (text, or a `{lang: slug}` map).
-fn slug_for(raw: &RawRecord, lang: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
-    let order = raw
-        .files
-        .iter()
-        .filter(|f| f.lang.as_deref() == Some(lang))
-        .chain(raw.files.iter().filter(|f| f.lang.is_none()));
-    for f in order {
-        let Some(node) = f.fields.as_ref().and_then(|n| n.get("slug")) else {
-            continue;
-        };
-        let (value, at) = match &node.kind {
-            Kind::Map(entries) => match entries.iter().find(|(k, _)| k.as_str() == Some(lang)) {
-                Some((_, v)) => (v.scalar_text(), v),
-                None => continue,
-            },
-            _ => (node.scalar_text(), node),
-        };
-        let Some(value) = value else { continue };
-        if is_valid_slug(&value) {
-            return Some(value);
-        }
-        diags.push(
-            Diagnostic::error("slug", f.file.rel.clone(), format!("`{value}` is not a valid slug"))
-                .at(&f.file.text, at.line, at.column)
-                .with_help(format!(
-                    "slugs use lower-case a-z, 0-9 and single hyphens (`[a-z0-9]+(-[a-z0-9]+)*`), e.g. `{}`",
-                    slugify(&value)
-                )),
-        );
-        return None;
-    }
-    None
-}
-
 /// The fingerprint of a default-language file that a translation records in
 /// `translated_from`. Line ends, trailing spaces and the `translated_from` line itself
 /// do not count, so saving a file in another editor does not make translations stale.
@@ -427,10 +202,11 @@ pub fn translation_hash(default_text: &str) -> String {
         .map(|l| l.trim_end())
         .collect::<Vec<_>>()
         .join("\n");
-    crate::load::theme::short_hash(normalised.trim().as_bytes())
+    crate::load::files::short_hash(normalised.trim().as_bytes())
 }
 
-/// Site settings from the text of a site.yaml (for scaffolding).
+/// Site settings from the text of a site.yaml (for scaffolding a new site, whose
+/// site.yaml defines its own tables).
 pub fn config_from_text(text: &str) -> Option<SiteConfig> {
     let node = crate::load::yaml::parse(text).ok()?;
     let file = crate::load::YamlFile {
@@ -440,76 +216,22 @@ pub fn config_from_text(text: &str) -> Option<SiteConfig> {
         }),
         node,
     };
-    config::read(&file, None).0
+    config::read(&file, None, &[]).0
 }
 
-/// Reads and validates only `content/site.yaml` of the site at `root`.
+/// Reads and validates only the settings of the site at `root` (`content/site.yaml`,
+/// with its theme's default tables), for commands that do not build.
 pub fn read_config(root: &std::path::Path) -> Result<SiteConfig, Vec<Diagnostic>> {
-    let path = root.join("content/site.yaml");
-    let mut warnings = Vec::new();
-    let file = crate::load::files::read_text(
-        root,
-        &path,
-        &crate::load::files::Budget::default(),
-        &mut warnings,
-    )
-    .map_err(|d| vec![d])?;
-    let node = crate::load::parse_yaml(&file, &file.text, 0).map_err(|d| vec![d])?;
-    let (config, diags) = config::read(&crate::load::YamlFile { file, node }, None);
+    let (site, theme, mut diags): (Option<YamlFile>, Option<LoadedTheme>, Vec<Diagnostic>) =
+        crate::load::load_settings(root);
+    let Some(site) = site else {
+        return Err(diags);
+    };
+    let settings = theme.as_ref().map(|t| t.settings.as_slice()).unwrap_or(&[]);
+    let (config, mut d) = config::read(&site, None, settings);
+    diags.append(&mut d);
     match config {
         Some(c) if !diags.iter().any(Diagnostic::is_error) => Ok(c),
         _ => Err(diags),
-    }
-}
-
-/// Every menu entry must lead to a page: a collection with a section page, or a record
-/// that exists, is in the build and has a page of its own.
-fn check_menu(site: &crate::load::YamlFile, ids: &IdTable, diags: &mut Vec<Diagnostic>) {
-    let Some(crate::load::yaml::Node {
-        kind: Kind::Seq(items),
-        ..
-    }) = site.node.get("menu")
-    else {
-        return;
-    };
-    for item in items {
-        let Some(s) = item.scalar_text() else {
-            continue;
-        };
-        let at = |d: Diagnostic| d.at(&site.file.text, item.line, item.column);
-        if s == "pages" {
-            diags.push(at(Diagnostic::error(
-                "menu",
-                site.file.rel.clone(),
-                "`pages` has no section page of its own",
-            )
-            .with_help("list free pages by id, e.g. `pages/about`")));
-            continue;
-        }
-        let Some(id) = RecordId::parse(&s) else {
-            continue;
-        };
-        match ids.get(&id) {
-            None => diags.push(at(Diagnostic::error(
-                "menu",
-                site.file.rel.clone(),
-                format!("the menu links to `{id}`, which does not exist"),
-            )
-            .with_help(suggestion_help(&id.stem, &ids.stems(id.collection))))),
-            Some(identity) if identity.paths.values().all(Option::is_none) => {
-                diags.push(at(Diagnostic::error(
-                    "menu",
-                    site.file.rel.clone(),
-                    format!("`{id}` has no page of its own to link to"),
-                )
-                .with_help("link its collection instead, e.g. `people`")))
-            }
-            Some(identity) if !identity.included => diags.push(at(Diagnostic::warning(
-                "menu",
-                site.file.rel.clone(),
-                format!("`{id}` is a draft; the menu leaves it out"),
-            ))),
-            Some(_) => {}
-        }
     }
 }

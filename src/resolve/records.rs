@@ -1,64 +1,16 @@
-//! The fields of each collection (SPEC §4), resolved per language.
+//! One record resolved per language: its fields read as the collection's schema says
+//! ([`crate::model::schema`]), checked, and built into the model's types; plus the
+//! checks that span a record's files (unknown fields, stale translations) and EU
+//! visibility (docs/content.md, "projects").
 
-use super::fields::{Found, Layer, Reader};
+use super::fields::{Found, Reader};
 use super::{Identity, Shared};
 use crate::diagnostics::{Diagnostic, suggestion_help};
 use crate::load::yaml::{Kind, Node};
-use crate::load::{RawFile, RawRecord, SourceFile};
-use crate::markdown;
+use crate::load::{RawRecord, SourceFile};
+use crate::model::schema::{self, Kind as F};
 use crate::model::*;
-use std::collections::BTreeMap;
-
-/// Fields every record may have besides its collection's own.
-const COMMON: &[&str] = &["draft", "slug", "extra", "body", "translated_from"];
-
-fn fields_of(c: Collection) -> &'static [&'static str] {
-    match c {
-        Collection::Partners => &[
-            "name", "category", "summary", "website", "logo", "country", "city", "joined", "tags",
-            "member",
-        ],
-        Collection::People => &[
-            "name",
-            "groups",
-            "role",
-            "title",
-            "organisation",
-            "photo",
-            "email",
-            "phone",
-            "order",
-            "term",
-        ],
-        Collection::Strategy => &[
-            "title",
-            "period",
-            "status",
-            "summary",
-            "documents",
-            "related",
-        ],
-        Collection::Projects => &[
-            "title",
-            "summary",
-            "funder",
-            "programme",
-            "grant",
-            "total_cost",
-            "public_funding",
-            "start",
-            "end",
-            "coordinator",
-            "implementers",
-            "contacts",
-            "objectives",
-            "results",
-            "website",
-        ],
-        Collection::News => &["title", "date", "summary", "tags", "related"],
-        Collection::Pages => &["title", "order"],
-    }
-}
+use std::collections::{BTreeMap, HashMap};
 
 /// A record (unless it has errors), its problems and the outside addresses it uses.
 pub fn resolve_record(
@@ -93,9 +45,14 @@ pub fn resolve_record(
             continue;
         };
         r.suggested = suggested.clone();
-        let (label, summary, data) = read_data(raw.collection, &mut r, today);
+        let values = read_fields(raw.collection, &mut r);
         r.finish(article(raw.collection));
-        let body = read_body(&mut r, lang_file, shared_file, fallback_file, shared);
+        let Built {
+            label,
+            summary,
+            data,
+        } = build(raw.collection, values, &mut r, today);
+        let body = super::body::read_body(&mut r, lang_file, shared_file, fallback_file, shared);
         let extra = r
             .find("extra")
             .map(|f| f.node.to_json())
@@ -246,8 +203,7 @@ fn check_unknown_fields(
     diags: &mut Vec<Diagnostic>,
 ) -> std::collections::HashSet<String> {
     let mut suggested = std::collections::HashSet::new();
-    let own = fields_of(raw.collection);
-    let allowed: Vec<&str> = own.iter().chain(COMMON).copied().collect();
+    let allowed: Vec<&str> = schema::names(raw.collection).collect();
     for f in &raw.files {
         let Some(node) = &f.fields else { continue };
         let Some(map) = node.as_map() else {
@@ -304,102 +260,233 @@ fn check_unknown_fields(
     suggested
 }
 
-type Data = (Option<String>, Option<String>, Option<RecordData>);
+/// A field's value as read, before it goes into the collection's type.
+enum Value {
+    Text(String),
+    List(Vec<String>),
+    Ref(RecordId),
+    Refs(Vec<RecordId>),
+    Org(OrgRef),
+    File(FileRef),
+    Date(jiff::civil::Date),
+    Money(Money),
+    Period(Period),
+    Int(i64),
+    Bool(bool),
+    Docs(Vec<Document>),
+    Links(Vec<LinkItem>),
+    Status(StrategyStatus),
+}
 
-fn read_data(c: Collection, r: &mut Reader, today: jiff::civil::Date) -> Data {
+/// The fields of one record in one language, by name.
+#[derive(Default)]
+struct Values(HashMap<&'static str, Value>);
+
+impl Values {
+    fn text(&mut self, k: &str) -> Option<String> {
+        match self.0.remove(k) {
+            Some(Value::Text(t)) => Some(t),
+            _ => None,
+        }
+    }
+    fn list(&mut self, k: &str) -> Vec<String> {
+        match self.0.remove(k) {
+            Some(Value::List(v)) => v,
+            _ => Vec::new(),
+        }
+    }
+    fn reference(&mut self, k: &str) -> Option<RecordId> {
+        match self.0.remove(k) {
+            Some(Value::Ref(id)) => Some(id),
+            _ => None,
+        }
+    }
+    fn refs(&mut self, k: &str) -> Vec<RecordId> {
+        match self.0.remove(k) {
+            Some(Value::Refs(v)) => v,
+            _ => Vec::new(),
+        }
+    }
+    fn file(&mut self, k: &str) -> Option<FileRef> {
+        match self.0.remove(k) {
+            Some(Value::File(f)) => Some(f),
+            _ => None,
+        }
+    }
+    fn date(&mut self, k: &str) -> Option<jiff::civil::Date> {
+        match self.0.remove(k) {
+            Some(Value::Date(d)) => Some(d),
+            _ => None,
+        }
+    }
+    fn money(&mut self, k: &str) -> Option<Money> {
+        match self.0.remove(k) {
+            Some(Value::Money(m)) => Some(m),
+            _ => None,
+        }
+    }
+    fn period(&mut self, k: &str) -> Option<Period> {
+        match self.0.remove(k) {
+            Some(Value::Period(p)) => Some(p),
+            _ => None,
+        }
+    }
+    fn int(&mut self, k: &str) -> Option<i64> {
+        match self.0.remove(k) {
+            Some(Value::Int(i)) => Some(i),
+            _ => None,
+        }
+    }
+    fn bool(&mut self, k: &str) -> Option<bool> {
+        match self.0.remove(k) {
+            Some(Value::Bool(b)) => Some(b),
+            _ => None,
+        }
+    }
+    fn org(&mut self, k: &str) -> Option<OrgRef> {
+        match self.0.remove(k) {
+            Some(Value::Org(o)) => Some(o),
+            _ => None,
+        }
+    }
+    fn docs(&mut self, k: &str) -> Vec<Document> {
+        match self.0.remove(k) {
+            Some(Value::Docs(d)) => d,
+            _ => Vec::new(),
+        }
+    }
+    fn links(&mut self, k: &str) -> Vec<LinkItem> {
+        match self.0.remove(k) {
+            Some(Value::Links(l)) => l,
+            _ => Vec::new(),
+        }
+    }
+    fn status(&mut self, k: &str) -> Option<StrategyStatus> {
+        match self.0.remove(k) {
+            Some(Value::Status(s)) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Reads every field of the collection's schema with the reader its kind calls for.
+/// The common fields (`draft`, `slug`, `body`, `extra`, `translated_from`) are read
+/// where they are used.
+fn read_fields(c: Collection, r: &mut Reader) -> Values {
     let cfg = r.shared.config;
-    match c {
-        Collection::Partners => {
-            let name = r.text("name", true);
-            let summary = r.text("summary", false);
-            let cats: Vec<&str> = cfg
-                .partner_categories
-                .iter()
-                .map(|(k, _)| k.as_str())
-                .collect();
-            let category = r.key_of("category", true, "partner category", &cats);
-            let website = r.url("website");
-            let logo = r.media("logo");
-            let country = r.checked("country", false, super::values::country);
-            let city = r.text("city", false);
-            let joined = r.year("joined");
-            let tags = r.strings("tags");
-            let member = r.bool("member").unwrap_or(true);
-            let data = category.map(|category| {
-                RecordData::Partner(Partner {
-                    name: name.clone().unwrap_or_default(),
-                    category,
-                    website,
-                    logo,
-                    country,
-                    city,
-                    joined,
-                    tags,
-                    member,
-                })
-            });
-            (name, summary, data)
+    let mut values = Values::default();
+    for f in schema::fields(c) {
+        let (name, req) = (f.name, f.required);
+        let v = match f.kind {
+            F::Text => r.text(name, req).map(Value::Text),
+            F::Plain => r.string(name, req).map(|(s, _)| Value::Text(s)),
+            F::Category => {
+                let keys: Vec<&str> = cfg
+                    .partner_categories
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect();
+                r.key_of(name, req, "partner category", &keys)
+                    .map(Value::Text)
+            }
+            F::Funder => {
+                let keys: Vec<&str> = cfg.funders.iter().map(|f| f.key.as_str()).collect();
+                r.key_of(name, req, "funder", &keys).map(Value::Text)
+            }
+            F::Groups => read_groups(r).map(Value::List),
+            F::StrategyStatus => {
+                let names = ["current", "previous", "draft"];
+                r.key_of(name, req, "strategy status", &names)
+                    .and_then(|s| StrategyStatus::from_name(&s))
+                    .map(Value::Status)
+            }
+            F::Url => r.url(name).map(Value::Text),
+            F::Email => r.checked(name, req, super::values::email).map(Value::Text),
+            F::Phone => r.checked(name, req, super::values::phone).map(Value::Text),
+            F::Country => r
+                .checked(name, req, super::values::country)
+                .map(Value::Text),
+            F::Year => r.year(name).map(Value::Int),
+            F::Int => r.int(name).map(Value::Int),
+            F::Bool => r.bool(name).map(Value::Bool),
+            F::Date => r.date(name, req).map(Value::Date),
+            F::Money => r.money(name).map(Value::Money),
+            F::Period => r.period(name, req).map(Value::Period),
+            F::Media => r.media(name).map(Value::File),
+            F::Partner => r
+                .reference_field(name, Collection::Partners)
+                .map(Value::Ref),
+            F::Partners => Some(Value::Refs(r.references(name, Some(Collection::Partners)))),
+            F::People => Some(Value::Refs(r.references(name, Some(Collection::People)))),
+            F::RecordIds => Some(Value::Refs(r.references(name, None))),
+            F::Organisation => r.organisation(name).map(Value::Org),
+            F::TextList => Some(Value::List(r.text_list(name))),
+            F::Tags => Some(Value::List(r.strings(name))),
+            F::Documents => Some(Value::Docs(read_documents(r))),
+            F::Related => Some(Value::Links(read_related(r))),
+            F::Markdown | F::Slug | F::Extra | F::TranslatedFrom => None,
+        };
+        if let Some(v) = v {
+            values.0.insert(name, v);
         }
+    }
+    values
+}
+
+/// A record's label, summary and typed data in one language; `data` is `None` when a
+/// required field is missing or wrong (the reader has said so).
+struct Built {
+    label: Option<String>,
+    summary: Option<String>,
+    data: Option<RecordData>,
+}
+
+fn build(c: Collection, mut v: Values, r: &mut Reader, today: jiff::civil::Date) -> Built {
+    let label = v.text(schema::label_field(c));
+    let summary = v.text("summary");
+    let data = match c {
+        Collection::Partners => v.text("category").map(|category| {
+            RecordData::Partner(Partner {
+                name: label.clone().unwrap_or_default(),
+                category,
+                website: v.text("website"),
+                logo: v.file("logo"),
+                country: v.text("country"),
+                city: v.text("city"),
+                joined: v.int("joined"),
+                tags: v.list("tags"),
+                member: v.bool("member").unwrap_or(true),
+            })
+        }),
         Collection::People => {
-            let name = r.string("name", true).map(|(s, _)| s);
-            let groups = read_groups(r);
-            let role = r.text("role", false);
-            let job_title = r.text("title", false);
-            let organisation = r.organisation("organisation");
-            let photo = r.media("photo");
-            let email = r.checked("email", false, super::values::email);
-            let phone = r.checked("phone", false, super::values::phone);
-            let order = r.int("order");
-            let term = r.period("term", false);
-            let data = groups.map(|groups| {
+            let groups = v.list("groups");
+            (!groups.is_empty()).then(|| {
                 RecordData::Person(Person {
-                    name: name.clone().unwrap_or_default(),
+                    name: label.clone().unwrap_or_default(),
                     groups,
-                    role,
-                    job_title,
-                    organisation,
-                    photo,
-                    email,
-                    phone,
-                    order,
-                    term,
+                    role: v.text("role"),
+                    job_title: v.text("title"),
+                    organisation: v.org("organisation"),
+                    photo: v.file("photo"),
+                    email: v.text("email"),
+                    phone: v.text("phone"),
+                    order: v.int("order"),
+                    term: v.period("term"),
                 })
-            });
-            (name, None, data)
+            })
         }
-        Collection::Strategy => {
-            let title = r.text("title", true);
-            let summary = r.text("summary", false);
-            let period = r.period("period", true);
-            let status = r.key_of(
-                "status",
-                false,
-                "strategy status",
-                &["current", "previous", "draft"],
-            );
-            let documents = read_documents(r);
-            let related = read_related(r);
-            let data = period.map(|period| {
-                RecordData::Strategy(Strategy {
-                    period,
-                    status: status.unwrap_or_else(|| "current".into()),
-                    documents,
-                    related,
-                })
-            });
-            (title, summary, data)
-        }
+        Collection::Strategy => v.period("period").map(|period| {
+            RecordData::Strategy(Strategy {
+                status: v
+                    .status("status")
+                    .unwrap_or_else(|| StrategyStatus::of(period, i64::from(today.year()))),
+                period,
+                documents: v.docs("documents"),
+                related: v.links("related"),
+            })
+        }),
         Collection::Projects => {
-            let title = r.text("title", true);
-            let summary = r.text("summary", false);
-            let funders: Vec<&str> = cfg.funders.iter().map(|f| f.key.as_str()).collect();
-            let funder = r.key_of("funder", true, "funder", &funders);
-            let programme = r.text("programme", false);
-            let grant = r.money("grant");
-            let total_cost = r.money("total_cost");
-            let public_funding = r.money("public_funding");
-            let start = r.date("start", true);
-            let end = r.date("end", false);
+            let (start, end) = (v.date("start"), v.date("end"));
             if let (Some(s), Some(e)) = (start, end)
                 && e < s
                 && let Some(f) = r.find("end")
@@ -411,53 +498,41 @@ fn read_data(c: Collection, r: &mut Reader, today: jiff::civil::Date) -> Data {
                     "check `start` and `end`",
                 );
             }
-            let coordinator = r.reference_field("coordinator", Collection::Partners);
-            let implementers = r.references("implementers", Some(Collection::Partners));
-            let contacts = r.references("contacts", Some(Collection::People));
-            let objectives = r.text_list("objectives");
-            let results = r.text_list("results");
-            let website = r.url("website");
-            let data = match (funder, start) {
+            match (v.text("funder"), start) {
                 (Some(funder), Some(start)) => Some(RecordData::Project(Project {
                     funder,
-                    programme,
-                    grant,
-                    total_cost,
-                    public_funding,
+                    programme: v.text("programme"),
+                    grant: v.money("grant"),
+                    total_cost: v.money("total_cost"),
+                    public_funding: v.money("public_funding"),
                     start,
                     end,
                     status: ProjectStatus::of(start, end, today),
-                    coordinator,
-                    implementers,
-                    contacts,
-                    objectives,
-                    results,
-                    website,
+                    coordinator: v.reference("coordinator"),
+                    implementers: v.refs("implementers"),
+                    contacts: v.refs("contacts"),
+                    objectives: v.list("objectives"),
+                    results: v.list("results"),
+                    website: v.text("website"),
                 })),
                 _ => None,
-            };
-            (title, summary, data)
+            }
         }
-        Collection::News => {
-            let title = r.text("title", true);
-            let summary = r.text("summary", false);
-            let date = r.date("date", true);
-            let tags = r.strings("tags");
-            let related = r.references("related", None);
-            let data = date.map(|date| {
-                RecordData::News(News {
-                    date,
-                    tags,
-                    related,
-                })
-            });
-            (title, summary, data)
-        }
-        Collection::Pages => {
-            let title = r.text("title", true);
-            let order = r.int("order");
-            (title, None, Some(RecordData::Page(Page { order })))
-        }
+        Collection::News => v.date("date").map(|date| {
+            RecordData::News(News {
+                date,
+                tags: v.list("tags"),
+                related: v.refs("related"),
+            })
+        }),
+        Collection::Pages => Some(RecordData::Page(Page {
+            order: v.int("order"),
+        })),
+    };
+    Built {
+        label,
+        summary,
+        data,
     }
 }
 
@@ -620,132 +695,4 @@ fn read_related(r: &mut Reader) -> Vec<LinkItem> {
         }
     }
     out
-}
-
-/// The body for the reader's language, as HTML with its table of contents.
-fn read_body(
-    r: &mut Reader,
-    lang_file: Option<&RawFile>,
-    shared_file: Option<&RawFile>,
-    fallback_file: Option<&RawFile>,
-    shared: &Shared,
-) -> Option<(String, Vec<TocEntry>)> {
-    let has_text = |f: &&RawFile| f.body.as_ref().is_some_and(|b| !b.text.trim().is_empty());
-    // A Markdown body, or the `body` field, in lookup order.
-    let (text, file, first_line, fell_back): (String, &SourceFile, usize, bool) =
-        if let Some(f) = lang_file.filter(has_text).or(shared_file.filter(has_text)) {
-            let b = f.body.as_ref()?;
-            (b.text.clone(), &f.file, b.first_line, false)
-        } else if let Some(found) = r
-            .find("body")
-            .filter(|f| f.layer != Layer::Default || fallback_file.is_none_or(|d| !has_text(&d)))
-        {
-            let text = r.text_of("body", "body", found)?;
-            (text, found.file, found.node.line, false)
-        } else if let Some(f) = fallback_file.filter(has_text) {
-            let b = f.body.as_ref()?;
-            (b.text.clone(), &f.file, b.first_line, true)
-        } else {
-            return None;
-        };
-    if fell_back {
-        r.fallback.insert("body".into(), r.default.to_string());
-        r.diags.push(
-            Diagnostic::warning(
-                "translation",
-                file.rel.clone(),
-                format!(
-                    "the `{}` translation of the body is missing; the `{}` text is shown",
-                    r.lang, r.default
-                ),
-            )
-            .at(&file.text, first_line.max(1), 1)
-            .with_help(format!(
-                "write the `{}` body below the front matter of the `{}` file",
-                r.lang, r.lang
-            )),
-        );
-    }
-    r.texts.insert("body".into());
-    let lang = r.lang;
-    let ids = shared.ids;
-    let base = &shared.config.base_path;
-    let media = shared.media;
-    let resolve = |target: markdown::Target| -> Result<String, (String, String)> {
-        let target = match target {
-            markdown::Target::Record(t) => t,
-            markdown::Target::Media(link) => {
-                // `media/report.pdf#page=2`: the file is checked, the rest is kept.
-                let cut = link.find(['#', '?']).unwrap_or(link.len());
-                let (path, rest) = link.split_at(cut);
-                return match super::values::media_path(path) {
-                    super::values::MediaPath::Ok(p) if media.contains_key(&p) => {
-                        Ok(format!("{base}/media/{p}{rest}"))
-                    }
-                    super::values::MediaPath::Ok(p) => Err((
-                        format!("the media file `{p}` does not exist"),
-                        format!("put the file in content/media/{p}"),
-                    )),
-                    _ => Err((
-                        format!("the path `{path}` leaves the site's media folder"),
-                        "media paths are relative to content/media/ and may not use `..`".into(),
-                    )),
-                };
-            }
-        };
-        let Some(id) = RecordId::parse(target) else {
-            return Err((
-                format!("`@{target}` is not a record id"),
-                "write `@<collection>/<slug>`, e.g. `@partners/tehnopol`".into(),
-            ));
-        };
-        match ids.get(&id) {
-            Some(identity) if identity.included => {
-                let path = identity
-                    .paths
-                    .get(lang)
-                    .or_else(|| identity.paths.get(shared.default))
-                    .cloned()
-                    .flatten();
-                Ok(match (path, id.collection) {
-                    (Some(p), _) => format!("{base}{p}"),
-                    (None, Collection::People) => format!("{base}/{lang}/people/#{}", id.stem),
-                    (None, _) => format!("{base}/{lang}/"),
-                })
-            }
-            Some(_) => Err((
-                format!("`@{target}` links to a draft"),
-                "publish the record or remove the link".into(),
-            )),
-            None => Err((
-                format!("broken link: there is no record `{id}`"),
-                suggestion_help(&id.stem, &ids.stems(id.collection)),
-            )),
-        }
-    };
-    let labels = markdown::Labels::default();
-    let opts = markdown::Options {
-        unsafe_html: shared.config.unsafe_html,
-        reserved: shared.reserved,
-        labels: &labels,
-    };
-    let rendered = markdown::render(&text, &opts, &resolve);
-    for l in &rendered.links {
-        let (line, column) = markdown::line_col(&text, l.offset);
-        r.links.push(ExternalLink {
-            url: l.url.clone(),
-            path: file.rel.clone(),
-            line: first_line + line - 1,
-            column,
-        });
-    }
-    for p in rendered.problems {
-        let (line, col) = markdown::line_col(&text, p.offset);
-        r.diags.push(
-            Diagnostic::error("broken-link", file.rel.clone(), p.message)
-                .at(&file.text, first_line + line - 1, col)
-                .with_help(p.help),
-        );
-    }
-    Some((rendered.html, rendered.toc))
 }

@@ -3,8 +3,8 @@
 
 use super::inject;
 use crate::diagnostics::Diagnostic;
+use crate::output::{Content, OutputFile};
 use crate::pipeline::{self, Options};
-use crate::render::{Content, OutputFile};
 use axum::body::Bytes;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -257,7 +257,8 @@ impl Builder {
     /// errors attached for the overlay.
     pub fn rebuild(&mut self, shared: &Shared) -> Rebuild {
         let started = Instant::now();
-        let outcome = pipeline::run(&self.opts);
+        let collected = crate::output::Collect::default();
+        let outcome = pipeline::run(&self.opts, &collected);
         let old = shared.snapshot();
         let first = self.last_diagnostics.is_none();
         let diagnostics_changed = self.last_diagnostics.as_ref() != Some(&outcome.diagnostics);
@@ -281,8 +282,8 @@ impl Builder {
             };
             (snap, None, reload)
         } else {
-            let files: HashMap<String, Body> = outcome
-                .files
+            let files: HashMap<String, Body> = collected
+                .into_files()
                 .into_iter()
                 .map(|f| (f.path.clone(), Body::from_output(f)))
                 .collect();

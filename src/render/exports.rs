@@ -1,9 +1,9 @@
 //! Open data: `/data/partners.json`, `/data/partners.csv` and `/data/projects.json`,
 //! with stable ids (the record ids) and every language's texts side by side.
 
-use super::OutputFile;
-use super::values::Urls;
+use crate::model::paths::{self, Urls};
 use crate::model::*;
+use crate::output::OutputFile;
 use serde_json::{Map, Value as J, json};
 
 /// `{lang: text}` of a per-language value of a record.
@@ -54,7 +54,7 @@ pub fn partners_json(site: &Site, urls: &Urls) -> J {
                 "website": p.website,
                 "joined": p.joined,
                 "tags": p.tags,
-                "logo": p.logo.as_ref().map(|f| urls.permalink(&format!("/media/{}", f.src))),
+                "logo": p.logo.as_ref().map(|f| urls.permalink(&paths::media(&f.src))),
                 "url": urls_of(r, urls),
             }))
         })
@@ -184,9 +184,18 @@ pub fn partners_csv(site: &Site, urls: &Urls) -> String {
 pub fn exports(site: &Site, urls: &Urls) -> Vec<OutputFile> {
     let pretty = |v: &J| serde_json::to_string_pretty(v).unwrap_or_default() + "\n";
     vec![
-        OutputFile::text("data/partners.json", pretty(&partners_json(site, urls))),
-        OutputFile::text("data/partners.csv", partners_csv(site, urls)),
-        OutputFile::text("data/projects.json", pretty(&projects_json(site, urls))),
+        OutputFile::text(
+            paths::output_file(paths::PARTNERS_JSON),
+            pretty(&partners_json(site, urls)),
+        ),
+        OutputFile::text(
+            paths::output_file(paths::PARTNERS_CSV),
+            partners_csv(site, urls),
+        ),
+        OutputFile::text(
+            paths::output_file(paths::PROJECTS_JSON),
+            pretty(&projects_json(site, urls)),
+        ),
     ]
 }
 

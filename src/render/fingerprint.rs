@@ -1,0 +1,107 @@
+//! The fingerprint of a page: a hash of everything its template can see, so `serve`
+//! renders again only pages whose inputs changed (see [`super::cache`]).
+
+use super::cache;
+use super::langs::LangData;
+use super::page::Vars;
+use super::plan::Page;
+use super::templates::Env;
+use crate::model::{REQUIRED_TEMPLATES, Site};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use tera::Tera;
+
+/// What all fingerprints of one build share.
+pub struct Fingerprints<'a> {
+    theme: u64,
+    /// Per language: (site data, menu and name; all collections).
+    langs: Vec<(u64, u64)>,
+    uses_collections: HashMap<&'static str, bool>,
+    memo: cache::Memo,
+    names: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> Fingerprints<'a> {
+    pub fn new(site: &'a Site, env: &Env, tera: &Tera, langs: &[LangData]) -> Fingerprints<'a> {
+        let theme = cache::fingerprint(|h| {
+            for (name, t) in &site.theme.templates {
+                cache::add(h, name);
+                cache::add(h, &t.text);
+            }
+            for (path, f) in &site.theme.static_files {
+                cache::add(h, path);
+                cache::add(h, &f.hash);
+            }
+            cache::add(h, &env.strings);
+            cache::add(h, &env.base_path);
+            // The URL table behind url_for.
+            let mut urls: Vec<(&String, &BTreeMap<String, String>)> = env.urls.iter().collect();
+            urls.sort();
+            cache::add(h, &urls);
+        });
+        let uses_collections = REQUIRED_TEMPLATES
+            .iter()
+            .map(|t| {
+                (
+                    *t,
+                    tera.get_template_variables(t)
+                        .map(|v| v.contains("collections"))
+                        .unwrap_or(true),
+                )
+            })
+            .collect();
+        // Each record's value is hashed once; pages and lists refer to the memo.
+        let memo = cache::memo(
+            langs
+                .par_iter()
+                .flat_map_iter(|ld| ld.records.iter().flatten()),
+        );
+        let langs = langs
+            .par_iter()
+            .map(|ld| {
+                let globals = cache::fingerprint(|h| {
+                    cache::hash_value(h, &ld.site, &memo);
+                    cache::hash_value(h, &ld.menu, &memo);
+                    cache::add(h, ld.name);
+                });
+                let collections =
+                    cache::fingerprint(|h| cache::hash_value(h, &ld.collections, &memo));
+                (globals, collections)
+            })
+            .collect();
+        Fingerprints {
+            theme,
+            langs,
+            uses_collections,
+            memo,
+            names: site
+                .config
+                .languages
+                .iter()
+                .map(|l| (l.code.as_str(), l.name.as_str()))
+                .collect(),
+        }
+    }
+
+    pub fn of(&self, page: &Page, vars: &Vars) -> u64 {
+        let (globals, collections) = self.langs.get(page.lang).copied().unwrap_or_default();
+        let template = page.kind.template();
+        cache::fingerprint(|h| {
+            cache::add(h, &self.theme);
+            cache::add(h, &globals);
+            if self.uses_collections.get(template).copied().unwrap_or(true) {
+                cache::add(h, &collections);
+            }
+            cache::add(h, template);
+            cache::add(h, &page.path);
+            cache::add(h, &page.kind);
+            cache::add(h, &page.lang);
+            cache::add(h, &page.versions);
+            cache::add(h, &self.names);
+            for (k, v) in vars {
+                cache::add(h, k);
+                cache::hash_value(h, v, &self.memo);
+            }
+        })
+    }
+}

@@ -1,0 +1,194 @@
+//! The lists pages show, per language: each collection in the order its list page
+//! shows it (the language's collation for names), and the groupings of the partner
+//! directory, the people page and the home page. Records are named by their index in
+//! `Site::records`.
+
+use crate::i18n::{Formats, LangFormat};
+use crate::model::*;
+use rayon::prelude::*;
+
+/// One language's lists.
+pub struct LangLists {
+    pub partners: Vec<usize>,
+    pub people: Vec<usize>,
+    pub strategy: Vec<usize>,
+    pub projects: Vec<usize>,
+    pub news: Vec<usize>,
+    pub pages: Vec<usize>,
+    /// Member partners by category, in `partner_categories` order; empty ones left out.
+    pub partner_groups: Vec<(String, Vec<usize>)>,
+    /// Networks the cluster belongs to (`member: false`).
+    pub networks: Vec<usize>,
+    /// People by group, in `people_groups` order; empty ones left out.
+    pub people_groups: Vec<(String, Vec<usize>)>,
+    /// Ongoing projects, in list order.
+    pub ongoing: Vec<usize>,
+}
+
+impl LangLists {
+    pub fn of(&self, c: Collection) -> &[usize] {
+        match c {
+            Collection::Partners => &self.partners,
+            Collection::People => &self.people,
+            Collection::Strategy => &self.strategy,
+            Collection::Projects => &self.projects,
+            Collection::News => &self.news,
+            Collection::Pages => &self.pages,
+        }
+    }
+}
+
+/// The lists of every language.
+pub struct Lists {
+    langs: Vec<LangLists>,
+}
+
+impl Lists {
+    pub fn new(site: &Site, formats: &Formats) -> Lists {
+        Lists {
+            langs: site
+                .config
+                .languages
+                .par_iter()
+                .map(|l| LangLists::new(site, &l.code, formats.get(&l.code)))
+                .collect(),
+        }
+    }
+
+    /// The lists of the language at `index` in the site's languages.
+    pub fn lang(&self, index: usize) -> &LangLists {
+        &self.langs[index.min(self.langs.len().saturating_sub(1))]
+    }
+}
+
+fn data<'a>(site: &'a Site, i: usize, lang: &str) -> Option<&'a RecordData> {
+    site.records[i].locale(lang).map(|l| &l.data)
+}
+
+fn label<'a>(site: &'a Site, i: usize, lang: &str) -> &'a str {
+    site.records[i]
+        .locale(lang)
+        .map(|l| l.label.as_str())
+        .unwrap_or("")
+}
+
+fn status_rank(s: ProjectStatus) -> u8 {
+    match s {
+        ProjectStatus::Ongoing => 0,
+        ProjectStatus::Planned => 1,
+        ProjectStatus::Completed => 2,
+    }
+}
+
+impl LangLists {
+    fn new(site: &Site, lang: &str, f: &LangFormat) -> LangLists {
+        let of = |c: Collection| -> Vec<usize> {
+            site.records
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.id.collection == c && r.locale(lang).is_some())
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let by_label =
+            |a: &usize, b: &usize| f.compare(label(site, *a, lang), label(site, *b, lang));
+        let order = |i: usize| match data(site, i, lang) {
+            Some(RecordData::Person(p)) => p.order.unwrap_or(i64::MAX),
+            Some(RecordData::Page(p)) => p.order.unwrap_or(i64::MAX),
+            _ => i64::MAX,
+        };
+
+        let mut partners = of(Collection::Partners);
+        partners.sort_by(by_label);
+        let mut people = of(Collection::People);
+        people.sort_by(|a, b| order(*a).cmp(&order(*b)).then_with(|| by_label(a, b)));
+        let mut strategy = of(Collection::Strategy);
+        let strategy_key = |i: usize| match data(site, i, lang) {
+            Some(RecordData::Strategy(s)) => (s.status, -s.period.from),
+            _ => (StrategyStatus::Draft, 0),
+        };
+        strategy.sort_by(|a, b| {
+            strategy_key(*a)
+                .cmp(&strategy_key(*b))
+                .then_with(|| by_label(a, b))
+        });
+        let mut projects = of(Collection::Projects);
+        let project_key = |i: usize| match data(site, i, lang) {
+            Some(RecordData::Project(p)) => (status_rank(p.status), std::cmp::Reverse(p.start)),
+            _ => (3, std::cmp::Reverse(jiff::civil::Date::MIN)),
+        };
+        projects.sort_by(|a, b| {
+            project_key(*a)
+                .cmp(&project_key(*b))
+                .then_with(|| by_label(a, b))
+        });
+        let mut news = of(Collection::News);
+        let date = |i: usize| match data(site, i, lang) {
+            Some(RecordData::News(n)) => n.date,
+            _ => jiff::civil::Date::MIN,
+        };
+        news.sort_by(|a, b| date(*b).cmp(&date(*a)).then_with(|| a.cmp(b)));
+        let mut pages = of(Collection::Pages);
+        pages.retain(|i| site.records[*i].id.stem != "home");
+        pages.sort_by(|a, b| order(*a).cmp(&order(*b)).then_with(|| by_label(a, b)));
+
+        let partner = |i: usize| match data(site, i, lang) {
+            Some(RecordData::Partner(p)) => Some(p),
+            _ => None,
+        };
+        let partner_groups = site
+            .config
+            .partner_categories
+            .iter()
+            .map(|(key, _)| {
+                let members: Vec<usize> = partners
+                    .iter()
+                    .copied()
+                    .filter(|i| partner(*i).is_some_and(|p| &p.category == key && p.member))
+                    .collect();
+                (key.clone(), members)
+            })
+            .filter(|(_, m)| !m.is_empty())
+            .collect();
+        let networks = partners
+            .iter()
+            .copied()
+            .filter(|i| partner(*i).is_some_and(|p| !p.member))
+            .collect();
+        let people_groups = site
+            .config
+            .people_groups
+            .iter()
+            .map(|(key, _)| {
+                let members: Vec<usize> = people
+                    .iter()
+                    .copied()
+                    .filter(|i| {
+                        matches!(data(site, *i, lang), Some(RecordData::Person(p)) if p.groups.contains(key))
+                    })
+                    .collect();
+                (key.clone(), members)
+            })
+            .filter(|(_, m)| !m.is_empty())
+            .collect();
+        let ongoing = projects
+            .iter()
+            .copied()
+            .filter(|i| {
+                matches!(data(site, *i, lang), Some(RecordData::Project(p)) if p.status == ProjectStatus::Ongoing)
+            })
+            .collect();
+        LangLists {
+            partners,
+            people,
+            strategy,
+            projects,
+            news,
+            pages,
+            partner_groups,
+            networks,
+            people_groups,
+            ongoing,
+        }
+    }
+}

@@ -1,0 +1,290 @@
+//! Rendering one page: the variables its kind gives the template (docs/templates.md,
+//! "What each page receives"), the context every page has, and the template run.
+
+use super::jsonld::{self, JsonLd};
+use super::langs::{LangData, to_value};
+use super::lists::Lists;
+use super::plan::{Page, PageKind};
+use crate::diagnostics::Diagnostic;
+use crate::model::paths::{self, Urls};
+use crate::model::*;
+use serde_json::{Value as J, json};
+use std::collections::{BTreeMap, HashSet};
+use tera::{Context, Tera, Value};
+
+/// How many news items the home page shows.
+pub const HOME_NEWS: usize = 5;
+
+/// What pages are rendered with.
+pub struct Renderer<'a> {
+    pub tera: &'a Tera,
+    pub site: &'a Site,
+    pub langs: &'a [LangData<'a>],
+    pub lists: &'a Lists,
+}
+
+/// A page's own variables, by name.
+pub type Vars = Vec<(&'static str, Value)>;
+
+impl Renderer<'_> {
+    fn urls(&self) -> Urls<'_> {
+        self.site.urls()
+    }
+
+    fn script(v: &J) -> Value {
+        Value::safe_string(&jsonld::to_script(v))
+    }
+
+    fn text(&self, t: &Text, lang: &str) -> String {
+        t.text(lang, self.site.config.default_lang())
+    }
+
+    /// The variables of `page` beyond what every page gets.
+    pub fn vars(&self, page: &Page) -> Vars {
+        let site = self.site;
+        let ld = &self.langs[page.lang];
+        let lists = self.lists.lang(page.lang);
+        let code = ld.code;
+        let urls = self.urls();
+        let ld_json = JsonLd {
+            site,
+            urls: &urls,
+            lang: code,
+        };
+        let org = || Self::script(&ld_json.organisation());
+        let mut vars: Vars = Vec::new();
+        match page.kind {
+            PageKind::Root | PageKind::NotFound => {
+                let default = site.config.default_lang();
+                let choices: Vec<J> = site
+                    .config
+                    .languages
+                    .iter()
+                    .map(|l| {
+                        json!({
+                            "code": l.code,
+                            "name": l.name,
+                            "url": urls.url(&paths::home(&l.code)),
+                            "title": site.config.title.text(&l.code, default),
+                        })
+                    })
+                    .collect();
+                vars.push(("choices", to_value(&J::Array(choices))));
+                vars.push(("jsonld", org()));
+            }
+            PageKind::Home => {
+                let home = site
+                    .index
+                    .get(&RecordId::new(Collection::Pages, "home"))
+                    .and_then(|i| ld.records[*i].clone());
+                let counts: Vec<J> = lists
+                    .partner_groups
+                    .iter()
+                    .map(|(key, members)| {
+                        json!({"key": key, "label": self.category_label(key, code), "count": members.len()})
+                    })
+                    .collect();
+                let members: usize = lists.partner_groups.iter().map(|(_, m)| m.len()).sum();
+                let news = &lists.news[..lists.news.len().min(HOME_NEWS)];
+                vars.push(("home", home.unwrap_or_else(Value::none)));
+                vars.push(("latest_news", Value::from(ld.values(news))));
+                vars.push(("current_projects", Value::from(ld.values(&lists.ongoing))));
+                vars.push(("partner_counts", to_value(&J::Array(counts))));
+                vars.push(("partner_total", Value::from(members)));
+                vars.push(("jsonld", org()));
+            }
+            PageKind::Partners => {
+                let groups: Vec<Value> = lists
+                    .partner_groups
+                    .iter()
+                    .map(|(key, members)| {
+                        let mut m = BTreeMap::new();
+                        m.insert("key", Value::from(key.as_str()));
+                        m.insert("label", Value::from(self.category_label(key, code)));
+                        m.insert("partners", Value::from(ld.values(members)));
+                        Value::from(m)
+                    })
+                    .collect();
+                vars.push(("groups", Value::from(groups)));
+                vars.push(("networks", Value::from(ld.values(&lists.networks))));
+                vars.push(("jsonld", org()));
+            }
+            PageKind::People => {
+                // A person in two groups keeps the `#anchor` on the first only.
+                let mut seen = HashSet::new();
+                let groups: Vec<Value> = lists
+                    .people_groups
+                    .iter()
+                    .map(|(key, members)| {
+                        let label = site
+                            .config
+                            .people_groups
+                            .iter()
+                            .find(|(k, _)| k == key)
+                            .map(|(_, t)| self.text(t, code))
+                            .unwrap_or_else(|| key.clone());
+                        let people: Vec<Value> = members
+                            .iter()
+                            .filter_map(|i| {
+                                let v = ld.records[*i].clone()?;
+                                if seen.insert(*i) {
+                                    return Some(v);
+                                }
+                                let mut m = v.into_map()?;
+                                m.insert("anchor".into(), Value::none());
+                                Some(Value::from(m))
+                            })
+                            .collect();
+                        let mut m = BTreeMap::new();
+                        m.insert("key", Value::from(key.as_str()));
+                        m.insert("label", Value::from(label));
+                        m.insert("people", Value::from(people));
+                        Value::from(m)
+                    })
+                    .collect();
+                let people: Vec<&Record> = lists.people.iter().map(|i| &site.records[*i]).collect();
+                vars.push(("groups", Value::from(groups)));
+                vars.push(("jsonld", Self::script(&ld_json.people(&people))));
+            }
+            PageKind::StrategyList | PageKind::Projects => {
+                let c = if page.kind == PageKind::Projects {
+                    Collection::Projects
+                } else {
+                    Collection::Strategy
+                };
+                vars.push(("items", Value::from(ld.values(lists.of(c)))));
+                vars.push(("jsonld", org()));
+            }
+            PageKind::Search => vars.push(("jsonld", org())),
+            PageKind::NewsList => {
+                let n = page.number;
+                let total = paths::news_pages(lists.news.len());
+                let per = paths::NEWS_PER_PAGE;
+                let items = &lists.news
+                    [((n - 1) * per).min(lists.news.len())..(n * per).min(lists.news.len())];
+                let url = |i: usize| urls.url(&paths::news_page(code, i));
+                let paginator = json!({
+                    "current": n,
+                    "total": total,
+                    "prev_url": (n > 1).then(|| url(n - 1)),
+                    "next_url": (n < total).then(|| url(n + 1)),
+                    "pages": (1..=total).map(|i| json!({"number": i, "url": url(i), "current": i == n})).collect::<Vec<_>>(),
+                });
+                let mut p = to_value(&paginator);
+                if let Some(mut m) = p.clone().into_map() {
+                    m.insert("items".into(), Value::from(ld.values(items)));
+                    p = Value::from(m);
+                }
+                vars.push(("paginator", p));
+                vars.push(("jsonld", org()));
+            }
+            PageKind::Partner
+            | PageKind::Strategy
+            | PageKind::Project
+            | PageKind::News
+            | PageKind::Page => {
+                if let Some(i) = page.record {
+                    let r = &site.records[i];
+                    vars.push(("page", ld.records[i].clone().unwrap_or_else(Value::none)));
+                    if let Some(loc) = r.locale(code) {
+                        vars.push(("jsonld", Self::script(&ld_json.record(loc))));
+                    }
+                }
+            }
+        }
+        vars
+    }
+
+    fn category_label(&self, key: &str, lang: &str) -> String {
+        self.site
+            .config
+            .partner_categories
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, t)| self.text(t, lang))
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// Renders `page` with its variables.
+    pub fn render(&self, page: &Page, vars: &Vars) -> Result<String, Diagnostic> {
+        let site = self.site;
+        let urls = self.urls();
+        let ld = &self.langs[page.lang];
+        let mut ctx = Context::new();
+        ctx.insert("lang", ld.code);
+        ctx.insert("lang_name", ld.name);
+        ctx.insert_value("site", ld.site.clone());
+        ctx.insert_value("collections", ld.collections.clone());
+        ctx.insert_value("menu", ld.menu.clone());
+        ctx.insert("page_kind", page.kind.name());
+        ctx.insert("section", &page.kind.section());
+        ctx.insert("canonical", &urls.permalink(&page.path));
+        ctx.insert("current_url", &urls.url(&page.path));
+        let names: BTreeMap<&str, &str> = site
+            .config
+            .languages
+            .iter()
+            .map(|l| (l.code.as_str(), l.name.as_str()))
+            .collect();
+        let translations: Vec<J> = page
+            .versions
+            .iter()
+            .map(|v| {
+                json!({
+                    "lang": v.lang,
+                    "name": names.get(v.lang.as_str()),
+                    "url": urls.url(v.own.as_deref().unwrap_or(&v.fallback)),
+                    "exists": v.own.is_some(),
+                    "current": v.lang == ld.code,
+                })
+            })
+            .collect();
+        ctx.insert("translations", &translations);
+        let default = site.config.default_lang();
+        let mut alternates: Vec<J> = page
+            .versions
+            .iter()
+            .filter_map(|v| {
+                v.own
+                    .as_ref()
+                    .map(|p| json!({"hreflang": v.lang, "href": urls.permalink(p)}))
+            })
+            .collect();
+        let x_default = if page.versions.is_empty() {
+            Some(paths::ROOT.to_string())
+        } else {
+            page.versions
+                .iter()
+                .find(|v| v.lang == default && v.own.is_some())
+                .or_else(|| page.versions.iter().find(|v| v.own.is_some()))
+                .and_then(|v| v.own.clone())
+        };
+        if let Some(x) = x_default {
+            alternates.push(json!({"hreflang": "x-default", "href": urls.permalink(&x)}));
+        }
+        ctx.insert("alternates", &alternates);
+        for (k, v) in vars {
+            ctx.insert_value(*k, v.clone());
+        }
+        let template = page.kind.template();
+        self.tera.render(template, &ctx).map_err(|e| {
+            let mut msg = format!("{e}");
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                msg.push_str(&format!("\n{s}"));
+                source = s.source();
+            }
+            let path = site
+                .theme
+                .templates
+                .get(template)
+                .map(|t| t.path.clone())
+                .unwrap_or_else(|| format!("themes/{}/templates/{template}", site.theme.name()));
+            Diagnostic::error(
+                "template",
+                path,
+                format!("rendering {} failed: {msg}", page.output()),
+            )
+        })
+    }
+}

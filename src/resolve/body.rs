@@ -1,0 +1,136 @@
+//! A record's body: its Markdown text in the reader's language (the language file's,
+//! the shared file's, a `body:` field, or the default language's as a fallback),
+//! rendered with `@` links and media links checked.
+
+use super::Shared;
+use super::fields::{Layer, Reader};
+use crate::diagnostics::{Diagnostic, suggestion_help};
+use crate::load::{RawFile, SourceFile};
+use crate::markdown;
+use crate::model::{ExternalLink, RecordId, TocEntry, paths};
+
+/// The body for the reader's language, as HTML with its table of contents.
+pub fn read_body(
+    r: &mut Reader,
+    lang_file: Option<&RawFile>,
+    shared_file: Option<&RawFile>,
+    fallback_file: Option<&RawFile>,
+    shared: &Shared,
+) -> Option<(String, Vec<TocEntry>)> {
+    let has_text = |f: &&RawFile| f.body.as_ref().is_some_and(|b| !b.text.trim().is_empty());
+    // A Markdown body, or the `body` field, in lookup order.
+    let (text, file, first_line, fell_back): (String, &SourceFile, usize, bool) =
+        if let Some(f) = lang_file.filter(has_text).or(shared_file.filter(has_text)) {
+            let b = f.body.as_ref()?;
+            (b.text.clone(), &f.file, b.first_line, false)
+        } else if let Some(found) = r
+            .find("body")
+            .filter(|f| f.layer != Layer::Default || fallback_file.is_none_or(|d| !has_text(&d)))
+        {
+            let text = r.text_of("body", "body", found)?;
+            (text, found.file, found.node.line, false)
+        } else if let Some(f) = fallback_file.filter(has_text) {
+            let b = f.body.as_ref()?;
+            (b.text.clone(), &f.file, b.first_line, true)
+        } else {
+            return None;
+        };
+    if fell_back {
+        r.fallback.insert("body".into(), r.default.to_string());
+        r.diags.push(
+            Diagnostic::warning(
+                "translation",
+                file.rel.clone(),
+                format!(
+                    "the `{}` translation of the body is missing; the `{}` text is shown",
+                    r.lang, r.default
+                ),
+            )
+            .at(&file.text, first_line.max(1), 1)
+            .with_help(format!(
+                "write the `{}` body below the front matter of the `{}` file",
+                r.lang, r.lang
+            )),
+        );
+    }
+    r.texts.insert("body".into());
+    let lang = r.lang;
+    let ids = shared.ids;
+    let base = &shared.config.base_path;
+    let media = shared.media;
+    let resolve = |target: markdown::Target| -> Result<String, (String, String)> {
+        let target = match target {
+            markdown::Target::Record(t) => t,
+            markdown::Target::Media(link) => {
+                // `media/report.pdf#page=2`: the file is checked, the rest is kept.
+                let cut = link.find(['#', '?']).unwrap_or(link.len());
+                let (path, rest) = link.split_at(cut);
+                return match super::values::media_path(path) {
+                    super::values::MediaPath::Ok(p) if media.contains_key(&p) => {
+                        Ok(format!("{base}{}{rest}", paths::media(&p)))
+                    }
+                    super::values::MediaPath::Ok(p) => Err((
+                        format!("the media file `{p}` does not exist"),
+                        format!("put the file in content/media/{p}"),
+                    )),
+                    _ => Err((
+                        format!("the path `{path}` leaves the site's media folder"),
+                        "media paths are relative to content/media/ and may not use `..`".into(),
+                    )),
+                };
+            }
+        };
+        let Some(id) = RecordId::parse(target) else {
+            return Err((
+                format!("`@{target}` is not a record id"),
+                "write `@<collection>/<slug>`, e.g. `@partners/tehnopol`".into(),
+            ));
+        };
+        match ids.get(&id) {
+            Some(identity) if identity.included => {
+                let path = identity
+                    .paths
+                    .get(lang)
+                    .or_else(|| identity.paths.get(shared.default))
+                    .cloned()
+                    .flatten();
+                let path =
+                    path.unwrap_or_else(|| paths::record_place(id.collection, &id.stem, lang));
+                Ok(format!("{base}{path}"))
+            }
+            Some(_) => Err((
+                format!("`@{target}` links to a draft"),
+                "publish the record or remove the link".into(),
+            )),
+            None => Err((
+                format!("broken link: there is no record `{id}`"),
+                suggestion_help(&id.stem, &ids.stems(id.collection)),
+            )),
+        }
+    };
+    let default_labels = markdown::Labels::default();
+    let opts = markdown::Options {
+        unsafe_html: shared.config.unsafe_html,
+        reserved: &shared.theme.reserved,
+        labels: shared.labels.get(lang).unwrap_or(&default_labels),
+    };
+    let rendered = markdown::render(&text, &opts, &resolve);
+    for l in &rendered.links {
+        let (line, column) = markdown::line_col(&text, l.offset);
+        r.links.push(ExternalLink {
+            url: l.url.clone(),
+            path: file.rel.clone(),
+            line: first_line + line - 1,
+            column,
+        });
+    }
+    for p in rendered.problems {
+        let (line, col) = markdown::line_col(&text, p.offset);
+        r.diags.push(
+            Diagnostic::error("broken-link", file.rel.clone(), p.message)
+                .at(&file.text, first_line + line - 1, col)
+                .with_help(p.help),
+        );
+    }
+    Some((rendered.html, rendered.toc))
+}

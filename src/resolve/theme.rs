@@ -1,0 +1,200 @@
+//! The theme, resolved into the site model: the interface strings of every language
+//! (the theme's, through the themes it extends, then the site's `content/i18n/`), each
+//! language's name in itself, warnings for strings a language lacks, the templates a
+//! theme must have, the ids and classes content may not take, and static files that
+//! the build's own files would hide.
+
+use crate::diagnostics::Diagnostic;
+use crate::load::theme::LoadedTheme;
+use crate::load::yaml::{Kind, Node};
+use crate::load::{SourceFile, YamlFile};
+use crate::model::{REQUIRED_TEMPLATES, Reserved, SiteConfig, Strings, Template, Theme, paths};
+use std::collections::BTreeMap;
+
+/// Key → text of one language, with the file each text came from.
+type Merged = BTreeMap<String, (String, String)>;
+
+/// Builds the model's theme and sets the languages' names in `config`.
+pub fn resolve(
+    loaded: LoadedTheme,
+    site_i18n: &BTreeMap<String, YamlFile>,
+    config: &mut SiteConfig,
+    diags: &mut Vec<Diagnostic>,
+) -> Theme {
+    let name = loaded
+        .chain
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "default".into());
+    let langs: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
+    let mut theme_strings: BTreeMap<String, Merged> = BTreeMap::new();
+    for (lang, file) in &loaded.i18n {
+        merge(
+            theme_strings.entry(lang.clone()).or_default(),
+            &file.file,
+            &file.node,
+            diags,
+        );
+    }
+    let mut by_lang = BTreeMap::new();
+    for lang in &langs {
+        let mut merged = theme_strings.get(lang).cloned().unwrap_or_default();
+        if let Some(file) = site_i18n.get(lang) {
+            merge(&mut merged, &file.file, &file.node, diags);
+        }
+        if merged.is_empty() {
+            diags.push(
+                Diagnostic::warning(
+                    "translation",
+                    format!("content/i18n/{lang}.yaml"),
+                    format!("the theme has no interface strings for `{lang}`; the default language's (or else English) are shown"),
+                )
+                .with_help(format!("write content/i18n/{lang}.yaml with the theme's texts translated (see docs/content.md, \"Interface texts\")")),
+            );
+        }
+        by_lang.insert(
+            lang.clone(),
+            merged
+                .into_iter()
+                .map(|(k, (v, _))| (k, v))
+                .collect::<BTreeMap<_, _>>(),
+        );
+    }
+    let english = theme_strings
+        .get("en")
+        .map(|m| m.iter().map(|(k, (v, _))| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
+    let strings = Strings::new(by_lang, config.default_lang().to_string(), english);
+
+    let mut missing_strings = BTreeMap::new();
+    for lang in config.languages.iter_mut() {
+        // The language's name in itself, from the theme or the site's strings.
+        if let Some(n) = strings.own(&lang.code, "language_name") {
+            lang.name = n.to_string();
+        }
+        let missing: Vec<String> = strings
+            .missing(&lang.code)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        // A language with no strings at all was reported above.
+        if !missing.is_empty() && strings.has_language(&lang.code) {
+            diags.push(
+                Diagnostic::warning(
+                    "translation",
+                    format!("content/i18n/{}.yaml", lang.code),
+                    format!(
+                        "{} interface {} missing in `{}`; the default language's are shown: {}",
+                        missing.len(),
+                        if missing.len() == 1 {
+                            "string is"
+                        } else {
+                            "strings are"
+                        },
+                        lang.code,
+                        missing.join(", ")
+                    ),
+                )
+                .with_help(format!("add them to content/i18n/{}.yaml", lang.code)),
+            );
+        }
+        if !missing.is_empty() {
+            missing_strings.insert(lang.code.clone(), missing);
+        }
+    }
+
+    for required in REQUIRED_TEMPLATES {
+        if !loaded.templates.contains_key(*required) {
+            diags.push(
+                Diagnostic::error(
+                    "template",
+                    format!("themes/{name}/templates/{required}"),
+                    format!("the theme has no `{required}` template"),
+                )
+                .with_help(
+                    "add it, or `extends: default` in theme.yaml to take it from the default theme",
+                ),
+            );
+        }
+    }
+    let lang_refs: Vec<&str> = langs.iter().map(String::as_str).collect();
+    for path in loaded.static_files.keys() {
+        if paths::is_generated(path, &lang_refs) {
+            diags.push(
+                Diagnostic::warning(
+                    "theme",
+                    format!("themes/{name}/static/{path}"),
+                    format!("the static file `{path}` has the name of a file the build makes itself, so it is not copied"),
+                )
+                .with_help("rename it, or move it into a folder of its own (e.g. `static/assets/`)"),
+            );
+        }
+    }
+
+    let reserved = Reserved::from_theme(
+        loaded.templates.values().map(|f| f.text.as_str()),
+        loaded
+            .static_files
+            .iter()
+            .filter(|(path, _)| path.ends_with(".css"))
+            .filter_map(|(_, f)| std::str::from_utf8(&f.bytes).ok()),
+    );
+    let static_files = loaded
+        .static_files
+        .into_iter()
+        .filter(|(path, _)| !paths::is_generated(path, &lang_refs))
+        .collect();
+    Theme {
+        chain: loaded.chain,
+        templates: loaded
+            .templates
+            .into_iter()
+            .map(|(name, file)| {
+                (
+                    name,
+                    Template {
+                        path: file.rel.clone(),
+                        text: file.text.clone(),
+                    },
+                )
+            })
+            .collect(),
+        static_files,
+        strings,
+        reserved,
+        missing_strings,
+    }
+}
+
+/// Adds the `key: text` pairs of an interface-strings file, later files winning.
+fn merge(strings: &mut Merged, file: &SourceFile, node: &Node, diags: &mut Vec<Diagnostic>) {
+    let Some(map) = node.as_map() else {
+        if !matches!(node.kind, Kind::Null) {
+            diags.push(
+                Diagnostic::error(
+                    "i18n",
+                    file.rel.clone(),
+                    "interface texts must be a mapping of `key: text`",
+                )
+                .at(&file.text, node.line, node.column),
+            );
+        }
+        return;
+    };
+    for (k, v) in map {
+        let key = k.scalar_text().unwrap_or_default();
+        match v.scalar_text() {
+            Some(text) => {
+                strings.insert(key, (text, file.rel.clone()));
+            }
+            None => diags.push(
+                Diagnostic::error(
+                    "i18n",
+                    file.rel.clone(),
+                    format!("the text `{key}` must be text"),
+                )
+                .at(&file.text, v.line, v.column),
+            ),
+        }
+    }
+}

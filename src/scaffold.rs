@@ -1,10 +1,11 @@
 //! New records and new sites as text: every field of a collection with a short comment
 //! saying what it means, valid at once. Pure functions; `cmd/new` and `cmd/init` write.
 
+use crate::model::schema::{self, Field, Kind};
 use crate::model::{Collection, SiteConfig};
 use crate::resolve::translation_hash;
 
-/// What a new record may refer to, so the scaffold builds at once.
+/// What a new record may refer to.
 pub struct Context<'a> {
     pub config: &'a SiteConfig,
     /// Stems of existing partners and people.
@@ -12,6 +13,10 @@ pub struct Context<'a> {
     pub people: Vec<String>,
     /// Today, for dates.
     pub today: jiff::civil::Date,
+    /// `klaster new` leaves choices (category, groups, funder) for the editor and
+    /// writes placeholder texts that `check` reports until they are replaced;
+    /// `klaster init` makes complete example records that build at once.
+    pub example: bool,
 }
 
 /// A file to write, relative to the site root.
@@ -43,172 +48,173 @@ fn keys(table: &[(String, crate::model::Text)]) -> String {
         .join(", ")
 }
 
-/// Lines of the shared `<slug>.yaml` (fields the same in every language).
-fn shared_fields(c: Collection, slug: &str, cx: &Context) -> String {
+/// A field's line: the value to write (`None`: left empty for the editor to fill
+/// in) and whether it starts commented out (optional fields).
+struct Line {
+    value: Option<String>,
+    commented: bool,
+    /// What the comment adds to the field's help (the choices, say).
+    note: String,
+}
+
+/// The line `klaster new` writes for a field of a record `slug` in `lang`.
+fn line(f: &Field, c: Collection, slug: &str, lang: &str, cx: &Context) -> Line {
     let cfg = cx.config;
     let year = cx.today.year();
-    let first =
-        |t: &[(String, crate::model::Text)]| t.first().map(|(k, _)| k.clone()).unwrap_or_default();
-    let mut s = String::new();
-    let mut line = |text: String| {
-        s.push_str(&text);
-        s.push('\n');
+    let optional = |v: &str| Line {
+        value: Some(v.to_string()),
+        commented: true,
+        note: String::new(),
     };
-    line(format!(
-        "# {} record `{}/{slug}`: fields shared by all languages.",
-        humanize(c.name()),
-        c.name()
-    ));
-    line("# The texts of each language are in the .<lang>.md files beside this one.".into());
-    match c {
-        Collection::Partners => {
-            line(format!(
-                "category: {}          # one of: {}",
-                first(&cfg.partner_categories),
-                keys(&cfg.partner_categories)
-            ));
-            line("member: true                # false for a network or alliance the cluster belongs to".into());
-            line(
-                "# website: https://example.org   # the partner's own site (http or https)".into(),
-            );
-            line(format!(
-                "# logo: logos/{slug}.svg        # a file in content/media/"
-            ));
-            line("# country: EE                # ISO 3166-1 two-letter code".into());
-            line(format!(
-                "# joined: {year}                # the year the partner joined"
-            ));
-            line("tags: []                    # topics, e.g. [medtech, e-health]".into());
+    let given = |v: String| Line {
+        value: Some(v),
+        commented: false,
+        note: String::new(),
+    };
+    let choice = |choices: String, first: Option<String>, list: bool| {
+        let note = if choices.is_empty() {
+            "add one to content/site.yaml first".to_string()
+        } else {
+            format!("choose: {choices}")
+        };
+        Line {
+            value: if cx.example {
+                first.map(|k| if list { format!("[{k}]") } else { k })
+            } else {
+                None
+            },
+            commented: false,
+            note,
         }
-        Collection::People => {
-            line(format!(
-                "groups: [{}]               # one or more of: {}",
-                first(&cfg.people_groups),
-                keys(&cfg.people_groups)
-            ));
-            match cx.partners.first() {
-                Some(p) => line(format!(
-                    "# organisation: {p}   # a partner's file name, or the organisation's name as text"
-                )),
-                None => line(
-                    "# organisation: Name of the organisation   # or a partner's file name".into(),
-                ),
+    };
+    match f.kind {
+        Kind::Category => choice(
+            keys(&cfg.partner_categories),
+            cfg.partner_categories.first().map(|(k, _)| k.clone()),
+            false,
+        ),
+        Kind::Groups => choice(
+            keys(&cfg.people_groups),
+            cfg.people_groups.first().map(|(k, _)| k.clone()),
+            true,
+        ),
+        Kind::Funder => choice(
+            cfg.funders
+                .iter()
+                .map(|f| f.key.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            cfg.funders.first().map(|f| f.key.clone()),
+            false,
+        ),
+        Kind::StrategyStatus => optional("current"),
+        Kind::Text | Kind::Plain if f.required => given(quote(&humanize(slug))),
+        Kind::Text | Kind::Plain => optional("\"\""),
+        Kind::Url => optional("https://example.org"),
+        Kind::Email => optional("name@example.org"),
+        Kind::Phone => optional("+372 5555 5555"),
+        Kind::Country => optional("EE"),
+        Kind::Year => optional(&year.to_string()),
+        Kind::Int => optional("1"),
+        Kind::Bool => optional(if f.name == "member" { "true" } else { "false" }),
+        Kind::Date if f.required => given(cx.today.to_string()),
+        Kind::Date => optional(&format!("{}-12-31", year + 2)),
+        Kind::Money => optional("600000 EUR"),
+        Kind::Period if f.required => given(format!("{{from: {year}, to: {}}}", year + 4)),
+        Kind::Period => optional(&format!("{{from: {year}, to: {}}}", year + 3)),
+        Kind::Media => optional(&match c {
+            Collection::People => format!("people/{slug}.jpg"),
+            _ => format!("logos/{slug}.svg"),
+        }),
+        Kind::Partner | Kind::Organisation => optional(
+            cx.partners.first().map(String::as_str).unwrap_or("partner-file-name"),
+        ),
+        Kind::Partners => optional(&format!(
+            "[{}]",
+            cx.partners.first().map(String::as_str).unwrap_or("partner-file-name")
+        )),
+        Kind::People => optional(&format!(
+            "[{}]",
+            cx.people.first().map(String::as_str).unwrap_or("person-file-name")
+        )),
+        Kind::TextList => {
+            let item = schema::placeholder(f.name, lang, cx.example);
+            given(format!("\n  - {}", quote(&item)))
+        }
+        Kind::Tags | Kind::RecordIds => optional("[]"),
+        Kind::Documents => optional(
+            "\n#   - {title: Strategy (PDF), file: documents/strategy.pdf, language: en}",
+        ),
+        Kind::Related => optional("\n#   - {title: Example, url: https://example.org}"),
+        Kind::Markdown | Kind::Slug | Kind::Extra | Kind::TranslatedFrom => optional(""),
+    }
+}
+
+/// Writes `key: value   # help` lines for `fields`.
+fn write_fields<'f>(
+    out: &mut String,
+    fields: impl Iterator<Item = &'f Field>,
+    c: Collection,
+    slug: &str,
+    lang: &str,
+    cx: &Context,
+) {
+    for f in fields {
+        let l = line(f, c, slug, lang, cx);
+        let help = match (l.note.is_empty(), f.required) {
+            (true, true) => format!("required: {}", f.help),
+            (true, false) => f.help.to_string(),
+            (false, _) => format!("{}; {}", f.help, l.note),
+        };
+        let head = format!(
+            "{}{}:{}",
+            if l.commented { "# " } else { "" },
+            f.name,
+            match &l.value {
+                Some(v) if v.starts_with('\n') => String::new(),
+                Some(v) => format!(" {v}"),
+                None => String::new(),
             }
-            line(format!(
-                "# photo: people/{slug}.jpg     # a file in content/media/"
-            ));
-            line("# email: name@example.org".into());
-            line(
-                "# phone: +372 5555 5555      # international form: + country code, digits, spaces"
-                    .into(),
-            );
-            line("# order: 1                   # position in the list (smaller first)".into());
-            line(format!(
-                "# term: {{from: {year}, to: {}}}   # years on the board",
-                year + 3
-            ));
-        }
-        Collection::Strategy => {
-            line(format!(
-                "period: {{from: {year}, to: {}}}   # the years the strategy covers",
-                year + 4
-            ));
-            line("status: draft               # current, previous or draft".into());
-            line(
-                "# documents:                 # attached files: in content/media/ or a web address"
-                    .into(),
-            );
-            line(
-                "#   - {title: Strategy (PDF), file: documents/strategy.pdf, language: en}".into(),
-            );
-            line("# related:                   # links to other sites".into());
-            line("#   - {title: Example, url: https://example.org}".into());
-        }
-        Collection::Projects => {
-            match cfg.funders.first() {
-                Some(f) => line(format!("funder: {}                # one of: {}", f.key, cfg.funders.iter().map(|f| f.key.as_str()).collect::<Vec<_>>().join(", "))),
-                None => line("funder: FUNDER              # add a funder under `funders:` in content/site.yaml first".into()),
-            }
-            line(format!(
-                "start: {}           # the first day, YYYY-MM-DD",
-                cx.today
-            ));
-            line(format!(
-                "# end: {}-12-31            # the last day",
-                year + 2
-            ));
-            line("# grant: 600000 EUR          # amount and ISO 4217 currency".into());
-            line("# total_cost: 800000 EUR".into());
-            line("# public_funding: 700000 EUR".into());
-            match cx.partners.first() {
-                Some(p) => {
-                    line(format!("# coordinator: {p}   # a partner's file name"));
-                    line(format!("# implementers: [{p}]   # partners' file names"));
-                }
-                None => {
-                    line("# coordinator: partner-file-name".into());
-                    line("# implementers: [partner-file-name]".into());
-                }
-            }
-            match cx.people.first() {
-                Some(p) => line(format!("# contacts: [{p}]   # people's file names")),
-                None => line("# contacts: [person-file-name]".into()),
-            }
-            line("# website: https://example.org".into());
-        }
-        Collection::News => {
-            line(format!(
-                "date: {}            # publication date, YYYY-MM-DD",
-                cx.today
-            ));
-            line("tags: []".into());
-            line(
-                "related: []                 # record ids, e.g. [projects/cluster-development]"
-                    .into(),
-            );
-        }
-        Collection::Pages => {
-            line("# order: 1                   # position among the pages (smaller first)".into());
+        );
+        out.push_str(&format!("{head:<32}# {help}\n"));
+        if let Some(v) = l.value.filter(|v| v.starts_with('\n')) {
+            out.push_str(v.trim_start_matches('\n'));
+            out.push('\n');
         }
     }
-    line("# draft: true                # keep it out of the published site for now".into());
-    line("# extra: {}                  # your own fields for the templates".into());
+}
+
+/// The shared `<slug>.yaml`: the fields that are the same in every language.
+fn shared_fields(c: Collection, slug: &str, cx: &Context) -> String {
+    let mut s = format!(
+        "# {} record `{}/{slug}`: the fields shared by all languages.\n# The texts of each language are in the .<lang>.md files beside this one.\n",
+        humanize(c.name()),
+        c.name()
+    );
+    let fields = schema::fields(c)
+        .iter()
+        .chain(schema::COMMON.iter().filter(|f| matches!(f.name, "draft" | "extra")))
+        .filter(|f| !f.kind.translatable());
+    write_fields(&mut s, fields, c, slug, cx.config.default_lang(), cx);
     s
 }
 
-/// Front matter lines of a language file: the translatable fields.
-fn language_fields(c: Collection, slug: &str, lang: &str) -> String {
-    let title = humanize(slug);
-    let q = quote(&title);
-    match c {
-        Collection::Partners => format!(
-            "name: {q}        # the organisation's name in this language\n# summary: \"\"        # one or two sentences for the partner card\n# city: \"\"\n"
-        ),
-        Collection::People => {
-            format!(
-                "name: {q}\n# title: \"\"          # job title\n# role: \"\"           # e.g. representative of hospitals\n"
-            )
-        }
-        Collection::Strategy => {
-            format!("title: {q}\n# summary: \"\"        # one or two sentences for lists\n")
-        }
-        Collection::Projects => format!(
-            "title: {q}\n# summary: \"\"        # one or two sentences for lists\n# programme: \"\"      # the support measure\nobjectives:\n  - \"First objective ({lang})\"\nresults:\n  - \"Expected result ({lang})\"\n"
-        ),
-        Collection::News => format!(
-            "title: {q}\n# summary: \"\"        # one or two sentences for lists and the feed\n"
-        ),
-        Collection::Pages => format!("title: {q}\n"),
-    }
+/// The front matter of a language file: the translatable fields.
+fn language_fields(c: Collection, slug: &str, lang: &str, cx: &Context) -> String {
+    let mut s = String::new();
+    let fields = schema::fields(c).iter().filter(|f| f.kind.translatable());
+    write_fields(&mut s, fields, c, slug, lang, cx);
+    s
 }
 
-fn body(c: Collection, lang: &str) -> String {
+fn body(c: Collection, lang: &str, cx: &Context) -> String {
     match c {
         Collection::People => String::new(),
         Collection::Strategy => format!(
-            "## Overview\n\nWrite the {lang} text here. Headings make the table of contents.\n"
+            "## Overview\n\n{}\n",
+            schema::placeholder("body", lang, cx.example)
         ),
-        _ => format!("Write the {lang} text here.\n"),
+        _ => format!("{}\n", schema::placeholder("body", lang, cx.example)),
     }
 }
 
@@ -224,8 +230,8 @@ pub fn record(c: Collection, slug: &str, cx: &Context) -> Vec<NewFile> {
     let default = cx.config.default_lang().to_string();
     let default_text = format!(
         "---\n{}---\n{}",
-        language_fields(c, slug, &default),
-        body(c, &default)
+        language_fields(c, slug, &default, cx),
+        body(c, &default, cx)
     );
     let hash = translation_hash(&default_text);
     for lang in &cx.config.languages {
@@ -236,8 +242,8 @@ pub fn record(c: Collection, slug: &str, cx: &Context) -> Vec<NewFile> {
                 "---\n# translated_from: the fingerprint of the {default} text this translation follows;\n# `klaster translations --mark-done {}/{slug} {}` updates it.\ntranslated_from: \"{hash}\"\n{}---\n{}",
                 c.name(),
                 lang.code,
-                language_fields(c, slug, &lang.code),
-                body(c, &lang.code)
+                language_fields(c, slug, &lang.code, cx),
+                body(c, &lang.code, cx)
             )
         };
         files.push(NewFile {
@@ -350,6 +356,7 @@ pub fn site(languages: &[String], today: jiff::civil::Date) -> Vec<NewFile> {
             partners: vec!["example-partner".into()],
             people: vec!["example-person".into()],
             today,
+            example: true,
         };
         for (c, slug) in [
             (Collection::Partners, "example-partner"),

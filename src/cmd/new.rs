@@ -13,23 +13,6 @@ pub struct Args {
     pub slug: String,
 }
 
-/// Stems of the records already in a collection folder, sub-folders included.
-fn stems(dir: &std::path::Path) -> Vec<String> {
-    let mut v: Vec<String> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let stem = name.split('.').next()?.to_string();
-            (!stem.is_empty() && !name.starts_with('.')).then_some(stem)
-        })
-        .collect();
-    v.sort();
-    v.dedup();
-    v
-}
-
 pub fn run(args: Args) -> u8 {
     let Some(collection) = Collection::from_name(&args.collection) else {
         let names: Vec<&str> = Collection::ALL.iter().map(|c| c.name()).collect();
@@ -75,9 +58,8 @@ pub fn run(args: Args) -> u8 {
             return USAGE;
         }
     };
-    let content = args.root.join("content");
-    let dir = content.join(collection.name());
-    if stems(&dir).contains(&args.slug) {
+    let dir = args.root.join("content").join(collection.name());
+    if klaster::load::record_stems(&args.root, collection).contains(&args.slug) {
         eprintln!(
             "error: `{}/{}` already exists; nothing was written\n  help: choose another slug, or edit the files in content/{}/",
             collection.name(),
@@ -92,9 +74,10 @@ pub fn run(args: Args) -> u8 {
     };
     let cx = scaffold::Context {
         config: &config,
-        partners: stems(&content.join("partners")),
-        people: stems(&content.join("people")),
+        partners: klaster::load::record_stems(&args.root, Collection::Partners),
+        people: klaster::load::record_stems(&args.root, Collection::People),
         today,
+        example: false,
     };
     let files = scaffold::record(collection, &args.slug, &cx);
     if let Err(e) = std::fs::create_dir_all(&dir) {

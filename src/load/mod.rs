@@ -340,6 +340,49 @@ pub fn load_content(root: &Path) -> LoadedContent {
     out
 }
 
+/// The stems of the records in a collection folder (sub-folders included), named as
+/// the loader names them (`v1.2.md` is `v1.2`, `tehnopol.en.md` is `tehnopol`).
+pub fn record_stems(root: &Path, c: Collection) -> Vec<String> {
+    let dir = root.join("content").join(c.name());
+    let mut diags = Vec::new();
+    let mut stems = Vec::new();
+    if files::kind(&dir) == Kind::Dir {
+        files::walk_files(root, &dir, &mut diags, |p, _| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if let Some((stem, _, _)) = split_name(&name) {
+                stems.push(stem);
+            }
+        });
+    }
+    stems.sort();
+    stems.dedup();
+    stems
+}
+
+/// The file of record `id` in `lang` (`<stem>.<lang>.md`, `.yaml` or `.yml`), anywhere
+/// in its collection folder, or `None`.
+pub fn language_file(root: &Path, id: &crate::model::RecordId, lang: &str) -> Option<PathBuf> {
+    let dir = root.join("content").join(id.collection.name());
+    let mut diags = Vec::new();
+    let mut found = None;
+    files::walk_files(root, &dir, &mut diags, |p, _| {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if found.is_none()
+            && split_name(&name)
+                .is_some_and(|(stem, l, _)| stem == id.stem && l.as_deref() == Some(lang))
+        {
+            found = Some(p);
+        }
+    });
+    found
+}
+
 /// One record file read, or why it could not be.
 type Loaded = Result<(Collection, String, RawFile), Diagnostic>;
 

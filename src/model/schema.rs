@@ -582,6 +582,32 @@ pub fn label_field(c: Collection) -> &'static str {
     }
 }
 
+/// The text `klaster new` writes for a field it cannot fill in (`body`, the items of
+/// `objectives` and `results`), in `lang`. With `example` (`klaster init`) it is an
+/// example text for a new site instead, which is not reported.
+pub fn placeholder(field: &str, lang: &str, example: bool) -> String {
+    let what = match field {
+        "body" => "text",
+        "objectives" => "first objective",
+        "results" => "first result",
+        other => other,
+    };
+    if example {
+        format!("An example {what} in `{lang}`, to be replaced with your own.")
+    } else {
+        format!("{PLACEHOLDER_START} {what} in `{lang}` here.")
+    }
+}
+
+/// How every placeholder of `klaster new` begins.
+pub const PLACEHOLDER_START: &str = "Write the";
+
+/// Whether a text is a placeholder `klaster new` wrote and nobody replaced.
+pub fn is_placeholder(text: &str) -> bool {
+    let t = text.trim();
+    t.contains(PLACEHOLDER_START) && t.contains("` here.") && t.len() < 200
+}
+
 /// The field table docs/content.md shows for a collection (or, with `None`, the
 /// common fields): `| field | type | example |`.
 pub fn docs_table(c: Option<Collection>) -> String {

@@ -114,6 +114,12 @@ pub fn read_body(
         reserved: &shared.theme.reserved,
         labels: shared.labels.get(lang).unwrap_or(&default_labels),
     };
+    if let Some(i) = text
+        .lines()
+        .position(crate::model::schema::is_placeholder)
+    {
+        r.placeholder("body", file, first_line + i, 1);
+    }
     let rendered = markdown::render(&text, &opts, &resolve);
     for l in &rendered.links {
         let (line, column) = markdown::line_col(&text, l.offset);

@@ -151,18 +151,51 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Turns the missing fields into one diagnostic: one file, one mistake.
+    /// The line where a field is written without a value (`category:`), in any layer.
+    fn empty_key(&self, key: &str) -> Option<(&'a SourceFile, &'a Node)> {
+        self.layers.iter().find_map(|(file, _)| {
+            entries(file)
+                .iter()
+                .find(|(k, v)| k.as_str() == Some(key) && matches!(v.kind, Kind::Null))
+                .map(|(k, _)| (file.file.as_ref(), k))
+        })
+    }
+
+    /// Reports the missing fields: a field written without a value where it is, and
+    /// the fields not written at all in one message for the file they belong in.
     pub fn finish(&mut self, what: &str) {
         if self.missing.is_empty() {
             return;
         }
-        let missing = std::mem::take(&mut self.missing);
+        let mut missing = std::mem::take(&mut self.missing);
         // A file whose fields are not a mapping was reported as such.
         if self.layers.iter().any(|(f, _)| {
             f.fields
                 .as_ref()
                 .is_some_and(|n| !matches!(n.kind, Kind::Map(_) | Kind::Null))
         }) {
+            return;
+        }
+        missing.retain(|(key, example)| {
+            let Some((file, node)) = self.empty_key(key) else {
+                return true;
+            };
+            let help = match example.strip_prefix("one of ") {
+                Some(choices) => format!("choose one of {choices} and write it after `{key}:`"),
+                None => format!("write the value after `{key}:`, e.g. `{key}: {example}`"),
+            };
+            self.diags.push(
+                Diagnostic::error(
+                    "missing-field",
+                    file.rel.clone(),
+                    format!("the required field `{key}` is missing: it has no value yet"),
+                )
+                .at(&file.text, node.line, node.column)
+                .with_help(help),
+            );
+            false
+        });
+        if missing.is_empty() {
             return;
         }
         let names: Vec<String> = missing.iter().map(|(k, _)| format!("`{k}`")).collect();
@@ -243,10 +276,29 @@ impl<'a> Reader<'a> {
     /// Resolves a T node found for `key`; `label` names it in fallback bookkeeping.
     pub fn text_of(&mut self, key: &str, label: &str, f: Found<'a>) -> Option<String> {
         let text = self.text_of_inner(key, label, f);
-        if text.is_some() {
+        if let Some(t) = &text {
             self.texts.insert(label.to_string());
+            if crate::model::schema::is_placeholder(t) {
+                self.placeholder(label, f.file, f.node.line, f.node.column);
+            }
         }
         text
+    }
+
+    /// A text `klaster new` wrote that nobody replaced: a warning, so `check --strict`
+    /// (and CI) stops it from going live.
+    pub fn placeholder(&mut self, field: &str, file: &SourceFile, line: usize, column: usize) {
+        self.diags.push(
+            Diagnostic::warning(
+                "placeholder",
+                file.rel.clone(),
+                format!(
+                    "`{field}` still has the text `klaster new` wrote; it would be published as it is"
+                ),
+            )
+            .at(&file.text, line, column)
+            .with_help(format!("write the real `{field}`, or remove it")),
+        );
     }
 
     fn text_of_inner(&mut self, key: &str, label: &str, f: Found<'a>) -> Option<String> {

@@ -27,6 +27,10 @@ impl<'a> Reader<'a> {
         what: &str,
         allowed: &[&str],
     ) -> Option<String> {
+        if required && self.find(key).is_none() {
+            self.missing(key, &format!("one of {}", allowed.join(", ")));
+            return None;
+        }
         let (s, f) = self.string(key, required)?;
         self.check_key(&s, f.file, f.node, what, allowed)
     }

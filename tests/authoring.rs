@@ -31,13 +31,19 @@ fn new_records_are_reported_until_their_editor_finishes_them() {
     let check = klaster(&["check"], site.path());
     assert_eq!(check.code, 1, "{}", check.all());
     for (file, field, choices) in [
-        ("content/partners/new-partners.yaml", "category", "medtech, startup"),
+        (
+            "content/partners/new-partners.yaml",
+            "category",
+            "medtech, startup",
+        ),
         ("content/people/new-people.yaml", "groups", "board, team"),
         ("content/projects/new-projects.yaml", "funder", "erdf"),
     ] {
         assert!(check.stderr.contains(file), "{file}: {}", check.stderr);
         assert!(
-            check.stderr.contains(&format!("the required field `{field}` is missing")),
+            check
+                .stderr
+                .contains(&format!("the required field `{field}` is missing")),
             "{field}: {}",
             check.stderr
         );
@@ -61,9 +67,21 @@ fn new_records_are_reported_until_their_editor_finishes_them() {
     }
     // The editor makes the choices and writes the texts: then all is clean.
     for (file, from, to) in [
-        ("content/partners/new-partners.yaml", "category:", "category: startup"),
-        ("content/people/new-people.yaml", "groups:", "groups: [team]"),
-        ("content/projects/new-projects.yaml", "funder:", "funder: erdf"),
+        (
+            "content/partners/new-partners.yaml",
+            "category:",
+            "category: startup",
+        ),
+        (
+            "content/people/new-people.yaml",
+            "groups:",
+            "groups: [team]",
+        ),
+        (
+            "content/projects/new-projects.yaml",
+            "funder:",
+            "funder: erdf",
+        ),
     ] {
         let path = site.path().join(file);
         let text = std::fs::read_to_string(&path).unwrap();
@@ -77,7 +95,13 @@ fn new_records_are_reported_until_their_editor_finishes_them() {
             if text.contains("Write the ") {
                 let text = text
                     .lines()
-                    .map(|l| if l.contains("Write the ") { l.replace("Write the", "Here is the real") } else { l.to_string() })
+                    .map(|l| {
+                        if l.contains("Write the ") {
+                            l.replace("Write the", "Here is the real")
+                        } else {
+                            l.to_string()
+                        }
+                    })
                     .collect::<Vec<_>>()
                     .join("\n");
                 std::fs::write(entry.path(), text + "\n").unwrap();

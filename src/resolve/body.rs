@@ -4,7 +4,7 @@
 
 use super::Shared;
 use super::fields::{Layer, Reader};
-use crate::diagnostics::{Diagnostic, suggestion_help};
+use crate::diagnostics::Diagnostic;
 use crate::load::{RawFile, SourceFile};
 use crate::markdown;
 use crate::model::{ExternalLink, RecordId, TocEntry, paths};
@@ -65,19 +65,9 @@ pub fn read_body(
                 // `media/report.pdf#page=2`: the file is checked, the rest is kept.
                 let cut = link.find(['#', '?']).unwrap_or(link.len());
                 let (path, rest) = link.split_at(cut);
-                return match super::values::media_path(path) {
-                    super::values::MediaPath::Ok(p) if media.contains_key(&p) => {
-                        Ok(format!("{base}{}{rest}", paths::media(&p)))
-                    }
-                    super::values::MediaPath::Ok(p) => Err((
-                        format!("the media file `{p}` does not exist"),
-                        format!("put the file in content/media/{p}"),
-                    )),
-                    _ => Err((
-                        format!("the path `{path}` leaves the site's media folder"),
-                        "media paths are relative to content/media/ and may not use `..`".into(),
-                    )),
-                };
+                return super::references::media_file(media, path)
+                    .map(|(p, _)| format!("{base}{}{rest}", paths::media(&p)))
+                    .map_err(|p| (p.message, p.help));
             }
         };
         let Some(id) = RecordId::parse(target) else {
@@ -86,26 +76,21 @@ pub fn read_body(
                 "write `@<collection>/<slug>`, e.g. `@partners/tehnopol`".into(),
             ));
         };
-        match ids.get(&id) {
-            Some(identity) if identity.included => {
+        match super::references::record(ids, &id, &format!("@{target}")) {
+            Ok(identity) => {
                 let path = identity
                     .paths
                     .get(lang)
                     .or_else(|| identity.paths.get(shared.default))
                     .cloned()
-                    .flatten();
-                let path =
-                    path.unwrap_or_else(|| paths::record_place(id.collection, &id.stem, lang));
+                    .flatten()
+                    .unwrap_or_else(|| paths::record_place(id.collection, &id.stem, lang));
                 Ok(format!("{base}{path}"))
             }
-            Some(_) => Err((
-                format!("`@{target}` links to a draft"),
-                "publish the record or remove the link".into(),
-            )),
-            None => Err((
-                format!("broken link: there is no record `{id}`"),
-                suggestion_help(&id.stem, &ids.stems(id.collection)),
-            )),
+            Err(p) if p.code == "unknown-reference" => {
+                Err((format!("broken link: {}", p.message), p.help))
+            }
+            Err(p) => Err((p.message, p.help)),
         }
     };
     let default_labels = markdown::Labels::default();
@@ -114,10 +99,7 @@ pub fn read_body(
         reserved: &shared.theme.reserved,
         labels: shared.labels.get(lang).unwrap_or(&default_labels),
     };
-    if let Some(i) = text
-        .lines()
-        .position(crate::model::schema::is_placeholder)
-    {
+    if let Some(i) = text.lines().position(crate::model::schema::is_placeholder) {
         r.placeholder("body", file, first_line + i, 1);
     }
     let rendered = markdown::render(&text, &opts, &resolve);

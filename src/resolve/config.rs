@@ -68,34 +68,11 @@ impl<'a> ConfigReader<'a> {
         match &node.kind {
             Kind::Map(entries) => {
                 let mut t = Text::default();
-                for (k, v) in entries {
-                    let code = k.scalar_text().unwrap_or_default();
-                    if !self.languages.contains(&code) {
-                        let langs: Vec<&str> = self.languages.iter().map(String::as_str).collect();
-                        self.diags.push(
-                            Diagnostic::error(
-                                "language",
-                                self.file.rel.clone(),
-                                format!(
-                                    "`{code}` is not one of the site's languages ({})",
-                                    langs.join(", ")
-                                ),
-                            )
-                            .at(&self.file.text, k.line, k.column)
-                            .with_help(suggestion_help(&code, &langs)),
-                        );
-                        continue;
-                    }
-                    match v.scalar_text() {
-                        Some(s) => {
-                            t.per_lang.insert(code, s);
-                        }
-                        None => self.error(
-                            v,
-                            format!("the `{code}` text of {what} must be text"),
-                            "write the text after the language code",
-                        ),
-                    }
+                let langs: Vec<&str> = self.languages.iter().map(String::as_str).collect();
+                for (code, text, _) in
+                    super::texts::language_map(self.file, entries, &langs, what, &mut self.diags)
+                {
+                    t.per_lang.insert(code, text);
                 }
                 // Settings shown on every page: a missing translation falls back to the
                 // default language (or any given text) and is reported like a record's.

@@ -8,7 +8,7 @@
 
 use super::Shared;
 use super::values;
-use crate::diagnostics::{Diagnostic, suggestion_help};
+use crate::diagnostics::Diagnostic;
 use crate::load::yaml::{Kind, Node};
 use crate::load::{RawFile, SourceFile};
 use crate::model::{ExternalLink, Money, Period};
@@ -306,33 +306,14 @@ impl<'a> Reader<'a> {
             Kind::Map(entries) => {
                 let mut own = None;
                 let mut default = None;
-                for (k, v) in entries {
-                    let code = k.scalar_text().unwrap_or_default();
-                    if !self.shared.languages.iter().any(|l| *l == code) {
-                        let langs: Vec<&str> = self.shared.languages.to_vec();
-                        self.error(
-                            "language",
-                            (f.file, k),
-                            format!(
-                                "`{code}` is not one of the site's languages ({})",
-                                langs.join(", ")
-                            ),
-                            format!(
-                                "{}; or add it to `languages` in content/site.yaml",
-                                suggestion_help(&code, &langs)
-                            ),
-                        );
-                        continue;
-                    }
-                    let Some(t) = v.scalar_text() else {
-                        self.error(
-                            "type",
-                            (f.file, v),
-                            format!("the `{code}` text of `{key}` must be text"),
-                            "write the text after the language code",
-                        );
-                        continue;
-                    };
+                let what = format!("`{key}`");
+                for (code, t, v) in super::texts::language_map(
+                    f.file,
+                    entries,
+                    &self.shared.languages,
+                    &what,
+                    &mut self.diags,
+                ) {
                     if code == self.lang {
                         own = Some((t, v));
                     } else if code == self.default {

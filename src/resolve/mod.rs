@@ -15,6 +15,7 @@ mod fields;
 mod identities;
 mod records;
 mod references;
+mod texts;
 mod theme;
 pub mod values;
 

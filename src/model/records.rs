@@ -12,8 +12,9 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug)]
 pub struct Record {
     pub id: RecordId,
-    /// Source files, relative to the site root.
-    pub files: Vec<String>,
+    /// Source files, relative to the site root, each with its language (`None` for
+    /// the file shared by all languages).
+    pub files: Vec<(Option<String>, String)>,
     pub draft: bool,
     /// The record resolved per language code; only the languages it exists in.
     pub locales: BTreeMap<String, Localized>,
@@ -22,6 +23,17 @@ pub struct Record {
 impl Record {
     pub fn locale(&self, lang: &str) -> Option<&Localized> {
         self.locales.get(lang)
+    }
+
+    /// Where the record's `lang` texts are written: its language file, else its
+    /// shared file.
+    pub fn file_for(&self, lang: &str) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|(l, _)| l.as_deref() == Some(lang))
+            .or_else(|| self.files.iter().find(|(l, _)| l.is_none()))
+            .or(self.files.first())
+            .map(|(_, f)| f.as_str())
     }
 }
 

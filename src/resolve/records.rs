@@ -99,7 +99,11 @@ pub fn resolve_record(
     let ok = locales.len() == identity.langs.len();
     let record = Record {
         id,
-        files: raw.files.iter().map(|f| f.file.rel.clone()).collect(),
+        files: raw
+            .files
+            .iter()
+            .map(|f| (f.lang.clone(), f.file.rel.clone()))
+            .collect(),
         draft: !identity.included,
         locales,
     };

@@ -113,7 +113,10 @@ fn main() {
     let missing = missing();
     let name = "example_sites_pass_vnu_axe_and_the_partner_filter_in_chromium";
     let trial = if missing.is_empty() {
-        Trial::test(name, example_sites_pass_vnu_axe_and_the_partner_filter_in_chromium)
+        Trial::test(
+            name,
+            example_sites_pass_vnu_axe_and_the_partner_filter_in_chromium,
+        )
     } else if std::env::var("CI").as_deref() == Ok("true") {
         let list = missing.join("\n  ");
         Trial::test(name, move || {

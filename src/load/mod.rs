@@ -407,6 +407,17 @@ fn load_record_file(
         .with_help("images and documents go in `content/media/`"));
     };
     let file = files::read_text(root, path, budget, warnings)?;
+    let raw = parse_record(file, lang, md)?;
+    Ok((collection, stem, raw))
+}
+
+/// A record file's text split and parsed: front matter and body for Markdown, the
+/// whole text for YAML.
+fn parse_record(
+    file: Arc<SourceFile>,
+    lang: Option<String>,
+    md: bool,
+) -> Result<RawFile, Diagnostic> {
     let (fields, body) = if md {
         match frontmatter::split(&file.text) {
             Some(split) => {
@@ -420,7 +431,7 @@ fn load_record_file(
             None => {
                 return Err(Diagnostic::error(
                     "front-matter",
-                    rel,
+                    file.rel.clone(),
                     "a Markdown record must begin with front matter",
                 )
                 .at(&file.text, 1, 1)
@@ -432,16 +443,81 @@ fn load_record_file(
     } else {
         (Some(parse_yaml(&file, &file.text, 0)?), None)
     };
-    Ok((
-        collection,
-        stem,
-        RawFile {
-            file,
-            lang,
-            fields,
-            body,
-        },
-    ))
+    Ok(RawFile {
+        file,
+        lang,
+        fields,
+        body,
+    })
+}
+
+/// A site made of texts in memory, for tests and fuzzing: `files` maps paths such as
+/// `content/site.yaml` or `content/partners/tehnopol.yaml` to their text; a path
+/// under `content/media/` stands for a media file of that many bytes. The theme is the
+/// built-in default theme.
+pub fn load_memory(files: &[(&str, &str)]) -> LoadedContent {
+    let mut out = LoadedContent::default();
+    let mut by_id: BTreeMap<(Collection, String), Vec<RawFile>> = BTreeMap::new();
+    for (path, text) in files {
+        let source = |rel: &str| {
+            Arc::new(SourceFile {
+                rel: rel.to_string(),
+                text: text.to_string(),
+            })
+        };
+        let mut parts = path.split('/');
+        let (Some("content"), Some(top)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let rest: Vec<&str> = parts.collect();
+        if top == "site.yaml" {
+            let file = source(path);
+            match parse_yaml(&file, &file.text, 0) {
+                Ok(node) => out.site = Some(YamlFile { file, node }),
+                Err(d) => out.diagnostics.push(d),
+            }
+        } else if top == "media" {
+            out.media
+                .insert(rest.join("/"), (PathBuf::from(path), text.len() as u64));
+        } else if top == "i18n" {
+            let file = source(path);
+            let lang = rest.join("/").trim_end_matches(".yaml").to_string();
+            match parse_yaml(&file, &file.text, 0) {
+                Ok(node) => {
+                    out.i18n.insert(lang, YamlFile { file, node });
+                }
+                Err(d) => out.diagnostics.push(d),
+            }
+        } else if let Some(c) = Collection::from_name(top) {
+            let name = rest.last().copied().unwrap_or_default();
+            let Some((stem, lang, md)) = split_name(name) else {
+                continue;
+            };
+            match parse_record(source(path), lang, md) {
+                Ok(raw) => by_id.entry((c, stem)).or_default().push(raw),
+                Err(d) => out.diagnostics.push(d),
+            }
+        }
+    }
+    for ((collection, stem), mut files) in by_id {
+        files.sort_by(|a, b| {
+            a.lang
+                .cmp(&b.lang)
+                .then_with(|| a.file.rel.cmp(&b.file.rel))
+        });
+        out.records.push(RawRecord {
+            collection,
+            stem,
+            files,
+        });
+    }
+    let (theme, mut d) = theme::load(
+        Path::new("/nonexistent-site-in-memory"),
+        &theme_name(out.site.as_ref()),
+    );
+    out.theme = theme;
+    out.diagnostics.append(&mut d);
+    out
 }
 
 #[cfg(test)]

@@ -293,3 +293,6 @@ impl<'a> ValueBuilder<'a> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;

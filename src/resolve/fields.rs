@@ -630,3 +630,6 @@ impl<'a> Reader<'a> {
 fn entries_first_line(file: &SourceFile) -> usize {
     if file.text.starts_with("---") { 2 } else { 1 }
 }
+
+#[cfg(test)]
+mod tests;

@@ -700,3 +700,6 @@ fn read_related(r: &mut Reader) -> Vec<LinkItem> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

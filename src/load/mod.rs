@@ -314,18 +314,7 @@ pub fn load_content(root: &Path) -> LoadedContent {
             Err(d) => out.diagnostics.push(d),
         }
     }
-    for ((collection, stem), mut files) in by_id {
-        files.sort_by(|a, b| {
-            a.lang
-                .cmp(&b.lang)
-                .then_with(|| a.file.rel.cmp(&b.file.rel))
-        });
-        out.records.push(RawRecord {
-            collection,
-            stem,
-            files,
-        });
-    }
+    out.records = group(by_id);
 
     for (lang, path) in i18n_paths {
         match files::read_text(root, &path, &budget, &mut out.diagnostics)
@@ -381,6 +370,25 @@ pub fn language_file(root: &Path, id: &crate::model::RecordId, lang: &str) -> Op
         }
     });
     found
+}
+
+/// Files grouped into records, in id order, each record's files by language.
+fn group(by_id: BTreeMap<(Collection, String), Vec<RawFile>>) -> Vec<RawRecord> {
+    by_id
+        .into_iter()
+        .map(|((collection, stem), mut files)| {
+            files.sort_by(|a, b| {
+                a.lang
+                    .cmp(&b.lang)
+                    .then_with(|| a.file.rel.cmp(&b.file.rel))
+            });
+            RawRecord {
+                collection,
+                stem,
+                files,
+            }
+        })
+        .collect()
 }
 
 /// One record file read, or why it could not be.
@@ -499,18 +507,7 @@ pub fn load_memory(files: &[(&str, &str)]) -> LoadedContent {
             }
         }
     }
-    for ((collection, stem), mut files) in by_id {
-        files.sort_by(|a, b| {
-            a.lang
-                .cmp(&b.lang)
-                .then_with(|| a.file.rel.cmp(&b.file.rel))
-        });
-        out.records.push(RawRecord {
-            collection,
-            stem,
-            files,
-        });
-    }
+    out.records = group(by_id);
     let (theme, mut d) = theme::load(
         Path::new("/nonexistent-site-in-memory"),
         &theme_name(out.site.as_ref()),

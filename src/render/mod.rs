@@ -22,9 +22,6 @@ mod site_files;
 pub mod templates;
 pub mod values;
 
-/// Escapes text for HTML and XML written by code (not templates): feeds, the serve overlay.
-pub use feeds::xml_escape as escape_markup;
-
 use crate::diagnostics::Diagnostic;
 use crate::i18n::Formats;
 use crate::model::{Collection, ProjectStatus, RecordData, Site};

@@ -13,10 +13,13 @@ mod body;
 mod config;
 mod fields;
 mod identities;
+mod lists;
 mod records;
 mod references;
+mod scalars;
 mod texts;
 mod theme;
+mod typed;
 pub mod values;
 
 pub use config::native_name;

@@ -7,7 +7,7 @@ use super::values::{self, MediaPath};
 use super::{IdTable, Identity};
 use crate::diagnostics::suggestion_help;
 use crate::load::SourceFile;
-use crate::load::yaml::{Kind, Node};
+use crate::load::yaml::Node;
 use crate::model::{Collection, FileRef, OrgRef, RecordId};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -187,13 +187,9 @@ impl<'a> Reader<'a> {
         let Some(f) = self.find(key) else {
             return Vec::new();
         };
-        let single = [f.node.clone()];
-        let items: &[Node] = match &f.node.kind {
-            Kind::Seq(items) => items,
-            _ => &single,
-        };
+        let items = super::scalars::one_or_many(f.node);
         let mut out = Vec::new();
-        for n in items {
+        for n in items.iter() {
             let Some(s) = n.scalar_text() else {
                 self.error(
                     "type",

@@ -20,12 +20,38 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use yaml::Node;
 
-/// The Markdown part of a `.md` file.
+/// The Markdown part of a `.md` file. Bodies are most of a site's text, so the text
+/// is not kept from loading to resolving: resolve reads it again ([`Body::text`]),
+/// renders it and keeps only the result.
 #[derive(Debug, Clone)]
 pub struct Body {
-    pub text: String,
+    source: BodySource,
     /// Line of the file on which the body starts (1-based).
     pub first_line: usize,
+    /// Whether the body has any text besides white space.
+    pub has_text: bool,
+}
+
+#[derive(Debug, Clone)]
+enum BodySource {
+    /// Bytes of a file on disk.
+    File {
+        origin: Arc<files::Origin>,
+        start: u64,
+        len: u64,
+    },
+    /// Kept in memory (texts given in memory, or altered when read).
+    Text(String),
+}
+
+impl Body {
+    /// The body's text. `rel` names the file in a diagnostic if it cannot be read.
+    pub fn text(&self, rel: &str) -> Result<String, Diagnostic> {
+        match &self.source {
+            BodySource::Text(t) => Ok(t.clone()),
+            BodySource::File { origin, start, len } => files::read_part(origin, *start, *len, rel),
+        }
+    }
 }
 
 /// One file of a record: the shared file (`lang == None`) or a language file.
@@ -414,8 +440,8 @@ fn load_record_file(
         )
         .with_help("images and documents go in `content/media/`"));
     };
-    let file = files::read_text(root, path, budget, warnings)?;
-    let raw = parse_record(file, lang, md)?;
+    let (file, origin) = files::read_text_at(root, path, budget, warnings)?;
+    let raw = parse_record(file, lang, md, (!origin.altered).then(|| Arc::new(origin)))?;
     Ok((collection, stem, raw))
 }
 
@@ -425,16 +451,32 @@ fn parse_record(
     file: Arc<SourceFile>,
     lang: Option<String>,
     md: bool,
+    origin: Option<Arc<files::Origin>>,
 ) -> Result<RawFile, Diagnostic> {
-    let (fields, body) = if md {
+    let (file, fields, body) = if md {
         match frontmatter::split(&file.text) {
             Some(split) => {
                 let fields = parse_yaml(&file, split.yaml, split.yaml_first_line - 1)?;
-                let body = Body {
-                    text: split.body.to_string(),
-                    first_line: split.body_first_line,
+                let start = file.text.len() - split.body.len();
+                let source = match origin {
+                    Some(origin) => BodySource::File {
+                        origin,
+                        start: start as u64,
+                        len: split.body.len() as u64,
+                    },
+                    None => BodySource::Text(split.body.to_string()),
                 };
-                (Some(fields), Some(body))
+                let body = Body {
+                    source,
+                    first_line: split.body_first_line,
+                    has_text: !split.body.trim().is_empty(),
+                };
+                // Only the front matter stays, for quoting its lines in messages.
+                let head = Arc::new(SourceFile {
+                    rel: file.rel.clone(),
+                    text: file.text[..start].to_string(),
+                });
+                (head, Some(fields), Some(body))
             }
             None => {
                 return Err(Diagnostic::error(
@@ -449,7 +491,8 @@ fn parse_record(
             }
         }
     } else {
-        (Some(parse_yaml(&file, &file.text, 0)?), None)
+        let fields = parse_yaml(&file, &file.text, 0)?;
+        (file, Some(fields), None)
     };
     Ok(RawFile {
         file,
@@ -501,7 +544,7 @@ pub fn load_memory(files: &[(&str, &str)]) -> LoadedContent {
             let Some((stem, lang, md)) = split_name(name) else {
                 continue;
             };
-            match parse_record(source(path), lang, md) {
+            match parse_record(source(path), lang, md, None) {
                 Ok(raw) => by_id.entry((c, stem)).or_default().push(raw),
                 Err(d) => out.diagnostics.push(d),
             }

@@ -8,6 +8,10 @@
 
 use super::Collection;
 
+/// How many entries a language's feed holds: the newest; readers fetch the feed often,
+/// and older items are on the site.
+pub const FEED_ENTRIES: usize = 50;
+
 /// How many news items a page of the news list shows.
 pub const NEWS_PER_PAGE: usize = 10;
 

@@ -7,7 +7,8 @@ use crate::model::*;
 use crate::output::OutputFile;
 use std::fmt::Write as _;
 
-/// Atom feed of a language: news by date and projects by start date, newest first.
+/// Atom feed of a language: the newest news items (by date) and projects (by start
+/// date), at most [`paths::FEED_ENTRIES`], newest first.
 pub fn atom(
     site: &Site,
     urls: &Urls,
@@ -27,6 +28,7 @@ pub fn atom(
         entries.push((date, r, loc));
     }
     entries.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    entries.truncate(paths::FEED_ENTRIES);
     let updated = entries.first().map(|e| e.0).unwrap_or(site.build_date);
     let default = site.config.default_lang();
     let title = site.config.title.text(lang, default);

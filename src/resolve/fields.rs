@@ -199,7 +199,7 @@ impl<'a> Reader<'a> {
             f.fields
                 .as_ref()
                 .is_none_or(|n| matches!(n.kind, Kind::Null))
-                && f.body.as_ref().is_none_or(|b| b.text.trim().is_empty())
+                && f.body.as_ref().is_none_or(|b| !b.has_text)
         });
         let message = if empty {
             format!("the file is empty; {what} needs {}", join_and(&names))

@@ -156,7 +156,25 @@ fn check_stale_translations(
     else {
         return stale;
     };
-    let current = super::translation_hash(&source.file.text);
+    let tracked = raw.files.iter().any(|f| {
+        f.lang.as_deref().is_some_and(|l| l != default)
+            && f.fields.as_ref().and_then(|n| n.get("translated_from")).is_some()
+    });
+    if !tracked {
+        return stale;
+    }
+    // The whole default-language file: its front matter and its body.
+    let mut full = source.file.text.clone();
+    if let Some(body) = &source.body {
+        match body.text(&source.file.rel) {
+            Ok(t) => full.push_str(&t),
+            Err(d) => {
+                diags.push(d);
+                return stale;
+            }
+        }
+    }
+    let current = super::translation_hash(&full);
     for f in raw
         .files
         .iter()

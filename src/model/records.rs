@@ -37,6 +37,45 @@ impl Record {
     }
 }
 
+/// HTML kept compressed (LZ4) until a page shows it: bodies are most of a site's text,
+/// and each is shown on one page (and perhaps in the feed and the search index).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Html {
+    packed: std::sync::Arc<[u8]>,
+}
+
+impl Html {
+    pub fn new(html: &str) -> Html {
+        if html.is_empty() {
+            return Html::default();
+        }
+        Html {
+            packed: lz4_flex::compress_prepend_size(html.as_bytes()).into(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.packed.is_empty()
+    }
+
+    /// The HTML. Compressed by [`Html::new`] from a `&str`, so it is UTF-8.
+    pub fn text(&self) -> String {
+        if self.packed.is_empty() {
+            return String::new();
+        }
+        lz4_flex::decompress_size_prepended(&self.packed)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for Html {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Html({} bytes compressed)", self.packed.len())
+    }
+}
+
 /// A heading of a body, for the table of contents.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct TocEntry {
@@ -57,7 +96,8 @@ pub struct Localized {
     pub label: String,
     pub summary: Option<String>,
     /// The body as HTML (escaped and sanitised unless `unsafe_html`).
-    pub body: String,
+    #[serde(skip)]
+    pub body: Html,
     pub toc: Vec<TocEntry>,
     /// Translatable fields whose text fell back to another language: field → language.
     pub fallback: BTreeMap<String, String>,

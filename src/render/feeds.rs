@@ -95,7 +95,7 @@ pub fn atom(
             let _ = writeln!(
                 x,
                 "    <content type=\"html\">{}</content>",
-                xml_escape(&loc.body)
+                xml_escape(&loc.body.text())
             );
         }
         x.push_str("  </entry>\n");

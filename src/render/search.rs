@@ -59,7 +59,7 @@ fn entries(site: &Site, urls: &Urls) -> Vec<Entry> {
                     text.push_str(". ");
                 }
             }
-            text.push_str(&plain_text(&loc.body));
+            text.push_str(&plain_text(&loc.body.text()));
             out.push(Entry {
                 url: urls.url(path),
                 lang: lang.clone(),

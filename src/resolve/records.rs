@@ -77,6 +77,7 @@ pub fn resolve_record(
         }
         if let (Some(label), Some(data)) = (label, data) {
             let (body, toc) = body.unwrap_or_default();
+            let body = Html::new(&body);
             locales.insert(
                 lang.clone(),
                 Localized {

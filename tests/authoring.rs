@@ -369,7 +369,10 @@ fn build_reports_stages_and_a_summary_when_not_on_a_terminal() {
 fn commands_name_files_as_the_loader_does() {
     let site = TestSite::new();
     // `v1.2.md` is the record `pages/v1.2`, not `pages/v1`: `new pages v1` is free.
-    site.write("content/pages/v1.2.md", "---\ntitle: Version 1.2\n---\nText.\n");
+    site.write(
+        "content/pages/v1.2.md",
+        "---\ntitle: Version 1.2\n---\nText.\n",
+    );
     let run = klaster(&["new", "pages", "v1"], site.path());
     assert_eq!(run.code, 0, "{}", run.all());
     // A `.yml` language file is where the translation report sends the missing text.
@@ -380,15 +383,23 @@ fn commands_name_files_as_the_loader_does() {
     site.write("content/partners/yml.en.yml", "city: Tartu\n");
     let run = site.check();
     assert!(
-        run.stderr.lines().any(|l| l.contains("missing  partners/yml")
-            && l.contains("content/partners/yml.en.yml")),
+        run.stderr
+            .lines()
+            .any(|l| l.contains("missing  partners/yml")
+                && l.contains("content/partners/yml.en.yml")),
         "{}",
         run.stderr
     );
     // `translations --mark-done` reads front matter closed with `...` as the loader does.
-    site.write("content/pages/dots.et.md", "---\ntitle: Punktid\n...\nTekst.\n");
+    site.write(
+        "content/pages/dots.et.md",
+        "---\ntitle: Punktid\n...\nTekst.\n",
+    );
     site.write("content/pages/dots.en.md", "---\ntitle: Dots\n...\nText.\n");
-    let run = klaster(&["translations", "--mark-done", "pages/dots", "en"], site.path());
+    let run = klaster(
+        &["translations", "--mark-done", "pages/dots", "en"],
+        site.path(),
+    );
     assert_eq!(run.code, 0, "{}", run.all());
     let text = std::fs::read_to_string(site.path().join("content/pages/dots.en.md")).unwrap();
     assert!(text.starts_with("---\ntranslated_from: \""), "{text}");

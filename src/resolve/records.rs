@@ -159,7 +159,10 @@ fn check_stale_translations(
     };
     let tracked = raw.files.iter().any(|f| {
         f.lang.as_deref().is_some_and(|l| l != default)
-            && f.fields.as_ref().and_then(|n| n.get("translated_from")).is_some()
+            && f.fields
+                .as_ref()
+                .and_then(|n| n.get("translated_from"))
+                .is_some()
     });
     if !tracked {
         return stale;

@@ -493,7 +493,7 @@ mod tests {
         assert_eq!(content_type("a.wasm"), "application/wasm");
         assert_eq!(content_type("noext"), "application/octet-stream");
         assert_eq!(
-            content_type("pagefind/wasm.en.pagefind"),
+            content_type("search/en/s/0.bin"),
             "application/octet-stream"
         );
     }

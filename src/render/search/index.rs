@@ -298,7 +298,7 @@ mod tests {
 
     #[test]
     fn parts_merge_into_one_deterministic_index() {
-        let docs = vec![
+        let docs = [
             doc("/en/a/", "Methodology", "A methodological approach."),
             doc("/en/b/", "Other", "Nothing of the kind here, but methods."),
         ];

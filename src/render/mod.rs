@@ -92,6 +92,7 @@ pub fn render(
         site,
         langs: &langs,
         lists: &lists,
+        backlinks: &backlinks,
     };
     let fingerprints = cache.map(|_| fingerprint::Fingerprints::new(site, &env, &tera, &langs));
     if let Some(p) = progress {
@@ -141,8 +142,7 @@ pub fn render(
         },
         || {
             let t = Instant::now();
-            let files = search::all(site);
-            (files, t.elapsed())
+            search::all(site, sink).map(|n| (n, t.elapsed()))
         },
     );
     let mut diags = Vec::new();
@@ -162,13 +162,9 @@ pub fn render(
     }
     timings.push(("templates and search", started.elapsed()));
     let mut files = pages.len();
-    let (index, took) = search_index;
+    let (index, took) = search_index.map_err(Failure::Output)?;
     timings.push(("search index alone", took));
-    files += index.len();
-    index
-        .into_par_iter()
-        .try_for_each(|f| sink.put(f))
-        .map_err(Failure::Output)?;
+    files += index;
     let rest = site_files::files(site, &lists, &pages);
     files += rest.len();
     rest.into_par_iter()

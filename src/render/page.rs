@@ -21,6 +21,7 @@ pub struct Renderer<'a> {
     pub site: &'a Site,
     pub langs: &'a [LangData<'a>],
     pub lists: &'a Lists,
+    pub backlinks: &'a super::values::Backlinks,
 }
 
 /// A page's own variables, by name.
@@ -29,6 +30,18 @@ pub type Vars = Vec<(&'static str, Value)>;
 impl Renderer<'_> {
     fn urls(&self) -> Urls<'_> {
         self.site.urls()
+    }
+
+    /// Record `i` on a page of its own (with its body), in `lang`.
+    fn page_value(&self, i: usize, lang: &str) -> Option<Value> {
+        let r = &self.site.records[i];
+        let vb = super::values::ValueBuilder {
+            site: self.site,
+            urls: self.site.urls(),
+            backlinks: self.backlinks,
+            lang,
+        };
+        r.locale(lang).map(|loc| to_value(&vb.page(r, loc)))
     }
 
     fn script(v: &J) -> Value {
@@ -76,7 +89,7 @@ impl Renderer<'_> {
                 let home = site
                     .index
                     .get(&RecordId::new(Collection::Pages, "home"))
-                    .and_then(|i| ld.records[*i].clone());
+                    .and_then(|i| self.page_value(*i, code));
                 let counts: Vec<J> = lists
                     .partner_groups
                     .iter()
@@ -185,7 +198,7 @@ impl Renderer<'_> {
             | PageKind::Page => {
                 if let Some(i) = page.record {
                     let r = &site.records[i];
-                    vars.push(("page", ld.records[i].clone().unwrap_or_else(Value::none)));
+                    vars.push(("page", self.page_value(i, code).unwrap_or_else(Value::none)));
                     if let Some(loc) = r.locale(code) {
                         vars.push(("jsonld", Self::script(&ld_json.record(loc))));
                     }

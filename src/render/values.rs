@@ -111,7 +111,18 @@ impl<'a> ValueBuilder<'a> {
         json!({"src": f.src, "url": file_url(&self.urls, f), "format": f.format, "size": f.size, "local": f.local})
     }
 
-    /// A record in one language as template data.
+    /// A record on its own page: its list data with the body and its table of
+    /// contents, which only this page needs (the body is opened here).
+    pub fn page(&self, rec: &Record, loc: &Localized) -> J {
+        let mut v = self.record(rec, loc);
+        if let Some(m) = v.as_object_mut() {
+            m.insert("body".into(), json!(loc.body.text()));
+            m.insert("toc".into(), json!(loc.toc));
+        }
+        v
+    }
+
+    /// A record in one language as lists and references show it (no body).
     pub fn record(&self, rec: &Record, loc: &Localized) -> J {
         let mut m = match serde_json::to_value(&loc.data) {
             Ok(J::Object(m)) => m,
@@ -130,8 +141,6 @@ impl<'a> ValueBuilder<'a> {
             m.insert("title".into(), json!(loc.label));
         }
         m.insert("summary".into(), json!(loc.summary));
-        m.insert("body".into(), json!(loc.body.text()));
-        m.insert("toc".into(), json!(loc.toc));
         m.insert("fallback".into(), json!(loc.fallback));
         m.insert("extra".into(), loc.extra.clone());
         m.insert("url".into(), json!(url));

@@ -54,13 +54,17 @@ pub struct Part {
     postings: Vec<Vec<(u32, u32)>>,
     /// Weighted number of words of each page.
     lengths: Vec<u32>,
-    /// The page files of this part.
-    pub files: Vec<OutputFile>,
 }
 
-/// Tokenises `docs`, the pages numbered from `first`, and writes their page files
-/// under `dir` (`search/en/`).
-pub fn part(first: usize, docs: &[Doc], lang: &str, dir: &str) -> Part {
+/// Tokenises `docs`, the pages numbered from `first`, and hands their page files
+/// (under `dir`, `search/en/`) to `out` at once.
+pub fn part(
+    first: usize,
+    docs: &[Doc],
+    lang: &str,
+    dir: &str,
+    out: &mut dyn FnMut(OutputFile),
+) -> Part {
     let stemmer = words::stemmer(lang);
     let mut p = Part {
         first: first as u32,
@@ -68,7 +72,6 @@ pub fn part(first: usize, docs: &[Doc], lang: &str, dir: &str) -> Part {
         stems: Vec::new(),
         postings: Vec::new(),
         lengths: Vec::with_capacity(docs.len()),
-        files: Vec::new(),
     };
     let mut stem_ix: HashMap<String, u32> = HashMap::new();
     let mut counts: HashMap<u32, u32> = HashMap::new();
@@ -117,7 +120,7 @@ pub fn part(first: usize, docs: &[Doc], lang: &str, dir: &str) -> Part {
             })
             .collect();
         let n = first / BUNDLE + b;
-        p.files.push(OutputFile::text(
+        out(OutputFile::text(
             format!("{dir}p/{n}.json"),
             serde_json::Value::Array(items).to_string(),
         ));
@@ -298,19 +301,31 @@ mod tests {
 
     #[test]
     fn parts_merge_into_one_deterministic_index() {
-        let docs = [
+        // Parts are a multiple of BUNDLE pages long, as in `search::language`.
+        let mut docs = vec![
             doc("/en/a/", "Methodology", "A methodological approach."),
             doc("/en/b/", "Other", "Nothing of the kind here, but methods."),
         ];
+        for i in 0..2 * BUNDLE {
+            docs.push(doc(
+                &format!("/en/c{i:02}/"),
+                "Filler",
+                "Words of a filler page.",
+            ));
+        }
         let build = |split: usize| {
             let mut index = Index::default();
+            let mut files = Vec::new();
             for (i, chunk) in docs.chunks(split).enumerate() {
-                index.merge(part(i * split, chunk, "en", "search/en/"));
+                index.merge(part(i * split, chunk, "en", "search/en/", &mut |f| {
+                    files.push(f)
+                }));
             }
-            index.finish("en", "search/en/")
+            files.extend(index.finish("en", "search/en/"));
+            files
         };
-        let whole = build(2);
-        let split = build(1);
+        let whole = build(docs.len());
+        let split = build(BUNDLE);
         let names = |files: &[OutputFile]| files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
         assert_eq!(names(&whole), names(&split));
         for (a, b) in whole.iter().zip(&split) {

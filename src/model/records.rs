@@ -16,13 +16,15 @@ pub struct Record {
     /// the file shared by all languages).
     pub files: Vec<(Option<String>, String)>,
     pub draft: bool,
-    /// The record resolved per language code; only the languages it exists in.
-    pub locales: BTreeMap<String, Localized>,
+    /// The record resolved per language, sorted by language code; only the
+    /// languages it exists in. (A list, not a map: a site has a few languages, and a
+    /// map's node would reserve room for eleven.)
+    pub locales: Vec<Localized>,
 }
 
 impl Record {
     pub fn locale(&self, lang: &str) -> Option<&Localized> {
-        self.locales.get(lang)
+        self.locales.iter().find(|l| l.lang == lang)
     }
 
     /// Where the record's `lang` texts are written: its language file, else its

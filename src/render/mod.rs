@@ -68,7 +68,7 @@ pub fn render(
     let env = Arc::new(templates::Env::new(site, formats));
     let tera = templates::build(&site.theme, env.clone()).map_err(Failure::Content)?;
     let eu_ongoing = site.collection(Collection::Projects).any(|r| {
-        r.locales.values().next().is_some_and(|l| match &l.data {
+        r.locales.first().is_some_and(|l| match &l.data {
             RecordData::Project(p) => {
                 p.status == ProjectStatus::Ongoing
                     && site.config.funder(&p.funder).is_some_and(|f| f.eu)

@@ -148,7 +148,7 @@ impl<'a> ValueBuilder<'a> {
         m.insert("draft".into(), json!(rec.draft));
         m.insert(
             "languages".into(),
-            json!(rec.locales.keys().collect::<Vec<_>>()),
+            json!(rec.locales.iter().map(|l| &l.lang).collect::<Vec<_>>()),
         );
 
         match &loc.data {

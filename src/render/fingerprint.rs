@@ -54,7 +54,7 @@ impl<'a> Fingerprints<'a> {
         let memo = cache::memo(
             langs
                 .par_iter()
-                .flat_map_iter(|ld| ld.records.iter().flatten()),
+                .flat_map_iter(|ld| ld.kept_cards()),
         );
         let langs = langs
             .par_iter()
@@ -64,8 +64,11 @@ impl<'a> Fingerprints<'a> {
                     cache::hash_value(h, &ld.menu, &memo);
                     cache::add(h, ld.name);
                 });
-                let collections =
-                    cache::fingerprint(|h| cache::hash_value(h, &ld.collections, &memo));
+                let collections = cache::fingerprint(|h| {
+                    if let Some(c) = &ld.collections {
+                        cache::hash_value(h, c, &memo);
+                    }
+                });
                 (globals, collections)
             })
             .collect();

@@ -77,12 +77,28 @@ pub fn render(
         })
     });
     let backlinks = values::Backlinks::new(site);
+    // Every card in memory for the whole render costs a few kilobytes a record; only
+    // a theme that uses `collections` pays it.
+    let with_collections = site
+        .theme
+        .templates
+        .values()
+        .any(|t| t.text.contains("collections"));
     let langs: Vec<langs::LangData> = site
         .config
         .languages
         .iter()
         .enumerate()
-        .map(|(i, l)| langs::LangData::new(site, l, lists.lang(i), &backlinks, eu_ongoing))
+        .map(|(i, l)| {
+            langs::LangData::new(
+                site,
+                l,
+                lists.lang(i),
+                &backlinks,
+                eu_ongoing,
+                with_collections,
+            )
+        })
         .collect();
     let pages = plan::plan(site, &lists);
     timings.push(("template data", started.elapsed()));

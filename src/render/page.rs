@@ -2,7 +2,8 @@
 //! "What each page receives"), the context every page has, and the template run.
 
 use super::jsonld::{self, JsonLd};
-use super::langs::{LangData, to_value};
+use super::langs::LangData;
+use super::values::to_value;
 use super::lists::Lists;
 use super::plan::{Page, PageKind};
 use crate::diagnostics::Diagnostic;
@@ -139,7 +140,7 @@ impl Renderer<'_> {
                         let people: Vec<Value> = members
                             .iter()
                             .filter_map(|i| {
-                                let v = ld.records[*i].clone()?;
+                                let v = ld.card(*i)?;
                                 if seen.insert(*i) {
                                     return Some(v);
                                 }
@@ -227,7 +228,9 @@ impl Renderer<'_> {
         ctx.insert("lang", ld.code);
         ctx.insert("lang_name", ld.name);
         ctx.insert_value("site", ld.site.clone());
-        ctx.insert_value("collections", ld.collections.clone());
+        if let Some(c) = &ld.collections {
+            ctx.insert_value("collections", c.clone());
+        }
         ctx.insert_value("menu", ld.menu.clone());
         ctx.insert("page_kind", page.kind.name());
         ctx.insert("section", &page.kind.section());

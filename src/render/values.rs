@@ -7,6 +7,9 @@ use crate::model::*;
 use serde_json::{Value as J, json};
 use std::collections::HashMap;
 
+mod tera_value;
+pub use tera_value::to_value;
+
 /// The URL of a file reference: a media file's address on the site, or the web
 /// address as written.
 pub fn file_url(urls: &Urls, f: &FileRef) -> String {

@@ -107,6 +107,14 @@ pub struct Part {
     postings: Vec<Postings>,
     /// Weighted number of words of each page.
     lengths: Vec<u32>,
+    /// A fingerprint of the page files written.
+    hash: u64,
+}
+
+/// A hash of `bytes` that is the same in every run (for `index.json`'s `v`).
+fn hash_bytes(h: u64, bytes: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(h).hash_one(bytes)
 }
 
 /// Tokenises `docs`, the pages numbered from `first`, and hands their page files
@@ -125,6 +133,7 @@ pub fn part(
         stems: Vec::new(),
         postings: Vec::new(),
         lengths: Vec::with_capacity(docs.len()),
+        hash: 0,
     };
     let mut stem_ix: Map<String, u32> = Map::default();
     // Per stem, its weighted count on the page being read; `seen` lists the stems
@@ -173,10 +182,9 @@ pub fn part(
             .map(|d| serde_json::json!({"u": d.url, "t": d.title, "x": excerpt(&d.text)}))
             .collect();
         let n = first / BUNDLE + b;
-        out(OutputFile::text(
-            format!("{dir}p/{n}.json"),
-            serde_json::Value::Array(items).to_string(),
-        ));
+        let text = serde_json::Value::Array(items).to_string();
+        p.hash = hash_bytes(p.hash, text.as_bytes());
+        out(OutputFile::text(format!("{dir}p/{n}.json"), text));
     }
     p
 }
@@ -213,6 +221,7 @@ pub struct Index {
     stem_ix: Map<String, u32>,
     postings: Vec<Postings>,
     lengths: Vec<u32>,
+    hash: u64,
 }
 
 impl Index {
@@ -238,6 +247,7 @@ impl Index {
             self.words.entry(word).or_insert(map[local as usize]);
         }
         self.lengths.extend(part.lengths);
+        self.hash = hash_bytes(self.hash, &part.hash.to_le_bytes());
     }
 
     /// The word chunks, the stem chunks and `index.json`.
@@ -323,6 +333,12 @@ impl Index {
             });
         }
 
+        let mut hash = self.hash;
+        for f in &files {
+            if let Some(bytes) = f.content.bytes() {
+                hash = hash_bytes(hash, bytes);
+            }
+        }
         let mut meta = String::new();
         let _ = write!(
             meta,
@@ -334,6 +350,8 @@ impl Index {
                 "bundle": BUNDLE,
                 "words": word_starts,
                 "stems": stem_starts,
+                // Fetched as `?v=`, so that hosts may cache the other files for good.
+                "v": format!("{:08x}", hash as u32),
             })
         );
         files.push(OutputFile::text(format!("{dir}index.json"), meta));

@@ -119,8 +119,9 @@ impl<'a> ValueBuilder<'a> {
     pub fn page(&self, rec: &Record, loc: &Localized) -> J {
         let mut v = self.record(rec, loc);
         if let Some(m) = v.as_object_mut() {
-            m.insert("body".into(), json!(loc.body.text()));
-            m.insert("toc".into(), json!(loc.toc));
+            let (body, toc) = loc.body.open();
+            m.insert("body".into(), json!(body));
+            m.insert("toc".into(), json!(toc));
         }
         v
     }
@@ -145,7 +146,7 @@ impl<'a> ValueBuilder<'a> {
         }
         m.insert("summary".into(), json!(loc.summary));
         m.insert("fallback".into(), json!(loc.fallback));
-        m.insert("extra".into(), loc.extra.clone());
+        m.insert("extra".into(), loc.extra.value());
         m.insert("url".into(), json!(url));
         m.insert("permalink".into(), json!(permalink));
         m.insert("draft".into(), json!(rec.draft));

@@ -54,8 +54,8 @@ pub fn resolve_record(
         let body = super::body::read_body(&mut r, lang_file, shared_file, fallback_file, shared);
         let extra = r
             .find("extra")
-            .map(|f| f.node.to_json())
-            .unwrap_or(serde_json::Value::Null);
+            .map(|f| Extra::new(&f.node.to_json()))
+            .unwrap_or_default();
         let slug = identity
             .slugs
             .get(lang)
@@ -76,19 +76,18 @@ pub fn resolve_record(
         }
         if let (Some(label), Some(data)) = (label, data) {
             let (body, toc) = body.unwrap_or_default();
-            let body = Html::new(&body);
+            let body = Html::new(&body, &toc);
             locales.push(Localized {
-                    lang: lang.clone(),
-                    slug,
-                    path,
-                    label,
-                    summary,
-                    body,
-                    toc,
-                    fallback: r.fallback,
-                    texts: r.texts.into_iter().collect(),
-                    stale: stale.contains(lang),
-                    extra,
+                lang: lang.clone(),
+                slug,
+                path,
+                label,
+                summary,
+                body,
+                fallback: r.fallback,
+                texts: r.texts.into_iter().collect(),
+                stale: stale.contains(lang),
+                extra,
                 data,
             });
         }

@@ -59,7 +59,11 @@ struct Postings {
 
 impl Postings {
     fn push(&mut self, page: u32, count: u32) {
-        let delta = if self.len == 0 { page } else { page - self.last };
+        let delta = if self.len == 0 {
+            page
+        } else {
+            page - self.last
+        };
         varint(&mut self.bytes, u64::from(delta));
         varint(&mut self.bytes, u64::from(count));
         self.last = page;
@@ -73,7 +77,11 @@ impl Postings {
         }
         let (first, n) = read_varint(&other.bytes);
         let first = first as u32;
-        let delta = if self.len == 0 { first } else { first - self.last };
+        let delta = if self.len == 0 {
+            first
+        } else {
+            first - self.last
+        };
         varint(&mut self.bytes, u64::from(delta));
         self.bytes.extend_from_slice(&other.bytes[n..]);
         self.last = other.last;
@@ -107,8 +115,8 @@ pub struct Part {
     postings: Vec<Postings>,
     /// Weighted number of words of each page.
     lengths: Vec<u32>,
-    /// A fingerprint of the page files written.
-    hash: u64,
+    /// A fingerprint of each page file written.
+    hashes: Vec<u64>,
 }
 
 /// A hash of `bytes` that is the same in every run (for `index.json`'s `v`).
@@ -133,7 +141,7 @@ pub fn part(
         stems: Vec::new(),
         postings: Vec::new(),
         lengths: Vec::with_capacity(docs.len()),
-        hash: 0,
+        hashes: Vec::new(),
     };
     let mut stem_ix: Map<String, u32> = Map::default();
     // Per stem, its weighted count on the page being read; `seen` lists the stems
@@ -183,7 +191,7 @@ pub fn part(
             .collect();
         let n = first / BUNDLE + b;
         let text = serde_json::Value::Array(items).to_string();
-        p.hash = hash_bytes(p.hash, text.as_bytes());
+        p.hashes.push(hash_bytes(0, text.as_bytes()));
         out(OutputFile::text(format!("{dir}p/{n}.json"), text));
     }
     p
@@ -247,7 +255,9 @@ impl Index {
             self.words.entry(word).or_insert(map[local as usize]);
         }
         self.lengths.extend(part.lengths);
-        self.hash = hash_bytes(self.hash, &part.hash.to_le_bytes());
+        for h in part.hashes {
+            self.hash = hash_bytes(self.hash, &h.to_le_bytes());
+        }
     }
 
     /// The word chunks, the stem chunks and `index.json`.

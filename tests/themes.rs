@@ -17,11 +17,16 @@ fn a_template_that_uses_collections_sees_every_record() {
     );
     let run = site.build(&[]);
     assert_eq!(run.code, 0, "{}", run.all());
-    let page = std::fs::read_to_string(site.path().join("output/en/about/index.html")).expect("page");
+    let page =
+        std::fs::read_to_string(site.path().join("output/en/about/index.html")).expect("page");
     assert!(
         page.contains("<ul id=\"all\"><li>Science Park Tehnopol</li><li>Hello</li></ul>"),
         "{page}"
     );
-    let page = std::fs::read_to_string(site.path().join("output/et/about/index.html")).expect("page");
-    assert!(page.contains("<li>Teaduspark Tehnopol</li><li>Tere</li>"), "{page}");
+    let page =
+        std::fs::read_to_string(site.path().join("output/et/about/index.html")).expect("page");
+    assert!(
+        page.contains("<li>Teaduspark Tehnopol</li><li>Tere</li>"),
+        "{page}"
+    );
 }

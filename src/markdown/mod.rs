@@ -486,12 +486,7 @@ impl<'e> Renderer<'_, '_, 'e> {
 
     /// Resolves `@id` and media links, notes links to other sites, and neutralises
     /// targets that would run script.
-    fn fix_url(
-        &mut self,
-        dest: CowStr<'e>,
-        offset: usize,
-        resolve: &LinkResolver,
-    ) -> CowStr<'e> {
+    fn fix_url(&mut self, dest: CowStr<'e>, offset: usize, resolve: &LinkResolver) -> CowStr<'e> {
         if let Some(target) = dest.strip_prefix('@') {
             let (id, fragment) = match target.split_once('#') {
                 Some((id, f)) => (id, Some(f)),

@@ -51,11 +51,7 @@ impl<'a> Fingerprints<'a> {
             })
             .collect();
         // Each record's value is hashed once; pages and lists refer to the memo.
-        let memo = cache::memo(
-            langs
-                .par_iter()
-                .flat_map_iter(|ld| ld.kept_cards()),
-        );
+        let memo = cache::memo(langs.par_iter().flat_map_iter(|ld| ld.kept_cards()));
         let langs = langs
             .par_iter()
             .map(|ld| {

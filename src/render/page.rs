@@ -3,9 +3,9 @@
 
 use super::jsonld::{self, JsonLd};
 use super::langs::LangData;
-use super::values::to_value;
 use super::lists::Lists;
 use super::plan::{Page, PageKind};
+use super::values::to_value;
 use crate::diagnostics::Diagnostic;
 use crate::model::paths::{self, Urls};
 use crate::model::*;

@@ -76,7 +76,8 @@ fn a_reference_to_a_record_missing_in_a_language_says_which_language_it_shows() 
 
 #[test]
 fn every_key_klaster_writes_is_a_static_key() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/digital-health-network");
+    let root =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/digital-health-network");
     let content = crate::load::load_content(&root);
     let (site, _) = crate::resolve::resolve(
         content,
@@ -103,5 +104,8 @@ fn every_key_klaster_writes_is_a_static_key() {
             }
         }
     }
-    assert!(unlisted.is_empty(), "add these to KEYS in tera_value.rs: {unlisted:?}");
+    assert!(
+        unlisted.is_empty(),
+        "add these to KEYS in tera_value.rs: {unlisted:?}"
+    );
 }

@@ -38,65 +38,139 @@ fn text_per_lang(site: &Site, t: &Text) -> J {
     )
 }
 
-pub fn partners_json(site: &Site, urls: &Urls) -> J {
-    let list: Vec<J> = site
-        .collection(Collection::Partners)
-        .filter_map(|r| {
-            let RecordData::Partner(p) = &default_locale(site, r)?.data else { return None };
-            let category = site.config.partner_categories.iter().find(|(k, _)| *k == p.category).map(|(_, t)| text_per_lang(site, t));
-            Some(json!({
-                "id": r.id,
-                "name": per_lang(r, |l| Some(J::String(l.label.clone()))),
-                "summary": per_lang(r, |l| l.summary.clone().map(J::String)),
-                "category": {"key": p.category, "label": category},
-                "member": p.member,
-                "country": p.country,
-                "city": per_lang(r, |l| match &l.data { RecordData::Partner(p) => p.city.clone().map(J::String), _ => None }),
-                "website": p.website,
-                "joined": p.joined,
-                "tags": p.tags,
-                "logo": p.logo.as_ref().map(|f| urls.permalink(&paths::media(&f.src))),
-                "url": urls_of(r, urls),
-            }))
-        })
-        .collect();
-    json!({"generator": "klaster", "languages": site.config.languages.iter().map(|l| &l.code).collect::<Vec<_>>(), "partners": list})
+/// One partner of partners.json.
+fn partner_json(site: &Site, urls: &Urls, r: &Record) -> Option<J> {
+    let RecordData::Partner(p) = &default_locale(site, r)?.data else {
+        return None;
+    };
+    let category = site
+        .config
+        .partner_categories
+        .iter()
+        .find(|(k, _)| *k == p.category)
+        .map(|(_, t)| text_per_lang(site, t));
+    Some(json!({
+        "id": r.id,
+        "name": per_lang(r, |l| Some(J::String(l.label.clone()))),
+        "summary": per_lang(r, |l| l.summary.clone().map(J::String)),
+        "category": {"key": p.category, "label": category},
+        "member": p.member,
+        "country": p.country,
+        "city": per_lang(r, |l| match &l.data { RecordData::Partner(p) => p.city.clone().map(J::String), _ => None }),
+        "website": p.website,
+        "joined": p.joined,
+        "tags": p.tags,
+        "logo": p.logo.as_ref().map(|f| urls.permalink(&paths::media(&f.src))),
+        "url": urls_of(r, urls),
+    }))
 }
 
-pub fn projects_json(site: &Site, urls: &Urls) -> J {
-    let list: Vec<J> = site
-        .collection(Collection::Projects)
-        .filter_map(|r| {
-            let RecordData::Project(p) = &default_locale(site, r)?.data else { return None };
-            let funder = site.config.funder(&p.funder);
-            let list_per_lang = |f: fn(&Project) -> &Vec<String>| per_lang(r, |l| match &l.data { RecordData::Project(p) => Some(json!(f(p))), _ => None });
-            Some(json!({
-                "id": r.id,
-                "title": per_lang(r, |l| Some(J::String(l.label.clone()))),
-                "summary": per_lang(r, |l| l.summary.clone().map(J::String)),
-                "funder": {
-                    "key": p.funder,
-                    "name": funder.map(|f| text_per_lang(site, &f.name)),
-                    "eu": funder.is_some_and(|f| f.eu),
-                },
-                "programme": per_lang(r, |l| match &l.data { RecordData::Project(p) => p.programme.clone().map(J::String), _ => None }),
-                "grant": p.grant,
-                "total_cost": p.total_cost,
-                "public_funding": p.public_funding,
-                "start": p.start,
-                "end": p.end,
-                "status": p.status,
-                "coordinator": p.coordinator,
-                "implementers": p.implementers,
-                "contacts": p.contacts,
-                "objectives": list_per_lang(|p| &p.objectives),
-                "results": list_per_lang(|p| &p.results),
-                "website": p.website,
-                "url": urls_of(r, urls),
-            }))
+/// One project of projects.json.
+fn project_json(site: &Site, urls: &Urls, r: &Record) -> Option<J> {
+    let RecordData::Project(p) = &default_locale(site, r)?.data else {
+        return None;
+    };
+    let funder = site.config.funder(&p.funder);
+    let list_per_lang = |f: fn(&Project) -> &Vec<String>| {
+        per_lang(r, |l| match &l.data {
+            RecordData::Project(p) => Some(json!(f(p))),
+            _ => None,
         })
-        .collect();
-    json!({"generator": "klaster", "date": site.build_date, "projects": list})
+    };
+    Some(json!({
+        "id": r.id,
+        "title": per_lang(r, |l| Some(J::String(l.label.clone()))),
+        "summary": per_lang(r, |l| l.summary.clone().map(J::String)),
+        "funder": {
+            "key": p.funder,
+            "name": funder.map(|f| text_per_lang(site, &f.name)),
+            "eu": funder.is_some_and(|f| f.eu),
+        },
+        "programme": per_lang(r, |l| match &l.data { RecordData::Project(p) => p.programme.clone().map(J::String), _ => None }),
+        "grant": p.grant,
+        "total_cost": p.total_cost,
+        "public_funding": p.public_funding,
+        "start": p.start,
+        "end": p.end,
+        "status": p.status,
+        "coordinator": p.coordinator,
+        "implementers": p.implementers,
+        "contacts": p.contacts,
+        "objectives": list_per_lang(|p| &p.objectives),
+        "results": list_per_lang(|p| &p.results),
+        "website": p.website,
+        "url": urls_of(r, urls),
+    }))
+}
+
+/// The records of a collection, each made into JSON as it is written, so that the
+/// export is never all in memory as values.
+struct Lazy<'a> {
+    site: &'a Site,
+    urls: &'a Urls<'a>,
+    collection: Collection,
+    item: fn(&Site, &Urls, &Record) -> Option<J>,
+}
+
+impl serde::Serialize for Lazy<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.site
+                .collection(self.collection)
+                .filter_map(|r| (self.item)(self.site, self.urls, r)),
+        )
+    }
+}
+
+/// partners.json (its keys in alphabetical order, as in every JSON file klaster
+/// writes).
+#[derive(serde::Serialize)]
+struct PartnersDoc<'a> {
+    generator: &'static str,
+    languages: Vec<&'a str>,
+    partners: Lazy<'a>,
+}
+
+#[derive(serde::Serialize)]
+struct ProjectsDoc<'a> {
+    date: jiff::civil::Date,
+    generator: &'static str,
+    projects: Lazy<'a>,
+}
+
+pub fn partners_json(site: &Site, urls: &Urls) -> String {
+    pretty(&PartnersDoc {
+        generator: "klaster",
+        languages: site
+            .config
+            .languages
+            .iter()
+            .map(|l| l.code.as_str())
+            .collect(),
+        partners: Lazy {
+            site,
+            urls,
+            collection: Collection::Partners,
+            item: partner_json,
+        },
+    })
+}
+
+pub fn projects_json(site: &Site, urls: &Urls) -> String {
+    pretty(&ProjectsDoc {
+        date: site.build_date,
+        generator: "klaster",
+        projects: Lazy {
+            site,
+            urls,
+            collection: Collection::Projects,
+            item: project_json,
+        },
+    })
+}
+
+fn pretty(v: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
 }
 
 /// A cell as spreadsheets may safely open it: text that a spreadsheet would take for a
@@ -183,11 +257,10 @@ pub fn partners_csv(site: &Site, urls: &Urls) -> String {
 }
 
 pub fn exports(site: &Site, urls: &Urls) -> Vec<OutputFile> {
-    let pretty = |v: &J| serde_json::to_string_pretty(v).unwrap_or_default() + "\n";
     vec![
         OutputFile::text(
             paths::output_file(paths::PARTNERS_JSON),
-            pretty(&partners_json(site, urls)),
+            partners_json(site, urls),
         ),
         OutputFile::text(
             paths::output_file(paths::PARTNERS_CSV),
@@ -195,7 +268,7 @@ pub fn exports(site: &Site, urls: &Urls) -> Vec<OutputFile> {
         ),
         OutputFile::text(
             paths::output_file(paths::PROJECTS_JSON),
-            pretty(&projects_json(site, urls)),
+            projects_json(site, urls),
         ),
     ]
 }

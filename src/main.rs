@@ -122,7 +122,19 @@ enum Command {
     },
 }
 
+/// No transparent huge pages: the allocator would otherwise take memory in 2 MiB
+/// pieces, which made a build's peak memory 15 % larger and not faster
+/// (docs/performance.md).
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 fn main() -> ExitCode {
+    no_huge_pages();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

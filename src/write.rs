@@ -285,7 +285,7 @@ impl Staging {
                     // The old site is now in the temporary folder.
                     self.committed = true;
                     fault("after-swap", &self.tmp);
-                    let _ = std::fs::remove_dir_all(&self.tmp);
+                    remove_tree(&self.tmp);
                     let _ = std::fs::remove_file(&self.lock_path);
                     return Ok(());
                 }
@@ -311,10 +311,31 @@ impl Staging {
         }
         self.committed = true;
         if had_output {
-            let _ = std::fs::remove_dir_all(&old);
+            remove_tree(&old);
         }
         let _ = std::fs::remove_file(&self.lock_path);
         Ok(())
+    }
+}
+
+/// Removes a folder and everything in it, its subfolders in parallel: the previous
+/// site is removed after every build, tens of thousands of files on a large site,
+/// and a second build should not take longer than the first. Symbolic links are
+/// removed, never followed. What cannot be removed is left for `remove_dir_all`.
+fn remove_tree(dir: &Path) {
+    fn inner(dir: &Path) -> io::Result<()> {
+        let entries = std::fs::read_dir(dir)?.collect::<io::Result<Vec<_>>>()?;
+        entries.par_iter().try_for_each(|e| {
+            if e.file_type()?.is_dir() {
+                inner(&e.path())
+            } else {
+                std::fs::remove_file(e.path())
+            }
+        })?;
+        std::fs::remove_dir(dir)
+    }
+    if inner(dir).is_err() {
+        let _ = std::fs::remove_dir_all(dir);
     }
 }
 

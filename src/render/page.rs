@@ -42,7 +42,7 @@ impl Renderer<'_> {
             backlinks: self.backlinks,
             lang,
         };
-        r.locale(lang).map(|loc| to_value(&vb.page(r, loc)))
+        r.locale(lang).map(|loc| vb.page(r, loc))
     }
 
     fn script(v: &J) -> Value {

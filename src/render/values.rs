@@ -115,15 +115,18 @@ impl<'a> ValueBuilder<'a> {
     }
 
     /// A record on its own page: its list data with the body and its table of
-    /// contents, which only this page needs (the body is opened here).
-    pub fn page(&self, rec: &Record, loc: &Localized) -> J {
-        let mut v = self.record(rec, loc);
-        if let Some(m) = v.as_object_mut() {
-            let (body, toc) = loc.body.open();
-            m.insert("body".into(), json!(body));
-            m.insert("toc".into(), json!(toc));
-        }
-        v
+    /// contents, which only this page needs (the body is opened here, and goes into
+    /// the template data without a detour through JSON).
+    pub fn page(&self, rec: &Record, loc: &Localized) -> tera::Value {
+        let Some(mut m) = to_value(&self.record(rec, loc)).into_map() else {
+            return tera::Value::none();
+        };
+        let (body, toc) = loc.body.open();
+        m.insert("body".into(), tera::Value::from(body));
+        m.insert("toc".into(), to_value(&json!(toc)));
+        // In key order, as every other map of the template data.
+        m.sort_by(|a, _, b, _| a.as_str().cmp(&b.as_str()));
+        tera::Value::from(m)
     }
 
     /// A record in one language as lists and references show it (no body).

@@ -210,12 +210,19 @@ fn excerpt(text: &str) -> String {
             out.push(' ');
             chars += 1;
         }
-        for c in word.chars() {
-            if chars >= EXCERPT_CHARS {
-                break;
-            }
-            out.push(c);
-            chars += 1;
+        let left = EXCERPT_CHARS - chars;
+        // Most words are ASCII, where bytes are characters.
+        let n = if word.is_ascii() {
+            word.len()
+        } else {
+            word.chars().count()
+        };
+        if n <= left {
+            out.push_str(word);
+            chars += n;
+        } else {
+            out.extend(word.chars().take(left));
+            break;
         }
     }
     out

@@ -112,10 +112,14 @@ const KEYS: &[&str] = &[
     "website",
 ];
 
+/// [`KEYS`] as a set (one hash instead of seven comparisons a key).
+static KEY_SET: std::sync::LazyLock<std::collections::HashSet<&str, foldhash::fast::FixedState>> =
+    std::sync::LazyLock::new(|| KEYS.iter().copied().collect());
+
 fn key(k: &str) -> Key<'static> {
-    match KEYS.binary_search(&k) {
-        Ok(i) => Key::Str(KEYS[i]),
-        Err(_) => Key::from(k.to_string()),
+    match KEY_SET.get(k) {
+        Some(known) => Key::Str(known),
+        None => Key::from(k.to_string()),
     }
 }
 

@@ -100,7 +100,7 @@ fn every_key_klaster_writes_is_a_static_key() {
         super::tera_value::unlisted_keys(&vb.site(true), &mut unlisted);
         for r in &site.records {
             for loc in &r.locales {
-                super::tera_value::unlisted_keys(&vb.page(r, loc), &mut unlisted);
+                super::tera_value::unlisted_keys(&vb.record(r, loc), &mut unlisted);
             }
         }
     }

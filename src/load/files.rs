@@ -125,6 +125,13 @@ pub fn is_forbidden_control(c: char) -> bool {
 /// Replaces forbidden control characters by U+FFFD, returning where the first was
 /// (1-based line and column) when there was one.
 pub fn replace_controls(text: &mut String) -> Option<(usize, usize, char)> {
+    // Most texts have none: C0 controls and DEL are single bytes, and C1 controls
+    // (U+0080 to U+009F) begin with 0xC2 in UTF-8, so a byte scan rules them out.
+    let suspect =
+        |b: &u8| (*b < 0x20 && !matches!(*b, b'\t' | b'\n' | b'\r')) || *b == 0x7f || *b == 0xc2;
+    if !text.as_bytes().iter().any(suspect) {
+        return None;
+    }
     let first = text
         .char_indices()
         .find(|(_, c)| is_forbidden_control(*c))?;

@@ -51,11 +51,60 @@ pub fn is_word_char(c: char) -> bool {
     c.is_alphabetic() || c.is_numeric()
 }
 
+/// How an ASCII byte takes part in words: 0 a separator, 1 a lower-case letter or a
+/// digit, 2 an upper-case letter.
+const ASCII: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            1
+        } else if c.is_ascii_uppercase() {
+            2
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Calls `f` with each word of `text`, lower-cased. Words already in lower-case ASCII
 /// (most words of most pages) are passed as slices of `text`, without a copy.
 pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
     let mut lowered = String::new();
-    let mut emit = |word: &str, plain: bool| {
+    // What is at `i`: its class as in [`ASCII`] (a non-ASCII letter or digit is 3),
+    // and its length in bytes.
+    let class = |i: usize| -> (u8, usize) {
+        let b = bytes[i];
+        if b < 0x80 {
+            (ASCII[usize::from(b)], 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (if is_word_char(c) { 3 } else { 0 }, c.len_utf8())
+        }
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let (k, len) = class(i);
+        if k == 0 {
+            i += len;
+            continue;
+        }
+        let start = i;
+        let mut plain = k == 1;
+        i += len;
+        while i < bytes.len() {
+            let (k, len) = class(i);
+            if k == 0 {
+                break;
+            }
+            plain &= k == 1;
+            i += len;
+        }
+        let word = &text[start..i];
         if plain {
             f(word);
         } else {
@@ -63,27 +112,6 @@ pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
             lowered.extend(word.chars().flat_map(char::to_lowercase));
             f(&lowered);
         }
-    };
-    let mut start = None;
-    let mut plain = true;
-    for (i, c) in text.char_indices() {
-        let word_char = if c.is_ascii() {
-            c.is_ascii_alphanumeric()
-        } else {
-            is_word_char(c)
-        };
-        if word_char {
-            if start.is_none() {
-                start = Some(i);
-                plain = true;
-            }
-            plain &= c.is_ascii_lowercase() || c.is_ascii_digit();
-        } else if let Some(s) = start.take() {
-            emit(&text[s..i], plain);
-        }
-    }
-    if let Some(s) = start {
-        emit(&text[s..], plain);
     }
 }
 
@@ -103,7 +131,7 @@ pub fn stem(stemmer: Option<&Stemmer>, word: &str) -> String {
 pub fn plain_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(i) = rest.find(['<', '&']) {
+    while let Some(i) = memchr::memchr2(b'<', b'&', rest.as_bytes()) {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
         if rest.starts_with('<') {
@@ -139,6 +167,23 @@ pub fn plain_text(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rule each_word implements, written plainly.
+    fn words_plainly(text: &str) -> Vec<String> {
+        text.split(|c: char| !is_word_char(c))
+            .filter(|w| !w.is_empty())
+            .map(|w| w.chars().flat_map(char::to_lowercase).collect())
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_follow_the_plain_rule(text in "(?s).{0,40}|[a-zA-Z0-9 ÕÄÖÜõäöüšž.,İß\u{300}-]{0,40}") {
+            let mut got = Vec::new();
+            each_word(&text, |w| got.push(w.to_string()));
+            proptest::prop_assert_eq!(got, words_plainly(&text));
+        }
+    }
 
     #[test]
     fn words_are_split_and_lower_cased_like_the_script_does() {

@@ -47,7 +47,7 @@ impl<'a> LangData<'a> {
         let cards: Option<Vec<Option<Value>>> = with_collections.then(|| {
             site.records
                 .par_iter()
-                .map(|r| r.locale(code).map(|loc| to_value(&vb.record(r, loc))))
+                .map(|r| r.locale(code).map(|loc| vb.card(r, loc)))
                 .collect()
         });
         let collections = cards.as_ref().map(|cards| {
@@ -105,7 +105,7 @@ impl<'a> LangData<'a> {
             None => {
                 let r = self.builder.site.records.get(i)?;
                 let loc = r.locale(self.code)?;
-                Some(to_value(&self.builder.record(r, loc)))
+                Some(self.builder.card(r, loc))
             }
         }
     }

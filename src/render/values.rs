@@ -8,7 +8,9 @@ use serde_json::{Value as J, json};
 use std::collections::HashMap;
 
 mod tera_value;
+pub mod tv;
 pub use tera_value::to_value;
+use tv::Obj;
 
 /// The URL of a file reference: a media file's address on the site, or the web
 /// address as written.
@@ -86,10 +88,20 @@ impl<'a> ValueBuilder<'a> {
         t.text(self.lang, self.default_lang())
     }
 
-    /// `{id, label, url}` of a referenced record.
-    pub fn reference(&self, id: &RecordId) -> J {
+    fn label_of(&self, table: &[(String, Text)], key: &str) -> String {
+        table
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, t)| self.text(t))
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// `{id, label, url, label_lang, summary}` of a referenced record.
+    pub fn reference(&self, id: &RecordId) -> tera::Value {
+        let mut o = Obj::with_capacity(5);
         let Some(loc) = self.locale_of(id) else {
-            return json!({"id": id, "label": id.stem});
+            o.put("id", id).put("label", &id.stem);
+            return o.done();
         };
         let url = match &loc.path {
             Some(p) => Some(self.urls.url(p)),
@@ -99,180 +111,191 @@ impl<'a> ValueBuilder<'a> {
             None => None,
         };
         let label_lang = (loc.lang != self.lang).then_some(&loc.lang);
-        json!({"id": id, "label": loc.label, "url": url, "label_lang": label_lang, "summary": loc.summary})
+        o.put("id", id)
+            .put("label", &loc.label)
+            .put("url", url)
+            .put("label_lang", label_lang)
+            .put("summary", &loc.summary);
+        o.done()
     }
 
-    fn label_of(&self, table: &[(String, Text)], key: &str) -> String {
-        table
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, t)| self.text(t))
-            .unwrap_or_else(|| key.to_string())
+    fn file(&self, f: &FileRef) -> tera::Value {
+        let mut o = Obj::with_capacity(5);
+        o.put("src", &f.src)
+            .put("url", file_url(&self.urls, f))
+            .put("format", &f.format)
+            .put("size", f.size)
+            .put("local", f.local);
+        o.done()
     }
 
-    fn file_json(&self, f: &FileRef) -> J {
-        json!({"src": f.src, "url": file_url(&self.urls, f), "format": f.format, "size": f.size, "local": f.local})
-    }
-
-    /// A record on its own page: its list data with the body and its table of
-    /// contents, which only this page needs (the body is opened here, and goes into
-    /// the template data without a detour through JSON).
-    pub fn page(&self, rec: &Record, loc: &Localized) -> tera::Value {
-        let Some(mut m) = to_value(&self.record(rec, loc)).into_map() else {
-            return tera::Value::none();
-        };
-        let (body, toc) = loc.body.open();
-        m.insert("body".into(), tera::Value::from(body));
-        m.insert("toc".into(), to_value(&json!(toc)));
-        // In key order, as every other map of the template data.
-        m.sort_by(|a, _, b, _| a.as_str().cmp(&b.as_str()));
-        tera::Value::from(m)
-    }
-
-    /// A record in one language as lists and references show it (no body).
-    pub fn record(&self, rec: &Record, loc: &Localized) -> J {
-        let mut m = match serde_json::to_value(&loc.data) {
-            Ok(J::Object(m)) => m,
-            _ => serde_json::Map::new(),
-        };
-        let url = loc.path.as_ref().map(|p| self.urls.url(p));
-        let permalink = loc.path.as_ref().map(|p| self.urls.permalink(p));
-        m.insert("id".into(), json!(rec.id));
-        m.insert("collection".into(), json!(rec.id.collection));
-        m.insert("stem".into(), json!(rec.id.stem));
-        m.insert("slug".into(), json!(loc.slug));
-        m.insert("lang".into(), json!(loc.lang));
-        m.insert("label".into(), json!(loc.label));
-        // People keep `title` for their job title; everything else is titled by its label.
-        if rec.id.collection != Collection::People {
-            m.insert("title".into(), json!(loc.label));
-        }
-        m.insert("summary".into(), json!(loc.summary));
-        m.insert("fallback".into(), json!(loc.fallback));
-        m.insert("extra".into(), loc.extra.value());
-        m.insert("url".into(), json!(url));
-        m.insert("permalink".into(), json!(permalink));
-        m.insert("draft".into(), json!(rec.draft));
-        m.insert(
-            "languages".into(),
-            json!(rec.locales.iter().map(|l| &l.lang).collect::<Vec<_>>()),
-        );
-
-        match &loc.data {
-            RecordData::Partner(p) => {
-                m.insert(
-                    "category_label".into(),
-                    json!(self.label_of(&self.site.config.partner_categories, &p.category)),
-                );
-                if let Some(logo) = &p.logo {
-                    m.insert("logo".into(), self.file_json(logo));
-                }
-                let projects: Vec<J> = self
-                    .backlinks
-                    .projects
-                    .get(&rec.id)
-                    .map(|ids| ids.iter().map(|id| self.reference(id)).collect())
-                    .unwrap_or_default();
-                let people: Vec<J> = self
-                    .backlinks
-                    .people
-                    .get(&rec.id)
-                    .map(|ids| ids.iter().map(|id| self.person_summary(id)).collect())
-                    .unwrap_or_default();
-                m.insert("projects".into(), J::Array(projects));
-                m.insert("people".into(), J::Array(people));
-            }
-            RecordData::Person(p) => {
-                m.insert("organisation".into(), self.organisation(p));
-                if let Some(photo) = &p.photo {
-                    m.insert("photo".into(), self.file_json(photo));
-                }
-                let labels: Vec<String> = p
-                    .groups
-                    .iter()
-                    .map(|g| self.label_of(&self.site.config.people_groups, g))
-                    .collect();
-                m.insert("group_labels".into(), json!(labels));
-                m.insert("anchor".into(), json!(rec.id.stem));
-            }
-            RecordData::Project(p) => {
-                let funder = self.site.config.funder(&p.funder);
-                m.insert(
-                    "funder".into(),
-                    json!({
-                        "key": p.funder,
-                        "name": funder.map(|f| self.text(&f.name)).unwrap_or_else(|| p.funder.clone()),
-                        "eu": funder.is_some_and(|f| f.eu),
-                    }),
-                );
-                m.insert(
-                    "coordinator".into(),
-                    p.coordinator
-                        .as_ref()
-                        .map(|id| self.reference(id))
-                        .unwrap_or(J::Null),
-                );
-                m.insert(
-                    "implementers".into(),
-                    J::Array(p.implementers.iter().map(|id| self.reference(id)).collect()),
-                );
-                m.insert(
-                    "contacts".into(),
-                    J::Array(
-                        p.contacts
-                            .iter()
-                            .map(|id| self.person_summary(id))
-                            .collect(),
-                    ),
-                );
-            }
-            RecordData::News(n) => {
-                m.insert(
-                    "related".into(),
-                    J::Array(n.related.iter().map(|id| self.reference(id)).collect()),
-                );
-            }
-            RecordData::Strategy(s) => {
-                let docs: Vec<J> = s
-                    .documents
-                    .iter()
-                    .map(|d| json!({"title": d.title, "language": d.language, "file": self.file_json(&d.file)}))
-                    .collect();
-                m.insert("documents".into(), J::Array(docs));
-            }
-            RecordData::Page(_) => {}
-        }
-        J::Object(m)
-    }
-
-    fn organisation(&self, p: &Person) -> J {
+    fn organisation(&self, p: &Person) -> tera::Value {
         match &p.organisation {
             Some(OrgRef::Partner(id)) => self.reference(id),
-            Some(OrgRef::Text(t)) => json!({"label": t, "url": null}),
-            None => J::Null,
+            Some(OrgRef::Text(t)) => {
+                let mut o = Obj::with_capacity(2);
+                o.put("label", t).put("url", tera::Value::none());
+                o.done()
+            }
+            None => tera::Value::none(),
         }
     }
 
     /// A person as shown in lists of contacts.
-    pub fn person_summary(&self, id: &RecordId) -> J {
+    pub fn person_summary(&self, id: &RecordId) -> tera::Value {
         let Some(loc) = self.locale_of(id) else {
             return self.reference(id);
         };
         let RecordData::Person(p) = &loc.data else {
             return self.reference(id);
         };
-        json!({
-            "id": id,
-            "label": loc.label,
-            "name": p.name,
-            "title": p.job_title,
-            "role": p.role,
-            "email": p.email,
-            "phone": p.phone,
-            "organisation": self.organisation(p),
-            "url": self.urls.url(&paths::person(self.lang, &id.stem)),
-            "fallback": loc.fallback,
-        })
+        let mut o = Obj::with_capacity(10);
+        o.put("id", id)
+            .put("label", &loc.label)
+            .put("name", &p.name)
+            .put("title", &p.job_title)
+            .put("role", &p.role)
+            .put("email", &p.email)
+            .put("phone", &p.phone)
+            .put("organisation", self.organisation(p))
+            .put("url", self.urls.url(&paths::person(self.lang, &id.stem)))
+            .put("fallback", &loc.fallback);
+        o.done()
+    }
+
+    /// A record in one language as lists and references show it (no body), as
+    /// template data.
+    pub fn card(&self, rec: &Record, loc: &Localized) -> tera::Value {
+        self.card_obj(rec, loc).done()
+    }
+
+    fn card_obj(&self, rec: &Record, loc: &Localized) -> Obj {
+        let mut o = Obj::with_capacity(32);
+        tv::data_fields(&loc.data, &mut o);
+        o.put("id", &rec.id)
+            .put("collection", rec.id.collection)
+            .put("stem", &rec.id.stem)
+            .put("slug", &loc.slug)
+            .put("lang", &loc.lang)
+            .put("label", &loc.label);
+        // People keep `title` for their job title; everything else is titled by its label.
+        if rec.id.collection != Collection::People {
+            o.put("title", &loc.label);
+        }
+        o.put("summary", &loc.summary)
+            .put("fallback", &loc.fallback)
+            .put("extra", to_value(&loc.extra.value()))
+            .put("url", loc.path.as_ref().map(|p| self.urls.url(p)))
+            .put(
+                "permalink",
+                loc.path.as_ref().map(|p| self.urls.permalink(p)),
+            )
+            .put("draft", rec.draft)
+            .put(
+                "languages",
+                rec.locales.iter().map(|l| &l.lang).collect::<Vec<_>>(),
+            );
+        match &loc.data {
+            RecordData::Partner(p) => {
+                o.put(
+                    "category_label",
+                    self.label_of(&self.site.config.partner_categories, &p.category),
+                );
+                if let Some(logo) = &p.logo {
+                    o.put("logo", self.file(logo));
+                }
+                let projects: Vec<tera::Value> = self
+                    .backlinks
+                    .projects
+                    .get(&rec.id)
+                    .map(|ids| ids.iter().map(|id| self.reference(id)).collect())
+                    .unwrap_or_default();
+                let people: Vec<tera::Value> = self
+                    .backlinks
+                    .people
+                    .get(&rec.id)
+                    .map(|ids| ids.iter().map(|id| self.person_summary(id)).collect())
+                    .unwrap_or_default();
+                o.put("projects", projects).put("people", people);
+            }
+            RecordData::Person(p) => {
+                o.put("organisation", self.organisation(p));
+                if let Some(photo) = &p.photo {
+                    o.put("photo", self.file(photo));
+                }
+                let labels: Vec<String> = p
+                    .groups
+                    .iter()
+                    .map(|g| self.label_of(&self.site.config.people_groups, g))
+                    .collect();
+                o.put("group_labels", labels).put("anchor", &rec.id.stem);
+            }
+            RecordData::Project(p) => {
+                let funder = self.site.config.funder(&p.funder);
+                let mut f = Obj::with_capacity(3);
+                f.put("key", &p.funder)
+                    .put(
+                        "name",
+                        funder
+                            .map(|f| self.text(&f.name))
+                            .unwrap_or_else(|| p.funder.clone()),
+                    )
+                    .put("eu", funder.is_some_and(|f| f.eu));
+                o.put("funder", f.done())
+                    .put(
+                        "coordinator",
+                        p.coordinator.as_ref().map(|id| self.reference(id)),
+                    )
+                    .put(
+                        "implementers",
+                        p.implementers
+                            .iter()
+                            .map(|id| self.reference(id))
+                            .collect::<Vec<_>>(),
+                    )
+                    .put(
+                        "contacts",
+                        p.contacts
+                            .iter()
+                            .map(|id| self.person_summary(id))
+                            .collect::<Vec<_>>(),
+                    );
+            }
+            RecordData::News(n) => {
+                o.put(
+                    "related",
+                    n.related
+                        .iter()
+                        .map(|id| self.reference(id))
+                        .collect::<Vec<_>>(),
+                );
+            }
+            RecordData::Strategy(s) => {
+                let docs: Vec<tera::Value> = s
+                    .documents
+                    .iter()
+                    .map(|d| {
+                        let mut o = Obj::with_capacity(3);
+                        o.put("title", &d.title)
+                            .put("language", &d.language)
+                            .put("file", self.file(&d.file));
+                        o.done()
+                    })
+                    .collect();
+                o.put("documents", docs);
+            }
+            RecordData::Page(_) => {}
+        }
+        o
+    }
+
+    /// A record on its own page: its card with the body and its table of contents,
+    /// which only this page needs (the body is opened here).
+    pub fn page(&self, rec: &Record, loc: &Localized) -> tera::Value {
+        let mut o = self.card_obj(rec, loc);
+        let (body, toc) = loc.body.open();
+        o.put("body", body).put("toc", toc);
+        o.done()
     }
 
     /// Site settings in this language.

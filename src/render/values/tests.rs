@@ -18,7 +18,7 @@ fn value(files: &[(&str, &str)], id: &str, lang: &str) -> J {
         lang,
     };
     let r = site.get(&RecordId::parse(id).unwrap()).expect("record");
-    vb.record(r, r.locale(lang).expect("locale"))
+    serde_json::to_value(vb.card(r, r.locale(lang).expect("locale"))).expect("json")
 }
 
 const PARTNER: (&str, &str) = (
@@ -97,12 +97,8 @@ fn every_key_klaster_writes_is_a_static_key() {
             backlinks: &backlinks,
             lang,
         };
+        // Records are built with static keys by `tv`; the site settings go through JSON.
         super::tera_value::unlisted_keys(&vb.site(true), &mut unlisted);
-        for r in &site.records {
-            for loc in &r.locales {
-                super::tera_value::unlisted_keys(&vb.record(r, loc), &mut unlisted);
-            }
-        }
     }
     assert!(
         unlisted.is_empty(),

@@ -92,6 +92,7 @@ fn read_file(
     if let Some(rest) = text.strip_prefix('\u{feff}') {
         text = rest.to_string();
     }
+    load::files::normalize_line_ends(&mut text);
     if let Some((line, column, _)) = load::files::replace_controls(&mut text) {
         diags.push(
             Diagnostic::warning("control-character", rel.clone(), "a control character")
@@ -268,6 +269,7 @@ fuzz_target!(|data: &[u8]| {
     for (rel, _, text) in &files {
         texts.entry(rel.clone()).or_insert_with(|| {
             let mut t = text.strip_prefix('\u{feff}').unwrap_or(text).to_string();
+            load::files::normalize_line_ends(&mut t);
             load::files::replace_controls(&mut t);
             t
         });

@@ -144,9 +144,30 @@ pub fn replace_controls(text: &mut String) -> Option<(usize, usize, char)> {
     Some((line, column, first.1))
 }
 
+/// Makes a `\r` that is not followed by `\n` (the line end of old Mac files) a `\n`.
+/// YAML and Markdown read such a `\r` as a line end; the rest of klaster counts lines
+/// by `\n`, so without this a position would name another line than the parser's.
+pub fn normalize_line_ends(text: &mut String) {
+    if !text.contains('\r') {
+        return;
+    }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut start = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            out.push_str(&text[start..i]);
+            out.push('\n');
+            start = i + 1;
+        }
+    }
+    out.push_str(&text[start..]);
+    *text = out;
+}
+
 /// Reads a file as UTF-8 text, or explains why it cannot be: too large, not UTF-8,
-/// unreadable, or a symbolic link. A byte-order mark is dropped; control characters
-/// are replaced by U+FFFD with a warning in `warnings`.
+/// unreadable, or a symbolic link. A byte-order mark is dropped; a lone `\r` becomes
+/// `\n`; control characters are replaced by U+FFFD with a warning in `warnings`.
 pub fn read_text(
     root: &Path,
     path: &Path,
@@ -189,6 +210,7 @@ pub fn read_text(
         return Err(too_large(rel.clone(), bytes.len() as u64));
     }
     let mut text = decode(&rel, bytes)?;
+    normalize_line_ends(&mut text);
     if let Some((line, column, c)) = replace_controls(&mut text) {
         warnings.push(
             Diagnostic::warning(
@@ -344,6 +366,16 @@ mod tests {
         for name in ["a.yaml", "tehnopol.en.md", "logo.svg", "v1.2.md"] {
             assert!(!is_ignored(name), "{name}");
         }
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        let mut t = "a: 1\rb: 2\r\nc\r\r\nd\r".to_string();
+        normalize_line_ends(&mut t);
+        assert_eq!(t, "a: 1\nb: 2\r\nc\n\r\nd\n");
+        let mut plain = "x\r\ny\n".to_string();
+        normalize_line_ends(&mut plain);
+        assert_eq!(plain, "x\r\ny\n");
     }
 
     #[test]

@@ -140,9 +140,17 @@ fn filter<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, 
     }
 }
 
-/// Cleans a rendered body that contains raw HTML.
+/// Cleans a rendered body that contains raw HTML. The mark never leaves: raw HTML can
+/// turn klaster's own markup after it into text (`<noframes>`, `<xmp>`) or into an
+/// attribute value (a quote left open), where the filter does not see it, and a page
+/// that showed the mark would let an editor mark ids and classes of their own.
 pub fn clean(html: &str) -> String {
-    CLEANER.clean(html).to_string()
+    let cleaned = CLEANER.clean(html).to_string();
+    if cleaned.contains(MARK.as_str()) {
+        cleaned.replace(MARK.as_str(), "")
+    } else {
+        cleaned
+    }
 }
 
 #[cfg(test)]
@@ -201,5 +209,18 @@ mod tests {
         assert!(out.contains("<h3>B</h3>"), "{out}");
         assert!(out.contains("class=\"language-rust\""), "{out}");
         assert!(!out.contains(m), "{out}");
+    }
+
+    #[test]
+    fn the_mark_never_shows() {
+        let m = MARK.as_str();
+        for html in [
+            format!("<noframes><h2 id=\"{m}a\">A</h2>"),
+            format!("<xmp><h2 id=\"{m}a\">A</h2></xmp>"),
+            format!("<div title='<h2 id=\"{m}a\">A</h2><code>'>x</div>"),
+        ] {
+            let out = clean(&html);
+            assert!(!out.contains(m), "{out}");
+        }
     }
 }

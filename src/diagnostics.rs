@@ -80,6 +80,18 @@ impl Diagnostic {
         }
     }
 
+    /// Anchors the diagnostic at `line:column` of a file and quotes that line from
+    /// `text`, a part of the file that begins on line `first_line`.
+    pub fn at_in(mut self, text: &str, first_line: usize, line: usize, column: usize) -> Self {
+        self.line = line;
+        self.column = column;
+        self.source_line = line
+            .checked_sub(first_line)
+            .and_then(|i| text.lines().nth(i))
+            .map(|l| l.trim_end().to_string());
+        self
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod links;
 pub mod load;
 pub mod markdown;
+pub mod markup;
 pub mod model;
 pub mod output;
 pub mod pipeline;

@@ -37,14 +37,7 @@ pub struct LanguageReport {
 
 /// Where a record's `lang` texts go: its language file, else its shared file.
 fn file_for(r: &Record, lang: &str) -> String {
-    let suffix_md = format!(".{lang}.md");
-    let suffix_yaml = format!(".{lang}.yaml");
-    r.files
-        .iter()
-        .find(|f| f.ends_with(&suffix_md) || f.ends_with(&suffix_yaml))
-        .or_else(|| r.files.first())
-        .cloned()
-        .unwrap_or_default()
+    r.file_for(lang).unwrap_or_default().to_string()
 }
 
 pub fn translations(
@@ -77,7 +70,7 @@ pub fn translations(
                     let expected = r
                         .files
                         .first()
-                        .map(|f| {
+                        .map(|(_, f)| {
                             let name = f.rsplit('/').next().unwrap_or(f);
                             let dir = &f[..f.len() - name.len()];
                             format!("{dir}{}.{lang}.md", r.id.stem)

@@ -127,24 +127,33 @@ fn line(f: &Field, c: Collection, slug: &str, lang: &str, cx: &Context) -> Line 
             _ => format!("logos/{slug}.svg"),
         }),
         Kind::Partner | Kind::Organisation => optional(
-            cx.partners.first().map(String::as_str).unwrap_or("partner-file-name"),
+            cx.partners
+                .first()
+                .map(String::as_str)
+                .unwrap_or("partner-file-name"),
         ),
         Kind::Partners => optional(&format!(
             "[{}]",
-            cx.partners.first().map(String::as_str).unwrap_or("partner-file-name")
+            cx.partners
+                .first()
+                .map(String::as_str)
+                .unwrap_or("partner-file-name")
         )),
         Kind::People => optional(&format!(
             "[{}]",
-            cx.people.first().map(String::as_str).unwrap_or("person-file-name")
+            cx.people
+                .first()
+                .map(String::as_str)
+                .unwrap_or("person-file-name")
         )),
         Kind::TextList => {
             let item = schema::placeholder(f.name, lang, cx.example);
             given(format!("\n  - {}", quote(&item)))
         }
         Kind::Tags | Kind::RecordIds => optional("[]"),
-        Kind::Documents => optional(
-            "\n#   - {title: Strategy (PDF), file: documents/strategy.pdf, language: en}",
-        ),
+        Kind::Documents => {
+            optional("\n#   - {title: Strategy (PDF), file: documents/strategy.pdf, language: en}")
+        }
         Kind::Related => optional("\n#   - {title: Example, url: https://example.org}"),
         Kind::Markdown | Kind::Slug | Kind::Extra | Kind::TranslatedFrom => optional(""),
     }
@@ -193,7 +202,11 @@ fn shared_fields(c: Collection, slug: &str, cx: &Context) -> String {
     );
     let fields = schema::fields(c)
         .iter()
-        .chain(schema::COMMON.iter().filter(|f| matches!(f.name, "draft" | "extra")))
+        .chain(
+            schema::COMMON
+                .iter()
+                .filter(|f| matches!(f.name, "draft" | "extra")),
+        )
         .filter(|f| !f.kind.translatable());
     write_fields(&mut s, fields, c, slug, cx.config.default_lang(), cx);
     s

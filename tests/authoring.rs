@@ -31,13 +31,19 @@ fn new_records_are_reported_until_their_editor_finishes_them() {
     let check = klaster(&["check"], site.path());
     assert_eq!(check.code, 1, "{}", check.all());
     for (file, field, choices) in [
-        ("content/partners/new-partners.yaml", "category", "medtech, startup"),
+        (
+            "content/partners/new-partners.yaml",
+            "category",
+            "medtech, startup",
+        ),
         ("content/people/new-people.yaml", "groups", "board, team"),
         ("content/projects/new-projects.yaml", "funder", "erdf"),
     ] {
         assert!(check.stderr.contains(file), "{file}: {}", check.stderr);
         assert!(
-            check.stderr.contains(&format!("the required field `{field}` is missing")),
+            check
+                .stderr
+                .contains(&format!("the required field `{field}` is missing")),
             "{field}: {}",
             check.stderr
         );
@@ -61,9 +67,21 @@ fn new_records_are_reported_until_their_editor_finishes_them() {
     }
     // The editor makes the choices and writes the texts: then all is clean.
     for (file, from, to) in [
-        ("content/partners/new-partners.yaml", "category:", "category: startup"),
-        ("content/people/new-people.yaml", "groups:", "groups: [team]"),
-        ("content/projects/new-projects.yaml", "funder:", "funder: erdf"),
+        (
+            "content/partners/new-partners.yaml",
+            "category:",
+            "category: startup",
+        ),
+        (
+            "content/people/new-people.yaml",
+            "groups:",
+            "groups: [team]",
+        ),
+        (
+            "content/projects/new-projects.yaml",
+            "funder:",
+            "funder: erdf",
+        ),
     ] {
         let path = site.path().join(file);
         let text = std::fs::read_to_string(&path).unwrap();
@@ -77,7 +95,13 @@ fn new_records_are_reported_until_their_editor_finishes_them() {
             if text.contains("Write the ") {
                 let text = text
                     .lines()
-                    .map(|l| if l.contains("Write the ") { l.replace("Write the", "Here is the real") } else { l.to_string() })
+                    .map(|l| {
+                        if l.contains("Write the ") {
+                            l.replace("Write the", "Here is the real")
+                        } else {
+                            l.to_string()
+                        }
+                    })
                     .collect::<Vec<_>>()
                     .join("\n");
                 std::fs::write(entry.path(), text + "\n").unwrap();
@@ -339,4 +363,45 @@ fn build_reports_stages_and_a_summary_when_not_on_a_terminal() {
     );
     // No terminal control sequences in logs.
     assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+}
+
+#[test]
+fn commands_name_files_as_the_loader_does() {
+    let site = TestSite::new();
+    // `v1.2.md` is the record `pages/v1.2`, not `pages/v1`: `new pages v1` is free.
+    site.write(
+        "content/pages/v1.2.md",
+        "---\ntitle: Version 1.2\n---\nText.\n",
+    );
+    let run = klaster(&["new", "pages", "v1"], site.path());
+    assert_eq!(run.code, 0, "{}", run.all());
+    // A `.yml` language file is where the translation report sends the missing text.
+    site.write(
+        "content/partners/yml.yaml",
+        "category: startup\nname: {et: Nimi}\n",
+    );
+    site.write("content/partners/yml.en.yml", "city: Tartu\n");
+    let run = site.check();
+    assert!(
+        run.stderr
+            .lines()
+            .any(|l| l.contains("missing  partners/yml")
+                && l.contains("content/partners/yml.en.yml")),
+        "{}",
+        run.stderr
+    );
+    // `translations --mark-done` reads front matter closed with `...` as the loader does.
+    site.write(
+        "content/pages/dots.et.md",
+        "---\ntitle: Punktid\n...\nTekst.\n",
+    );
+    site.write("content/pages/dots.en.md", "---\ntitle: Dots\n...\nText.\n");
+    let run = klaster(
+        &["translations", "--mark-done", "pages/dots", "en"],
+        site.path(),
+    );
+    assert_eq!(run.code, 0, "{}", run.all());
+    let text = std::fs::read_to_string(site.path().join("content/pages/dots.en.md")).unwrap();
+    assert!(text.starts_with("---\ntranslated_from: \""), "{text}");
+    assert!(text.contains("...\nText."), "{text}");
 }

@@ -4,11 +4,12 @@
 //! `tests/browser/check.mjs`; see `tests/browser/README.md`.
 //!
 //! They need Node, Java, `/usr/bin/chromium` and `npm ci --prefix tests/browser`
-//! (`.ci/run` installs them). Without them this test says what is missing and passes,
-//! except under `CI=true`, where it fails.
+//! (`.ci/run` installs them). Without them the test is reported as *ignored* in the
+//! summary, with what is missing (under `CI=true` it fails instead).
 
 mod common;
 use common::*;
+use libtest_mimic::{Arguments, Failed, Trial};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -69,20 +70,7 @@ fn build(root: &Path, out: &Path) {
     );
 }
 
-#[test]
-fn example_sites_pass_vnu_axe_and_the_partner_filter_in_chromium() {
-    let missing = missing();
-    if !missing.is_empty() {
-        let list = missing.join("\n  ");
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("the browser checks cannot run; missing:\n  {list}");
-        }
-        eprintln!(
-            "note: browser checks skipped (set CI=true to make this a failure); missing:\n  {list}"
-        );
-        return;
-    }
-
+fn example_sites_pass_vnu_axe_and_the_partner_filter_in_chromium() -> Result<(), Failed> {
     let tmp = tempfile::tempdir().expect("temp dir");
     // The folder names label the pages and screenshots: ch-en-home-375.png.
     let ch = tmp.path().join("ch");
@@ -109,11 +97,39 @@ fn example_sites_pass_vnu_axe_and_the_partner_filter_in_chromium() {
     // Only the failures and the summary: the `ok` lines are in `--nocapture` output.
     let report: Vec<&str> = stdout.lines().filter(|l| !l.starts_with("ok ")).collect();
     if !out.status.success() {
-        panic!(
+        return Err(format!(
             "browser checks failed ({}):\n{}\n{stderr}",
             out.status,
             report.join("\n")
-        );
+        )
+        .into());
     }
     eprintln!("{stdout}{stderr}");
+    Ok(())
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let missing = missing();
+    let name = "example_sites_pass_vnu_axe_and_the_partner_filter_in_chromium";
+    let trial = if missing.is_empty() {
+        Trial::test(
+            name,
+            example_sites_pass_vnu_axe_and_the_partner_filter_in_chromium,
+        )
+    } else if std::env::var("CI").as_deref() == Ok("true") {
+        let list = missing.join("\n  ");
+        Trial::test(name, move || {
+            Err(format!("the browser checks cannot run; missing:\n  {list}").into())
+        })
+    } else {
+        eprintln!(
+            "note: the browser checks are skipped (shown as ignored; set CI=true to make this a failure); missing:\n  {}",
+            missing.join("\n  ")
+        );
+        Trial::test(name, || Ok(()))
+            .with_ignored_flag(true)
+            .with_kind("skipped: browser tools missing")
+    };
+    libtest_mimic::run(&args, vec![trial]).exit();
 }

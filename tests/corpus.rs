@@ -368,7 +368,7 @@ fn scanner_finds_what_it_looks_for() -> Result<(), Failed> {
         return Err(format!("expected 5 problems, found {found:?}").into());
     }
     let good = r#"<html><head><script type="application/ld+json">{"a":1}</script>
-        <script src="/pagefind/en/pagefind-ui.js"></script><script src="/search.js?v=1"></script></head>
+        <script src="/static/extra.js"></script><script src="/search.js?v=1"></script></head>
         <body><a href="/en/">x</a></body></html>"#;
     let found = common::scan::page(good);
     if !found.is_empty() {

@@ -576,3 +576,25 @@ fn bad_base_url_is_a_usage_error() {
     assert_eq!(run.code, 2, "{}", run.all());
     assert!(run.stderr.contains("--base-url"));
 }
+
+#[test]
+fn check_and_serve_take_the_build_date() {
+    let site = TestSite::new();
+    // The project runs 2023-09-01 to 2025-12-31: planned before, ongoing during.
+    site.write(
+        "content/projects/development.yaml",
+        "title: {et: Arendusprojekt, en: Development project}\nsummary: {et: Kokkuvõte, en: Summary}\nfunder: erdf\nstart: 2023-09-01\nend: 2025-12-31\nobjectives:\n  - {et: Eesmärk, en: Objective}\nresults:\n  - {et: Tulemus, en: Result}\n",
+    );
+    let json = |date: &str| {
+        let run = klaster(&["check", "--format", "json", "--date", date], site.path());
+        assert_eq!(run.code, 0, "{}", run.all());
+        run.stdout
+    };
+    json("2024-01-01");
+    let bad = klaster(&["check", "--date", "2024-13-01"], site.path());
+    assert_eq!(bad.code, 2, "{}", bad.all());
+    assert!(bad.stderr.contains("--date"), "{}", bad.stderr);
+    let bad = klaster(&["serve", "--date", "1.1.2024"], site.path());
+    assert_eq!(bad.code, 2, "{}", bad.all());
+    assert!(bad.stderr.contains("--date"), "{}", bad.stderr);
+}

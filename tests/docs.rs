@@ -11,10 +11,7 @@ fn table_after<'d>(doc: &'d str, heading: &str) -> Option<&'d str> {
     let rest = &doc[at..];
     let start = rest.find("\n| field |")? + 1;
     let table = &rest[start..];
-    let end = table
-        .find("\n\n")
-        .map(|i| i + 1)
-        .unwrap_or(table.len());
+    let end = table.find("\n\n").map(|i| i + 1).unwrap_or(table.len());
     Some(&table[..end])
 }
 
@@ -29,9 +26,15 @@ fn the_field_tables_of_the_docs_are_the_schemas() {
         )),
         None => wrong.push(format!("{heading}: no field table in docs/content.md")),
     };
-    check("These fields are allowed in **every** collection", schema::docs_table(None));
+    check(
+        "These fields are allowed in **every** collection",
+        schema::docs_table(None),
+    );
     for c in Collection::ALL {
-        check(&format!("\n### {}\n", c.name()), schema::docs_table(Some(c)));
+        check(
+            &format!("\n### {}\n", c.name()),
+            schema::docs_table(Some(c)),
+        );
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
 }

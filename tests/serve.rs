@@ -38,10 +38,15 @@ impl Drop for Serve {
 
 impl Serve {
     fn spawn(root: &Path, port: u16) -> Serve {
+        Serve::spawn_with(root, port, &[])
+    }
+
+    fn spawn_with(root: &Path, port: u16, extra: &[&str]) -> Serve {
         let mut child = Command::new(env!("CARGO_BIN_EXE_klaster"))
             .args(["serve", "--root"])
             .arg(root)
             .args(["--port", &port.to_string()])
+            .args(extra)
             // The working folder is the site: a server that served files relative to
             // it (instead of from the build) would leak `Cargo.toml` below.
             .current_dir(root)
@@ -631,4 +636,25 @@ fn serve_never_follows_a_media_file_replaced_by_a_link() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+#[test]
+fn serve_takes_the_build_date_from_date() {
+    let site = TestSite::new();
+    let mut serve = Serve::spawn_with(site.path(), free_port(), &["--date", "2022-01-01"]);
+    let deadline = Instant::now() + START_WITHIN;
+    while get(serve.port, "/").is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "serve did not start:\n{}",
+            serve.log()
+        );
+        if let Ok(Some(status)) = serve.child.try_wait() {
+            panic!("exited with {status}:\n{}", serve.log());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // The project starts 2023-09-01: planned on 2022-01-01.
+    let page = serve.get("/en/projects/development/");
+    assert!(page.body.contains("Planned"), "{}", page.body);
 }

@@ -21,6 +21,8 @@ pub struct Args {
     pub drafts: bool,
     /// Fetch every outside address the content uses (`--links`).
     pub links: bool,
+    /// The build date as given (`--date`).
+    pub date: Option<String>,
 }
 
 /// Seconds one link request may take: `KLASTER_LINK_TIMEOUT`, else the default.
@@ -44,7 +46,7 @@ pub fn run(args: Args) -> u8 {
     if let Err(code) = super::require_site(&args.root) {
         return code;
     }
-    let date = match super::build_date(None) {
+    let date = match super::build_date(args.date.as_deref()) {
         Ok(d) => d,
         Err(code) => return code,
     };

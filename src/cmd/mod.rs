@@ -13,7 +13,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Exit codes of SPEC §7.
+/// Exit codes (docs/cli.md, "Exit codes").
 pub const OK: u8 = 0;
 pub const CONTENT_ERRORS: u8 = 1;
 pub const USAGE: u8 = 2;

@@ -13,14 +13,17 @@ pub struct Args {
     pub port: u16,
     pub open: bool,
     pub drafts: bool,
+    /// The build date as given (`--date`); without it, each rebuild's own day.
+    pub date: Option<String>,
 }
 
 pub fn run(args: Args) -> u8 {
     if let Err(code) = super::require_site(&args.root) {
         return code;
     }
-    let date = match super::build_date(None) {
-        Ok(d) => d,
+    // Checked now, so a bad --date is a usage error before anything is served.
+    let date = match super::build_date(args.date.as_deref()) {
+        Ok(d) => args.date.as_ref().map(|_| d),
         Err(code) => return code,
     };
     let settings = Settings {

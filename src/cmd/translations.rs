@@ -62,9 +62,12 @@ pub fn run(args: Args) -> u8 {
     let hash = resolve::translation_hash(&source_text);
     let markdown = target.extension().is_some_and(|e| e == "md");
     // Quoted, so that YAML never reads the fingerprint as a number.
-    let Some(updated) =
-        frontmatter::set_field(&target_text, "translated_from", &format!("\"{hash}\""), markdown)
-    else {
+    let Some(updated) = frontmatter::set_field(
+        &target_text,
+        "translated_from",
+        &format!("\"{hash}\""),
+        markdown,
+    ) else {
         eprintln!(
             "error: {} does not begin with front matter (`---`)",
             target.display()

@@ -147,9 +147,10 @@ pub fn replace_controls(text: &mut String) -> Option<(usize, usize, char)> {
 /// Makes a `\r` that is not followed by `\n` (the line end of old Mac files) a `\n`.
 /// YAML and Markdown read such a `\r` as a line end; the rest of klaster counts lines
 /// by `\n`, so without this a position would name another line than the parser's.
-pub fn normalize_line_ends(text: &mut String) {
+/// Returns whether it changed anything.
+pub fn normalize_line_ends(text: &mut String) -> bool {
     if !text.contains('\r') {
-        return;
+        return false;
     }
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
@@ -161,8 +162,12 @@ pub fn normalize_line_ends(text: &mut String) {
             start = i + 1;
         }
     }
+    if start == 0 {
+        return false;
+    }
     out.push_str(&text[start..]);
     *text = out;
+    true
 }
 
 /// Reads a file as UTF-8 text, or explains why it cannot be: too large, not UTF-8,
@@ -174,6 +179,30 @@ pub fn read_text(
     budget: &Budget,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Arc<SourceFile>, Diagnostic> {
+    read_text_at(root, path, budget, warnings).map(|(f, _)| f)
+}
+
+/// Where a text came from, so a part of it can be read again later: the file's
+/// length and time when it was read, and whether the text differs from the bytes
+/// (a byte-order mark dropped, control characters replaced, lone `\r` made `\n`).
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub path: std::path::PathBuf,
+    pub len: u64,
+    pub modified: Option<std::time::SystemTime>,
+    /// Bytes before the text in the file (3 for a byte-order mark).
+    pub skipped: u64,
+    /// Control characters or line ends were replaced: the text is not the file's.
+    pub altered: bool,
+}
+
+/// [`read_text`], with where the text came from.
+pub fn read_text_at(
+    root: &Path,
+    path: &Path,
+    budget: &Budget,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(Arc<SourceFile>, Origin), Diagnostic> {
     let rel = rel_path(root, path);
     let io_error = |e: std::io::Error| {
         Diagnostic::error("io", rel.clone(), format!("cannot read the file: {e}"))
@@ -185,7 +214,8 @@ pub fn read_text(
             io_error(e)
         }
     })?;
-    let len = file.metadata().map_err(io_error)?.len();
+    let meta = file.metadata().map_err(io_error)?;
+    let len = meta.len();
     if len > MAX_TEXT_FILE {
         return Err(too_large(rel.clone(), len));
     }
@@ -209,9 +239,19 @@ pub fn read_text(
     if bytes.len() as u64 > MAX_TEXT_FILE {
         return Err(too_large(rel.clone(), bytes.len() as u64));
     }
+    let read = bytes.len() as u64;
     let mut text = decode(&rel, bytes)?;
-    normalize_line_ends(&mut text);
+    let mut origin = Origin {
+        path: path.to_path_buf(),
+        len: read,
+        modified: meta.modified().ok(),
+        skipped: read - text.len() as u64,
+        altered: false,
+    };
+    // Same length, but no longer the file's bytes.
+    origin.altered = normalize_line_ends(&mut text);
     if let Some((line, column, c)) = replace_controls(&mut text) {
+        origin.altered = true;
         warnings.push(
             Diagnostic::warning(
                 "control-character",
@@ -227,7 +267,32 @@ pub fn read_text(
             ),
         );
     }
-    Ok(Arc::new(SourceFile { rel, text }))
+    Ok((Arc::new(SourceFile { rel, text }), origin))
+}
+
+/// Reads `len` bytes at `start` of a file read before, as text: the body of a
+/// Markdown file, which is not kept in memory between loading and resolving. Fails
+/// when the file is no longer the one that was read.
+pub fn read_part(origin: &Origin, start: u64, len: u64, rel: &str) -> Result<String, Diagnostic> {
+    use std::io::{Read as _, Seek as _, SeekFrom};
+    let changed = || {
+        Diagnostic::error(
+            "io",
+            rel.to_string(),
+            "the file changed while klaster was reading the site",
+        )
+        .with_help("build again once the file is saved")
+    };
+    let mut file = crate::write::open_no_follow(&origin.path).map_err(|_| changed())?;
+    let meta = file.metadata().map_err(|_| changed())?;
+    if meta.len() != origin.len || meta.modified().ok() != origin.modified {
+        return Err(changed());
+    }
+    let mut bytes = vec![0; len as usize];
+    file.seek(SeekFrom::Start(origin.skipped + start))
+        .and_then(|_| file.read_exact(&mut bytes))
+        .map_err(|_| changed())?;
+    String::from_utf8(bytes).map_err(|_| changed())
 }
 
 fn too_large(rel: String, len: u64) -> Diagnostic {

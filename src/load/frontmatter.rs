@@ -97,13 +97,23 @@ mod tests {
     #[test]
     fn sets_a_field_in_front_matter_or_yaml() {
         assert_eq!(
-            set_field("---\ntitle: A\n---\nBody\n", "translated_from", "\"4035e843\"", true)
-                .unwrap(),
+            set_field(
+                "---\ntitle: A\n---\nBody\n",
+                "translated_from",
+                "\"4035e843\"",
+                true
+            )
+            .unwrap(),
             "---\ntranslated_from: \"4035e843\"\ntitle: A\n---\nBody\n"
         );
         assert_eq!(
-            set_field("---\ntranslated_from: old\ntitle: A\n...\n", "translated_from", "\"new\"", true)
-                .unwrap(),
+            set_field(
+                "---\ntranslated_from: old\ntitle: A\n...\n",
+                "translated_from",
+                "\"new\"",
+                true
+            )
+            .unwrap(),
             "---\ntranslated_from: \"new\"\ntitle: A\n...\n"
         );
         assert_eq!(

@@ -20,12 +20,38 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use yaml::Node;
 
-/// The Markdown part of a `.md` file.
+/// The Markdown part of a `.md` file. Bodies are most of a site's text, so the text
+/// is not kept from loading to resolving: resolve reads it again ([`Body::text`]),
+/// renders it and keeps only the result.
 #[derive(Debug, Clone)]
 pub struct Body {
-    pub text: String,
+    source: BodySource,
     /// Line of the file on which the body starts (1-based).
     pub first_line: usize,
+    /// Whether the body has any text besides white space.
+    pub has_text: bool,
+}
+
+#[derive(Debug, Clone)]
+enum BodySource {
+    /// Bytes of a file on disk.
+    File {
+        origin: Arc<files::Origin>,
+        start: u64,
+        len: u64,
+    },
+    /// Kept in memory (texts given in memory, or altered when read).
+    Text(String),
+}
+
+impl Body {
+    /// The body's text. `rel` names the file in a diagnostic if it cannot be read.
+    pub fn text(&self, rel: &str) -> Result<String, Diagnostic> {
+        match &self.source {
+            BodySource::Text(t) => Ok(t.clone()),
+            BodySource::File { origin, start, len } => files::read_part(origin, *start, *len, rel),
+        }
+    }
 }
 
 /// One file of a record: the shared file (`lang == None`) or a language file.
@@ -314,18 +340,7 @@ pub fn load_content(root: &Path) -> LoadedContent {
             Err(d) => out.diagnostics.push(d),
         }
     }
-    for ((collection, stem), mut files) in by_id {
-        files.sort_by(|a, b| {
-            a.lang
-                .cmp(&b.lang)
-                .then_with(|| a.file.rel.cmp(&b.file.rel))
-        });
-        out.records.push(RawRecord {
-            collection,
-            stem,
-            files,
-        });
-    }
+    out.records = group(by_id);
 
     for (lang, path) in i18n_paths {
         match files::read_text(root, &path, &budget, &mut out.diagnostics)
@@ -383,6 +398,25 @@ pub fn language_file(root: &Path, id: &crate::model::RecordId, lang: &str) -> Op
     found
 }
 
+/// Files grouped into records, in id order, each record's files by language.
+fn group(by_id: BTreeMap<(Collection, String), Vec<RawFile>>) -> Vec<RawRecord> {
+    by_id
+        .into_iter()
+        .map(|((collection, stem), mut files)| {
+            files.sort_by(|a, b| {
+                a.lang
+                    .cmp(&b.lang)
+                    .then_with(|| a.file.rel.cmp(&b.file.rel))
+            });
+            RawRecord {
+                collection,
+                stem,
+                files,
+            }
+        })
+        .collect()
+}
+
 /// One record file read, or why it could not be.
 type Loaded = Result<(Collection, String, RawFile), Diagnostic>;
 
@@ -406,21 +440,48 @@ fn load_record_file(
         )
         .with_help("images and documents go in `content/media/`"));
     };
-    let file = files::read_text(root, path, budget, warnings)?;
-    let (fields, body) = if md {
+    let (file, origin) = files::read_text_at(root, path, budget, warnings)?;
+    let raw = parse_record(file, lang, md, (!origin.altered).then(|| Arc::new(origin)))?;
+    Ok((collection, stem, raw))
+}
+
+/// A record file's text split and parsed: front matter and body for Markdown, the
+/// whole text for YAML.
+fn parse_record(
+    file: Arc<SourceFile>,
+    lang: Option<String>,
+    md: bool,
+    origin: Option<Arc<files::Origin>>,
+) -> Result<RawFile, Diagnostic> {
+    let (file, fields, body) = if md {
         match frontmatter::split(&file.text) {
             Some(split) => {
                 let fields = parse_yaml(&file, split.yaml, split.yaml_first_line - 1)?;
-                let body = Body {
-                    text: split.body.to_string(),
-                    first_line: split.body_first_line,
+                let start = file.text.len() - split.body.len();
+                let source = match origin {
+                    Some(origin) => BodySource::File {
+                        origin,
+                        start: start as u64,
+                        len: split.body.len() as u64,
+                    },
+                    None => BodySource::Text(split.body.to_string()),
                 };
-                (Some(fields), Some(body))
+                let body = Body {
+                    source,
+                    first_line: split.body_first_line,
+                    has_text: !split.body.trim().is_empty(),
+                };
+                // Only the front matter stays, for quoting its lines in messages.
+                let head = Arc::new(SourceFile {
+                    rel: file.rel.clone(),
+                    text: file.text[..start].to_string(),
+                });
+                (head, Some(fields), Some(body))
             }
             None => {
                 return Err(Diagnostic::error(
                     "front-matter",
-                    rel,
+                    file.rel.clone(),
                     "a Markdown record must begin with front matter",
                 )
                 .at(&file.text, 1, 1)
@@ -430,18 +491,73 @@ fn load_record_file(
             }
         }
     } else {
-        (Some(parse_yaml(&file, &file.text, 0)?), None)
+        let fields = parse_yaml(&file, &file.text, 0)?;
+        (file, Some(fields), None)
     };
-    Ok((
-        collection,
-        stem,
-        RawFile {
-            file,
-            lang,
-            fields,
-            body,
-        },
-    ))
+    Ok(RawFile {
+        file,
+        lang,
+        fields,
+        body,
+    })
+}
+
+/// A site made of texts in memory, for tests and fuzzing: `files` maps paths such as
+/// `content/site.yaml` or `content/partners/tehnopol.yaml` to their text; a path
+/// under `content/media/` stands for a media file of that many bytes. The theme is the
+/// built-in default theme.
+pub fn load_memory(files: &[(&str, &str)]) -> LoadedContent {
+    let mut out = LoadedContent::default();
+    let mut by_id: BTreeMap<(Collection, String), Vec<RawFile>> = BTreeMap::new();
+    for (path, text) in files {
+        let source = |rel: &str| {
+            Arc::new(SourceFile {
+                rel: rel.to_string(),
+                text: text.to_string(),
+            })
+        };
+        let mut parts = path.split('/');
+        let (Some("content"), Some(top)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let rest: Vec<&str> = parts.collect();
+        if top == "site.yaml" {
+            let file = source(path);
+            match parse_yaml(&file, &file.text, 0) {
+                Ok(node) => out.site = Some(YamlFile { file, node }),
+                Err(d) => out.diagnostics.push(d),
+            }
+        } else if top == "media" {
+            out.media
+                .insert(rest.join("/"), (PathBuf::from(path), text.len() as u64));
+        } else if top == "i18n" {
+            let file = source(path);
+            let lang = rest.join("/").trim_end_matches(".yaml").to_string();
+            match parse_yaml(&file, &file.text, 0) {
+                Ok(node) => {
+                    out.i18n.insert(lang, YamlFile { file, node });
+                }
+                Err(d) => out.diagnostics.push(d),
+            }
+        } else if let Some(c) = Collection::from_name(top) {
+            let name = rest.last().copied().unwrap_or_default();
+            let Some((stem, lang, md)) = split_name(name) else {
+                continue;
+            };
+            match parse_record(source(path), lang, md, None) {
+                Ok(raw) => by_id.entry((c, stem)).or_default().push(raw),
+                Err(d) => out.diagnostics.push(d),
+            }
+        }
+    }
+    out.records = group(by_id);
+    let (theme, mut d) = theme::load(
+        Path::new("/nonexistent-site-in-memory"),
+        &theme_name(out.site.as_ref()),
+    );
+    out.theme = theme;
+    out.diagnostics.append(&mut d);
+    out
 }
 
 #[cfg(test)]

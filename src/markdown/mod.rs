@@ -21,6 +21,7 @@ mod tests;
 
 pub use ids::Reserved;
 
+use crate::markup::escape;
 use crate::model::{TocEntry, slugify};
 use ids::Ids;
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Options as ParseOptions, Parser, Tag, TagEnd};
@@ -178,22 +179,6 @@ fn is_dangerous_url(url: &str) -> bool {
         || cleaned.starts_with("data:")
 }
 
-/// Escapes text for an HTML attribute value or element content.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn owned(s: CowStr<'_>) -> CowStr<'static> {
     CowStr::from(s.into_string())
 }
@@ -287,33 +272,33 @@ impl Renderer<'_, '_> {
                 // Cleaned with the whole body at the end, unless the site trusts it.
                 self.target().push(Event::Html(owned(h)));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = self.fix_url(dest_url, offset, resolve);
-                self.target().push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title: owned(title),
-                    id: owned(id),
-                }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = self.fix_url(dest_url, offset, resolve);
-                self.target().push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title: owned(title),
-                    id: owned(id),
-                }));
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                let tag = match tag {
+                    Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    } => Tag::Link {
+                        link_type,
+                        dest_url: self.fix_url(dest_url, offset, resolve),
+                        title: owned(title),
+                        id: owned(id),
+                    },
+                    Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    } => Tag::Image {
+                        link_type,
+                        dest_url: self.fix_url(dest_url, offset, resolve),
+                        title: owned(title),
+                        id: owned(id),
+                    },
+                    other => other.into_static(),
+                };
+                self.target().push(Event::Start(tag));
             }
             Event::Start(Tag::Heading {
                 level, id, classes, ..

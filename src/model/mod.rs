@@ -16,7 +16,7 @@ pub use theme::*;
 use serde::Serialize;
 use std::fmt;
 
-/// The six content collections of SPEC §4, in menu order.
+/// The six content collections (docs/content.md, "The collections and their fields"), in menu order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Collection {

@@ -8,6 +8,10 @@
 
 use super::Collection;
 
+/// How many entries a language's feed holds: the newest; readers fetch the feed often,
+/// and older items are on the site.
+pub const FEED_ENTRIES: usize = 50;
+
 /// How many news items a page of the news list shows.
 pub const NEWS_PER_PAGE: usize = 10;
 
@@ -92,7 +96,7 @@ pub fn media(rel: &str) -> String {
 
 /// The folder of a language's search index.
 pub fn search_index(lang: &str) -> String {
-    format!("/pagefind/{lang}/")
+    format!("/search/{lang}/")
 }
 
 /// The names `url_for(section=...)` accepts: the collections with a list page, the
@@ -128,7 +132,7 @@ pub fn is_generated(output: &str, languages: &[&str]) -> bool {
     matches!(
         output,
         "index.html" | "404.html" | "sitemap.xml" | "robots.txt"
-    ) || matches!(first, "data" | "media" | "pagefind")
+    ) || matches!(first, "data" | "media" | "search")
         || languages.contains(&first)
 }
 
@@ -211,7 +215,7 @@ mod tests {
             "en/x.css",
             "data/x.json",
             "media/a.png",
-            "pagefind/en/x.pf_meta",
+            "search/en/index.json",
         ] {
             assert!(is_generated(p, &["en", "et"]), "{p}");
         }

@@ -12,8 +12,9 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug)]
 pub struct Record {
     pub id: RecordId,
-    /// Source files, relative to the site root.
-    pub files: Vec<String>,
+    /// Source files, relative to the site root, each with its language (`None` for
+    /// the file shared by all languages).
+    pub files: Vec<(Option<String>, String)>,
     pub draft: bool,
     /// The record resolved per language code; only the languages it exists in.
     pub locales: BTreeMap<String, Localized>,
@@ -22,6 +23,56 @@ pub struct Record {
 impl Record {
     pub fn locale(&self, lang: &str) -> Option<&Localized> {
         self.locales.get(lang)
+    }
+
+    /// Where the record's `lang` texts are written: its language file, else its
+    /// shared file.
+    pub fn file_for(&self, lang: &str) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|(l, _)| l.as_deref() == Some(lang))
+            .or_else(|| self.files.iter().find(|(l, _)| l.is_none()))
+            .or(self.files.first())
+            .map(|(_, f)| f.as_str())
+    }
+}
+
+/// HTML kept compressed (LZ4) until a page shows it: bodies are most of a site's text,
+/// and each is shown on one page (and perhaps in the feed and the search index).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Html {
+    packed: std::sync::Arc<[u8]>,
+}
+
+impl Html {
+    pub fn new(html: &str) -> Html {
+        if html.is_empty() {
+            return Html::default();
+        }
+        Html {
+            packed: lz4_flex::compress_prepend_size(html.as_bytes()).into(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.packed.is_empty()
+    }
+
+    /// The HTML. Compressed by [`Html::new`] from a `&str`, so it is UTF-8.
+    pub fn text(&self) -> String {
+        if self.packed.is_empty() {
+            return String::new();
+        }
+        lz4_flex::decompress_size_prepended(&self.packed)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for Html {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Html({} bytes compressed)", self.packed.len())
     }
 }
 
@@ -45,7 +96,8 @@ pub struct Localized {
     pub label: String,
     pub summary: Option<String>,
     /// The body as HTML (escaped and sanitised unless `unsafe_html`).
-    pub body: String,
+    #[serde(skip)]
+    pub body: Html,
     pub toc: Vec<TocEntry>,
     /// Translatable fields whose text fell back to another language: field → language.
     pub fallback: BTreeMap<String, String>,

@@ -7,7 +7,7 @@
 //! language is rebuilt only when that language's searchable text changed. The output is
 //! the same as a build from scratch (tests/incremental.rs checks this).
 
-use crate::output::{Content, OutputFile};
+use crate::output::Content;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -17,8 +17,6 @@ use std::sync::Mutex;
 struct Entries {
     /// Output path → (fingerprint, content).
     pages: HashMap<String, (u64, Content)>,
-    /// Language → (fingerprint of its searchable text, index files).
-    search: HashMap<String, (u64, Vec<OutputFile>)>,
 }
 
 /// What the previous build rendered. Shared by the builds of one `serve` session.
@@ -45,22 +43,6 @@ impl Cache {
     pub(crate) fn store_pages(&self, pages: HashMap<String, (u64, Content)>) {
         if let Ok(mut e) = self.entries.lock() {
             e.pages = pages;
-        }
-    }
-
-    pub(crate) fn search(&self, lang: &str, fingerprint: u64) -> Option<Vec<OutputFile>> {
-        let entries = self.entries.lock().ok()?;
-        entries
-            .search
-            .get(lang)
-            .filter(|(fp, _)| *fp == fingerprint)
-            .map(|(_, f)| f.clone())
-    }
-
-    pub(crate) fn store_search(&self, lang: &str, fingerprint: u64, files: &[OutputFile]) {
-        if let Ok(mut e) = self.entries.lock() {
-            e.search
-                .insert(lang.to_string(), (fingerprint, files.to_vec()));
         }
     }
 }

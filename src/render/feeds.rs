@@ -1,38 +1,14 @@
 //! Machine-read files: the Atom feed of each language and the sitemap.
 
+use crate::markup::escape as xml_escape;
 use crate::model::Strings;
 use crate::model::paths::{self, Urls};
 use crate::model::*;
 use crate::output::OutputFile;
 use std::fmt::Write as _;
 
-/// Whether XML 1.0 allows the character (its `Char` production): tab, line ends,
-/// and everything from U+0020 except U+FFFE and U+FFFF (surrogates cannot occur in
-/// Rust strings).
-pub fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{fffd}' | '\u{10000}'..)
-}
-
-/// Escapes text for XML content and attribute values, leaving out characters XML
-/// cannot hold.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if is_xml_char(c) => out.push(c),
-            // Characters XML 1.0 does not allow at all are left out.
-            _ => {}
-        }
-    }
-    out
-}
-
-/// Atom feed of a language: news by date and projects by start date, newest first.
+/// Atom feed of a language: the newest news items (by date) and projects (by start
+/// date), at most [`paths::FEED_ENTRIES`], newest first.
 pub fn atom(
     site: &Site,
     urls: &Urls,
@@ -52,6 +28,7 @@ pub fn atom(
         entries.push((date, r, loc));
     }
     entries.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    entries.truncate(paths::FEED_ENTRIES);
     let updated = entries.first().map(|e| e.0).unwrap_or(site.build_date);
     let default = site.config.default_lang();
     let title = site.config.title.text(lang, default);
@@ -118,7 +95,7 @@ pub fn atom(
             let _ = writeln!(
                 x,
                 "    <content type=\"html\">{}</content>",
-                xml_escape(&loc.body)
+                xml_escape(&loc.body.text())
             );
         }
         x.push_str("  </entry>\n");

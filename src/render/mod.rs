@@ -22,9 +22,6 @@ mod site_files;
 pub mod templates;
 pub mod values;
 
-/// Escapes text for HTML and XML written by code (not templates): feeds, the serve overlay.
-pub use feeds::xml_escape as escape_markup;
-
 use crate::diagnostics::Diagnostic;
 use crate::i18n::Formats;
 use crate::model::{Collection, ProjectStatus, RecordData, Site};
@@ -102,13 +99,6 @@ pub fn render(
     }
     let reused = AtomicUsize::new(0);
     let kept: std::sync::Mutex<HashMap<String, (u64, Content)>> = Default::default();
-    let people_title = |lang: &str| {
-        site.theme
-            .strings
-            .get(lang, "people")
-            .unwrap_or("People")
-            .to_string()
-    };
     // The search index needs only the model, so it is built while the pages render.
     let (rendered, search_index) = rayon::join(
         || {
@@ -151,8 +141,8 @@ pub fn render(
         },
         || {
             let t = Instant::now();
-            search::index(site, &site.urls(), &people_title, cache)
-                .map(|files| (files, t.elapsed()))
+            let files = search::all(site);
+            (files, t.elapsed())
         },
     );
     let mut diags = Vec::new();
@@ -172,22 +162,13 @@ pub fn render(
     }
     timings.push(("templates and search", started.elapsed()));
     let mut files = pages.len();
-    match search_index {
-        Ok((index, took)) => {
-            timings.push(("search index alone", took));
-            files += index.len();
-            for f in index {
-                sink.put(f).map_err(Failure::Output)?;
-            }
-        }
-        Err(e) => {
-            return Err(Failure::Content(vec![Diagnostic::error(
-                "search",
-                "output/pagefind",
-                e,
-            )]));
-        }
-    }
+    let (index, took) = search_index;
+    timings.push(("search index alone", took));
+    files += index.len();
+    index
+        .into_par_iter()
+        .try_for_each(|f| sink.put(f))
+        .map_err(Failure::Output)?;
     let rest = site_files::files(site, &lists, &pages);
     files += rest.len();
     rest.into_par_iter()

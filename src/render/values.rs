@@ -130,7 +130,7 @@ impl<'a> ValueBuilder<'a> {
             m.insert("title".into(), json!(loc.label));
         }
         m.insert("summary".into(), json!(loc.summary));
-        m.insert("body".into(), json!(loc.body));
+        m.insert("body".into(), json!(loc.body.text()));
         m.insert("toc".into(), json!(loc.toc));
         m.insert("fallback".into(), json!(loc.fallback));
         m.insert("extra".into(), loc.extra.clone());
@@ -293,3 +293,6 @@ impl<'a> ValueBuilder<'a> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -4,12 +4,12 @@
 
 use super::Shared;
 use super::fields::{Layer, Reader};
-use crate::diagnostics::{Diagnostic, suggestion_help};
+use crate::diagnostics::Diagnostic;
 use crate::load::{RawFile, SourceFile};
 use crate::markdown;
 use crate::model::{ExternalLink, RecordId, TocEntry, paths};
 
-/// The body for the reader's language, as HTML with its table of contents.
+/// The body for the reader's language, rendered to HTML with its table of contents.
 pub fn read_body(
     r: &mut Reader,
     lang_file: Option<&RawFile>,
@@ -17,41 +17,58 @@ pub fn read_body(
     fallback_file: Option<&RawFile>,
     shared: &Shared,
 ) -> Option<(String, Vec<TocEntry>)> {
-    let has_text = |f: &&RawFile| f.body.as_ref().is_some_and(|b| !b.text.trim().is_empty());
-    // A Markdown body, or the `body` field, in lookup order.
-    let (text, file, first_line, fell_back): (String, &SourceFile, usize, bool) =
+    let has_text = |f: &&RawFile| f.body.as_ref().is_some_and(|b| b.has_text);
+    let read = |r: &mut Reader, f: &RawFile| -> Option<String> {
+        match f.body.as_ref()?.text(&f.file.rel) {
+            Ok(t) => Some(t),
+            Err(d) => {
+                r.diags.push(d);
+                None
+            }
+        }
+    };
+    // A Markdown body, or the `body` field, in lookup order. `quoted` is the text the
+    // lines of messages are quoted from, and the line it begins on.
+    let (text, file, first_line, fell_back, from_file): (String, &SourceFile, usize, bool, bool) =
         if let Some(f) = lang_file.filter(has_text).or(shared_file.filter(has_text)) {
             let b = f.body.as_ref()?;
-            (b.text.clone(), &f.file, b.first_line, false)
+            (read(r, f)?, &f.file, b.first_line, false, true)
         } else if let Some(found) = r
             .find("body")
             .filter(|f| f.layer != Layer::Default || fallback_file.is_none_or(|d| !has_text(&d)))
         {
             let text = r.text_of("body", "body", found)?;
-            (text, found.file, found.node.line, false)
+            (text, found.file, found.node.line, false, false)
         } else if let Some(f) = fallback_file.filter(has_text) {
             let b = f.body.as_ref()?;
-            (b.text.clone(), &f.file, b.first_line, true)
+            (read(r, f)?, &f.file, b.first_line, true, true)
         } else {
             return None;
         };
+    // Lines of a Markdown body are quoted from the body; of a `body:` field, from the
+    // YAML file (approximately: the field's text starts on its line).
+    let quote = |d: Diagnostic, line: usize, col: usize| {
+        if from_file {
+            d.at_in(&text, first_line, line, col)
+        } else {
+            d.at(&file.text, line, col)
+        }
+    };
     if fell_back {
         r.fallback.insert("body".into(), r.default.to_string());
-        r.diags.push(
-            Diagnostic::warning(
-                "translation",
-                file.rel.clone(),
-                format!(
-                    "the `{}` translation of the body is missing; the `{}` text is shown",
-                    r.lang, r.default
-                ),
-            )
-            .at(&file.text, first_line.max(1), 1)
-            .with_help(format!(
-                "write the `{}` body below the front matter of the `{}` file",
-                r.lang, r.lang
-            )),
-        );
+        let d = Diagnostic::warning(
+            "translation",
+            file.rel.clone(),
+            format!(
+                "the `{}` translation of the body is missing; the `{}` text is shown",
+                r.lang, r.default
+            ),
+        )
+        .with_help(format!(
+            "write the `{}` body below the front matter of the `{}` file",
+            r.lang, r.lang
+        ));
+        r.diags.push(quote(d, first_line.max(1), 1));
     }
     r.texts.insert("body".into());
     let lang = r.lang;
@@ -65,19 +82,9 @@ pub fn read_body(
                 // `media/report.pdf#page=2`: the file is checked, the rest is kept.
                 let cut = link.find(['#', '?']).unwrap_or(link.len());
                 let (path, rest) = link.split_at(cut);
-                return match super::values::media_path(path) {
-                    super::values::MediaPath::Ok(p) if media.contains_key(&p) => {
-                        Ok(format!("{base}{}{rest}", paths::media(&p)))
-                    }
-                    super::values::MediaPath::Ok(p) => Err((
-                        format!("the media file `{p}` does not exist"),
-                        format!("put the file in content/media/{p}"),
-                    )),
-                    _ => Err((
-                        format!("the path `{path}` leaves the site's media folder"),
-                        "media paths are relative to content/media/ and may not use `..`".into(),
-                    )),
-                };
+                return super::references::media_file(media, path)
+                    .map(|(p, _)| format!("{base}{}{rest}", paths::media(&p)))
+                    .map_err(|p| (p.message, p.help));
             }
         };
         let Some(id) = RecordId::parse(target) else {
@@ -86,26 +93,21 @@ pub fn read_body(
                 "write `@<collection>/<slug>`, e.g. `@partners/tehnopol`".into(),
             ));
         };
-        match ids.get(&id) {
-            Some(identity) if identity.included => {
+        match super::references::record(ids, &id, &format!("@{target}")) {
+            Ok(identity) => {
                 let path = identity
                     .paths
                     .get(lang)
                     .or_else(|| identity.paths.get(shared.default))
                     .cloned()
-                    .flatten();
-                let path =
-                    path.unwrap_or_else(|| paths::record_place(id.collection, &id.stem, lang));
+                    .flatten()
+                    .unwrap_or_else(|| paths::record_place(id.collection, &id.stem, lang));
                 Ok(format!("{base}{path}"))
             }
-            Some(_) => Err((
-                format!("`@{target}` links to a draft"),
-                "publish the record or remove the link".into(),
-            )),
-            None => Err((
-                format!("broken link: there is no record `{id}`"),
-                suggestion_help(&id.stem, &ids.stems(id.collection)),
-            )),
+            Err(p) if p.code == "unknown-reference" => {
+                Err((format!("broken link: {}", p.message), p.help))
+            }
+            Err(p) => Err((p.message, p.help)),
         }
     };
     let default_labels = markdown::Labels::default();
@@ -114,11 +116,14 @@ pub fn read_body(
         reserved: &shared.theme.reserved,
         labels: shared.labels.get(lang).unwrap_or(&default_labels),
     };
-    if let Some(i) = text
-        .lines()
-        .position(crate::model::schema::is_placeholder)
-    {
-        r.placeholder("body", file, first_line + i, 1);
+    if let Some(i) = text.lines().position(crate::model::schema::is_placeholder) {
+        let d = Diagnostic::warning(
+            "placeholder",
+            file.rel.clone(),
+            "`body` still has the text `klaster new` wrote; it would be published as it is",
+        )
+        .with_help("write the real `body`, or remove it");
+        r.diags.push(quote(d, first_line + i, 1));
     }
     let rendered = markdown::render(&text, &opts, &resolve);
     for l in &rendered.links {
@@ -132,11 +137,8 @@ pub fn read_body(
     }
     for p in rendered.problems {
         let (line, col) = markdown::line_col(&text, p.offset);
-        r.diags.push(
-            Diagnostic::error("broken-link", file.rel.clone(), p.message)
-                .at(&file.text, first_line + line - 1, col)
-                .with_help(p.help),
-        );
+        let d = Diagnostic::error("broken-link", file.rel.clone(), p.message).with_help(p.help);
+        r.diags.push(quote(d, first_line + line - 1, col));
     }
     Some((rendered.html, rendered.toc))
 }

@@ -56,9 +56,17 @@ pub struct ConfigReader<'a> {
 
 impl<'a> ConfigReader<'a> {
     fn error(&mut self, node: &Node, msg: impl Into<String>, help: impl Into<String>) {
+        self.push(
+            Diagnostic::error("site", self.file.rel.clone(), msg),
+            node,
+            help,
+        );
+    }
+
+    /// Anchors `d` at `node` of site.yaml with its help.
+    fn push(&mut self, d: Diagnostic, node: &Node, help: impl Into<String>) {
         self.diags.push(
-            Diagnostic::error("site", self.file.rel.clone(), msg)
-                .at(&self.file.text, node.line, node.column)
+            d.at(&self.file.text, node.line, node.column)
                 .with_help(help),
         );
     }
@@ -68,49 +76,23 @@ impl<'a> ConfigReader<'a> {
         match &node.kind {
             Kind::Map(entries) => {
                 let mut t = Text::default();
-                for (k, v) in entries {
-                    let code = k.scalar_text().unwrap_or_default();
-                    if !self.languages.contains(&code) {
-                        let langs: Vec<&str> = self.languages.iter().map(String::as_str).collect();
-                        self.diags.push(
-                            Diagnostic::error(
-                                "language",
-                                self.file.rel.clone(),
-                                format!(
-                                    "`{code}` is not one of the site's languages ({})",
-                                    langs.join(", ")
-                                ),
-                            )
-                            .at(&self.file.text, k.line, k.column)
-                            .with_help(suggestion_help(&code, &langs)),
-                        );
-                        continue;
-                    }
-                    match v.scalar_text() {
-                        Some(s) => {
-                            t.per_lang.insert(code, s);
-                        }
-                        None => self.error(
-                            v,
-                            format!("the `{code}` text of {what} must be text"),
-                            "write the text after the language code",
-                        ),
-                    }
+                let langs: Vec<&str> = self.languages.iter().map(String::as_str).collect();
+                for (code, text, _) in
+                    super::texts::language_map(self.file, entries, &langs, what, &mut self.diags)
+                {
+                    t.per_lang.insert(code, text);
                 }
                 // Settings shown on every page: a missing translation falls back to the
                 // default language (or any given text) and is reported like a record's.
                 if !t.per_lang.is_empty() {
-                    for lang in &self.languages {
-                        if t.per_lang.get(lang).is_none_or(|s| s.trim().is_empty()) {
-                            self.diags.push(
-                                Diagnostic::warning(
-                                    "translation",
-                                    self.file.rel.clone(),
-                                    format!("the `{lang}` translation of {what} is missing"),
-                                )
-                                .at(&self.file.text, node.line, node.column)
-                                .with_help(format!("add `{lang}: ...` to it")),
+                    for lang in self.languages.clone() {
+                        if t.per_lang.get(&lang).is_none_or(|s| s.trim().is_empty()) {
+                            let d = Diagnostic::warning(
+                                "translation",
+                                self.file.rel.clone(),
+                                format!("the `{lang}` translation of {what} is missing"),
                             );
+                            self.push(d, node, format!("add `{lang}: ...` to it"));
                         }
                     }
                 }
@@ -214,15 +196,12 @@ pub fn read(
     for (k, _) in map {
         let key = k.scalar_text().unwrap_or_default();
         if !FIELDS.contains(&key.as_str()) {
-            r.diags.push(
-                Diagnostic::error(
-                    "unknown-field",
-                    site.file.rel.clone(),
-                    format!("unknown setting `{key}`"),
-                )
-                .at(&site.file.text, k.line, k.column)
-                .with_help(suggestion_help(&key, FIELDS)),
+            let d = Diagnostic::error(
+                "unknown-field",
+                site.file.rel.clone(),
+                format!("unknown setting `{key}`"),
             );
+            r.push(d, k, suggestion_help(&key, FIELDS));
         }
     }
 

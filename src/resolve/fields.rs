@@ -7,11 +7,11 @@
 //! problems and returns `None` rather than failing, so one pass finds everything.
 
 use super::Shared;
-use super::values;
-use crate::diagnostics::{Diagnostic, suggestion_help};
+
+use crate::diagnostics::Diagnostic;
 use crate::load::yaml::{Kind, Node};
 use crate::load::{RawFile, SourceFile};
-use crate::model::{ExternalLink, Money, Period};
+use crate::model::ExternalLink;
 use std::collections::BTreeMap;
 
 /// Where a field's value came from.
@@ -110,12 +110,7 @@ impl<'a> Reader<'a> {
         msg: impl Into<String>,
         help: impl Into<String>,
     ) {
-        let (file, node) = at;
-        self.diags.push(
-            Diagnostic::error(code, file.rel.clone(), msg)
-                .at(&file.text, node.line, node.column)
-                .with_help(help),
-        );
+        self.push(Diagnostic::error(code, at.0.rel.clone(), msg), at, help);
     }
 
     pub fn warn(
@@ -125,15 +120,15 @@ impl<'a> Reader<'a> {
         msg: impl Into<String>,
         help: impl Into<String>,
     ) {
-        let (file, node) = at;
-        self.diags.push(
-            Diagnostic::warning(code, file.rel.clone(), msg)
-                .at(&file.text, node.line, node.column)
-                .with_help(help),
-        );
+        self.push(Diagnostic::warning(code, at.0.rel.clone(), msg), at, help);
     }
 
-    fn wrong_type(&mut self, key: &str, f: &Found, expected: &str, example: &str) {
+    fn push(&mut self, d: Diagnostic, (file, node): (&SourceFile, &Node), help: impl Into<String>) {
+        self.diags
+            .push(d.at(&file.text, node.line, node.column).with_help(help));
+    }
+
+    pub fn wrong_type(&mut self, key: &str, f: &Found, expected: &str, example: &str) {
         self.error(
             "type",
             (f.file, f.node),
@@ -204,7 +199,7 @@ impl<'a> Reader<'a> {
             f.fields
                 .as_ref()
                 .is_none_or(|n| matches!(n.kind, Kind::Null))
-                && f.body.as_ref().is_none_or(|b| b.text.trim().is_empty())
+                && f.body.as_ref().is_none_or(|b| !b.has_text)
         });
         let message = if empty {
             format!("the file is empty; {what} needs {}", join_and(&names))
@@ -306,33 +301,14 @@ impl<'a> Reader<'a> {
             Kind::Map(entries) => {
                 let mut own = None;
                 let mut default = None;
-                for (k, v) in entries {
-                    let code = k.scalar_text().unwrap_or_default();
-                    if !self.shared.languages.iter().any(|l| *l == code) {
-                        let langs: Vec<&str> = self.shared.languages.to_vec();
-                        self.error(
-                            "language",
-                            (f.file, k),
-                            format!(
-                                "`{code}` is not one of the site's languages ({})",
-                                langs.join(", ")
-                            ),
-                            format!(
-                                "{}; or add it to `languages` in content/site.yaml",
-                                suggestion_help(&code, &langs)
-                            ),
-                        );
-                        continue;
-                    }
-                    let Some(t) = v.scalar_text() else {
-                        self.error(
-                            "type",
-                            (f.file, v),
-                            format!("the `{code}` text of `{key}` must be text"),
-                            "write the text after the language code",
-                        );
-                        continue;
-                    };
+                let what = format!("`{key}`");
+                for (code, t, v) in super::texts::language_map(
+                    f.file,
+                    entries,
+                    &self.shared.languages,
+                    &what,
+                    &mut self.diags,
+                ) {
                     if code == self.lang {
                         own = Some((t, v));
                     } else if code == self.default {
@@ -410,226 +386,6 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A string checked by `parse`.
-    pub fn checked<T>(
-        &mut self,
-        key: &str,
-        required: bool,
-        parse: impl Fn(&str) -> Result<T, values::Invalid>,
-    ) -> Option<T> {
-        let (s, f) = self.string(key, required)?;
-        match parse(&s) {
-            Ok(v) => Some(v),
-            Err((msg, help)) => {
-                self.error("value", (f.file, f.node), msg, help);
-                None
-            }
-        }
-    }
-
-    /// A web address (`website`), noted as an outside link.
-    pub fn url(&mut self, key: &str) -> Option<String> {
-        let (s, f) = self.string(key, false)?;
-        match values::url(&s) {
-            Ok(u) => {
-                self.link(&u, f.file, f.node);
-                Some(u)
-            }
-            Err((msg, help)) => {
-                self.error("value", (f.file, f.node), msg, help);
-                None
-            }
-        }
-    }
-
-    /// Notes that the value at `node` is the outside address `url`.
-    pub fn link(&mut self, url: &str, file: &SourceFile, node: &Node) {
-        self.links.push(ExternalLink {
-            url: url.to_string(),
-            path: file.rel.clone(),
-            line: node.line,
-            column: node.column,
-        });
-    }
-
-    pub fn int(&mut self, key: &str) -> Option<i64> {
-        let f = self.find(key)?;
-        match f.node.kind {
-            Kind::Int(i) => Some(i),
-            _ => {
-                self.wrong_type(key, &f, "a whole number", "1");
-                None
-            }
-        }
-    }
-
-    pub fn bool(&mut self, key: &str) -> Option<bool> {
-        let f = self.find(key)?;
-        match f.node.kind {
-            Kind::Bool(b) => Some(b),
-            _ => {
-                self.wrong_type(key, &f, "`true` or `false`", "true");
-                None
-            }
-        }
-    }
-
-    fn year_of(&mut self, node: &Node, file: &SourceFile, key: &str) -> Option<i64> {
-        match node.kind {
-            Kind::Int(i) => match values::year(i) {
-                Ok(y) => Some(y),
-                Err((m, h)) => {
-                    self.error("value", (file, node), m, h);
-                    None
-                }
-            },
-            _ => {
-                self.error(
-                    "type",
-                    (file, node),
-                    format!("`{key}` must be a year, not {}", node.type_name()),
-                    "write a four-digit year, e.g. `2019`",
-                );
-                None
-            }
-        }
-    }
-
-    pub fn year(&mut self, key: &str) -> Option<i64> {
-        let f = self.find(key)?;
-        self.year_of(f.node, f.file, key)
-    }
-
-    pub fn date(&mut self, key: &str, required: bool) -> Option<jiff::civil::Date> {
-        self.checked(key, required, values::date)
-    }
-
-    /// `{from: 2019, to: 2023}`; `to` may be left out.
-    pub fn period(&mut self, key: &str, required: bool) -> Option<Period> {
-        let Some(f) = self.find(key) else {
-            if required {
-                self.missing(key, "{from: 2019, to: 2023}");
-            }
-            return None;
-        };
-        let Some(map) = f.node.as_map() else {
-            self.wrong_type(key, &f, "a period", "{from: 2019, to: 2023}");
-            return None;
-        };
-        let mut from = None;
-        let mut to = None;
-        for (k, v) in map {
-            match k.as_str() {
-                Some("from") => from = self.year_of(v, f.file, "from"),
-                Some("to") => to = self.year_of(v, f.file, "to"),
-                _ => self.error(
-                    "unknown-field",
-                    (f.file, k),
-                    format!(
-                        "unknown field `{}` in `{key}`",
-                        k.scalar_text().unwrap_or_default()
-                    ),
-                    "a period has `from` and `to`",
-                ),
-            }
-        }
-        let Some(from) = from else {
-            self.error(
-                "missing-field",
-                (f.file, f.node),
-                format!("`{key}` needs a `from` year"),
-                "e.g. `{from: 2019, to: 2023}`",
-            );
-            return None;
-        };
-        if let Some(t) = to
-            && t < from
-        {
-            self.error(
-                "value",
-                (f.file, f.node),
-                format!("`{key}` ends ({t}) before it starts ({from})"),
-                "swap the years",
-            );
-        }
-        Some(Period { from, to })
-    }
-
-    pub fn money(&mut self, key: &str) -> Option<Money> {
-        let f = self.find(key)?;
-        let result = match &f.node.kind {
-            Kind::Str(s) => values::money_str(s),
-            Kind::Map(_) => {
-                let amount = f.node.get("amount");
-                let currency = f.node.get("currency").and_then(Node::as_str);
-                let amount = amount.and_then(|a| match &a.kind {
-                    Kind::Int(i) if *i >= 0 => Some(i.to_string()),
-                    Kind::Float(x) if *x >= 0.0 => Some(format!("{x}")),
-                    Kind::Str(s) => Some(s.clone()),
-                    _ => None,
-                });
-                match (amount.as_deref().and_then(values::amount), currency) {
-                    (Some(amount), Some(c)) => {
-                        values::currency(c).map(|currency| Money { amount, currency })
-                    }
-                    _ => Err((
-                        format!("`{key}` needs an `amount` and a `currency`"),
-                        "e.g. `{amount: 600000, currency: EUR}` or `600000 EUR`".to_string(),
-                    )),
-                }
-            }
-            Kind::Int(_) | Kind::Float(_) => Err((
-                format!("`{key}` has no currency"),
-                format!(
-                    "add the ISO 4217 code: `{key}: {} EUR`",
-                    f.node.scalar_text().unwrap_or_default()
-                ),
-            )),
-            _ => Err((
-                format!("`{key}` must be an amount of money"),
-                "e.g. `600000 EUR`".to_string(),
-            )),
-        };
-        match result {
-            Ok(m) => Some(m),
-            Err((m, h)) => {
-                self.error("money", (f.file, f.node), m, h);
-                None
-            }
-        }
-    }
-
-    /// A list of plain strings (`tags`). A single string is taken as a one-item list.
-    pub fn strings(&mut self, key: &str) -> Vec<String> {
-        let Some(f) = self.find(key) else {
-            return Vec::new();
-        };
-        match &f.node.kind {
-            Kind::Seq(items) => items
-                .iter()
-                .filter_map(|n| match n.scalar_text() {
-                    Some(s) => Some(s),
-                    None => {
-                        self.error(
-                            "type",
-                            (f.file, n),
-                            format!("each item of `{key}` must be text"),
-                            "write one value per `- ` line",
-                        );
-                        None
-                    }
-                })
-                .collect(),
-            _ => match f.node.scalar_text() {
-                Some(s) => vec![s],
-                None => {
-                    self.wrong_type(key, &f, "a list", "[a, b]");
-                    Vec::new()
-                }
-            },
-        }
-    }
-
     /// A list of translatable texts (`objectives`, `results`).
     pub fn text_list(&mut self, key: &str) -> Vec<String> {
         let Some(f) = self.find(key) else {
@@ -649,3 +405,6 @@ impl<'a> Reader<'a> {
 fn entries_first_line(file: &SourceFile) -> usize {
     if file.text.starts_with("---") { 2 } else { 1 }
 }
+
+#[cfg(test)]
+mod tests;

@@ -13,9 +13,13 @@ mod body;
 mod config;
 mod fields;
 mod identities;
+mod lists;
 mod records;
 mod references;
+mod scalars;
+mod texts;
 mod theme;
+mod typed;
 pub mod values;
 
 pub use config::native_name;
@@ -233,5 +237,42 @@ pub fn read_config(root: &std::path::Path) -> Result<SiteConfig, Vec<Diagnostic>
     match config {
         Some(c) if !diags.iter().any(Diagnostic::is_error) => Ok(c),
         _ => Err(diags),
+    }
+}
+
+/// Sites in memory for the unit tests of resolve and render.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// The settings most unit tests use: et and en, two categories, two groups, an EU
+    /// funder.
+    pub const SITE: &str = "title: {et: Test, en: Test}\nbase_url: https://example.org/site/\nlanguages: [et, en]\npartner_categories:\n  medtech: {et: Meditsiin, en: Medtech}\n  startup: {et: Idud, en: Start-ups}\npeople_groups:\n  board: {et: Nõukogu, en: Board}\nfunders:\n  erdf: {name: {et: ERF, en: ERDF}, eu: true}\n";
+
+    /// Resolves `SITE` plus `files` on 2024-06-01.
+    pub fn resolve(files: &[(&str, &str)]) -> (Option<Site>, Vec<Diagnostic>) {
+        let mut all = vec![("content/site.yaml", SITE)];
+        all.extend_from_slice(files);
+        let content = crate::load::load_memory(&all);
+        let mut diags = content.diagnostics.clone();
+        let (site, mut d) = super::resolve(
+            content,
+            &Options {
+                base_url: None,
+                drafts: false,
+                date: jiff::civil::date(2024, 6, 1),
+            },
+        );
+        diags.append(&mut d);
+        crate::diagnostics::normalize(&mut diags);
+        (site, diags)
+    }
+
+    /// The messages of `diags`, as `code path:line: message`.
+    pub fn said(diags: &[Diagnostic]) -> Vec<String> {
+        diags
+            .iter()
+            .map(|d| format!("{} {}:{}: {}", d.code, d.path, d.line, d.message))
+            .collect()
     }
 }

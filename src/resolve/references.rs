@@ -2,13 +2,15 @@
 //! group), other records (partners, people, ids), media files, and a person's
 //! organisation (a partner, or text). Each check says what exists instead.
 
-use super::IdTable;
 use super::fields::Reader;
 use super::values::{self, MediaPath};
+use super::{IdTable, Identity};
 use crate::diagnostics::suggestion_help;
 use crate::load::SourceFile;
-use crate::load::yaml::{Kind, Node};
+use crate::load::yaml::Node;
 use crate::model::{Collection, FileRef, OrgRef, RecordId};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 /// Whether a value reads like a record's file name (lower-case, digits, hyphens).
 pub fn looks_like_slug(s: &str) -> bool {
@@ -18,7 +20,90 @@ pub fn looks_like_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// What is wrong with something a field or a link points at.
+pub struct Problem {
+    pub code: &'static str,
+    pub message: String,
+    pub help: String,
+    /// Only a warning (a reference to a draft, which is left out).
+    pub warning: bool,
+}
+
+fn problem(code: &'static str, message: String, help: impl Into<String>) -> Problem {
+    Problem {
+        code,
+        message,
+        help: help.into(),
+        warning: false,
+    }
+}
+
+/// A file of `content/media/` named by a field or a link: its path below media/
+/// and size, or why it cannot be used.
+pub fn media_file(
+    media: &BTreeMap<String, (PathBuf, u64)>,
+    written: &str,
+) -> Result<(String, u64), Problem> {
+    match values::media_path(written) {
+        MediaPath::Ok(p) => match media.get(&p) {
+            Some((_, size)) => Ok((p, *size)),
+            None => {
+                let names: Vec<&str> = media.keys().map(String::as_str).collect();
+                let help = if names.is_empty() {
+                    format!("put the file in content/media/{p}")
+                } else {
+                    format!(
+                        "put the file in content/media/{p}; {}",
+                        suggestion_help(&p, &names)
+                    )
+                };
+                Err(problem(
+                    "missing-media",
+                    format!("the media file `{p}` does not exist"),
+                    help,
+                ))
+            }
+        },
+        MediaPath::Escapes => Err(problem(
+            "path-escape",
+            format!("the path `{written}` leaves the site's media folder"),
+            "media paths are relative to content/media/ and may not use `..` or start with `/`",
+        )),
+        MediaPath::Invalid => Err(problem(
+            "value",
+            "the media path is empty".into(),
+            "e.g. `logos/tehnopol.svg` for content/media/logos/tehnopol.svg",
+        )),
+    }
+}
+
+/// The record a reference names, if it exists and is part of this build.
+pub fn record<'i>(ids: &'i IdTable, id: &RecordId, written: &str) -> Result<&'i Identity, Problem> {
+    match ids.get(id) {
+        Some(identity) if identity.included => Ok(identity),
+        Some(_) => Err(Problem {
+            code: "draft-reference",
+            message: format!("`{written}` is a draft and is left out of this build"),
+            help: "publish it (remove `draft: true`) or build with --drafts".into(),
+            warning: true,
+        }),
+        None => Err(problem(
+            "unknown-reference",
+            format!("there is no record `{id}`"),
+            suggestion_help(&id.stem, &ids.stems(id.collection)),
+        )),
+    }
+}
+
 impl<'a> Reader<'a> {
+    fn report(&mut self, p: Problem, file: &SourceFile, node: &Node) {
+        if p.warning {
+            self.warn(p.code, (file, node), p.message, p.help);
+        } else {
+            self.error(p.code, (file, node), p.message, p.help);
+        }
+    }
+
     /// A key of one of site.yaml's tables (category, funder, group).
     pub fn key_of(
         &mut self,
@@ -83,26 +168,10 @@ impl<'a> Reader<'a> {
         file: &SourceFile,
         node: &Node,
     ) -> Option<RecordId> {
-        let ids: &IdTable = self.shared.ids;
-        match ids.get(id) {
-            Some(identity) if identity.included => Some(id.clone()),
-            Some(_) => {
-                self.warn(
-                    "draft-reference",
-                    (file, node),
-                    format!("`{written}` is a draft and is left out of this build"),
-                    "publish it (remove `draft: true`) or build with --drafts",
-                );
-                None
-            }
-            None => {
-                let stems = ids.stems(id.collection);
-                self.error(
-                    "unknown-reference",
-                    (file, node),
-                    format!("there is no record `{id}`"),
-                    suggestion_help(&id.stem, &stems),
-                );
+        match record(self.shared.ids, id, written) {
+            Ok(_) => Some(id.clone()),
+            Err(p) => {
+                self.report(p, file, node);
                 None
             }
         }
@@ -118,13 +187,9 @@ impl<'a> Reader<'a> {
         let Some(f) = self.find(key) else {
             return Vec::new();
         };
-        let single = [f.node.clone()];
-        let items: &[Node] = match &f.node.kind {
-            Kind::Seq(items) => items,
-            _ => &single,
-        };
+        let items = super::scalars::one_or_many(f.node);
         let mut out = Vec::new();
-        for n in items {
+        for n in items.iter() {
             let Some(s) = n.scalar_text() else {
                 self.error(
                     "type",
@@ -179,48 +244,15 @@ impl<'a> Reader<'a> {
                 }
             };
         }
-        match values::media_path(s) {
-            MediaPath::Ok(p) => match self.shared.media.get(&p) {
-                Some((_, size)) => Some(FileRef {
-                    format: values::file_format(&p),
-                    src: p,
-                    local: true,
-                    size: Some(*size),
-                }),
-                None => {
-                    let names: Vec<&str> = self.shared.media.keys().map(String::as_str).collect();
-                    self.error(
-                        "missing-media",
-                        (file, node),
-                        format!("the media file `{p}` does not exist"),
-                        if names.is_empty() {
-                            format!("put the file in content/media/{p}")
-                        } else {
-                            format!(
-                                "put the file in content/media/{p}; {}",
-                                suggestion_help(&p, &names)
-                            )
-                        },
-                    );
-                    None
-                }
-            },
-            MediaPath::Escapes => {
-                self.error(
-                    "path-escape",
-                    (file, node),
-                    format!("the path `{s}` leaves the site's media folder"),
-                    "media paths are relative to content/media/ and may not use `..` or start with `/`",
-                );
-                None
-            }
-            MediaPath::Invalid => {
-                self.error(
-                    "value",
-                    (file, node),
-                    "the media path is empty",
-                    "e.g. `logos/tehnopol.svg` for content/media/logos/tehnopol.svg",
-                );
+        match media_file(self.shared.media, s) {
+            Ok((p, size)) => Some(FileRef {
+                format: values::file_format(&p),
+                src: p,
+                local: true,
+                size: Some(size),
+            }),
+            Err(p) => {
+                self.report(p, file, node);
                 None
             }
         }

@@ -1,4 +1,4 @@
-//! Parsers for the value formats of SPEC §4: URLs, e-mail, phone numbers, dates,
+//! Parsers for the value formats of docs/content.md ("How to write values"): URLs, e-mail, phone numbers, dates,
 //! money, country and currency codes, media paths. Each returns a message and help on
 //! failure; the caller anchors them to the YAML node.
 

@@ -75,12 +75,10 @@ pub fn lookup(raw_path: &str, query: Option<&str>, exists: impl Fn(&str) -> bool
         }
     }
     let key = segments.join("/");
+    // The file that serves the folder `key/`, as the build names it.
+    let folder_index = || crate::model::paths::output_file(&format!("/{key}/").replace("//", "/"));
     if key.is_empty() || decoded.ends_with('/') {
-        let index = if key.is_empty() {
-            "index.html".to_string()
-        } else {
-            format!("{key}/index.html")
-        };
+        let index = folder_index();
         return if exists(&index) {
             Lookup::File(index)
         } else {
@@ -90,7 +88,7 @@ pub fn lookup(raw_path: &str, query: Option<&str>, exists: impl Fn(&str) -> bool
     if exists(&key) {
         return Lookup::File(key);
     }
-    if exists(&format!("{key}/index.html")) {
+    if exists(&folder_index()) {
         let mut location = String::new();
         for seg in &segments {
             location.push('/');
@@ -140,6 +138,11 @@ pub fn content_type(path: &str) -> &'static str {
         "wasm" => "application/wasm",
         _ => "application/octet-stream",
     }
+}
+
+/// The output file of the site's 404 page.
+fn not_found() -> String {
+    crate::model::paths::output_file(crate::model::paths::NOT_FOUND)
 }
 
 fn is_html(path: &str) -> bool {
@@ -308,8 +311,8 @@ async fn file(State(app): State<App>, method: Method, uri: Uri) -> Response {
                 Err(_) => return plain(StatusCode::NOT_FOUND, "not found\n"),
             }
         }
-        Lookup::NotFound if snap.files.contains_key("404.html") => {
-            (StatusCode::NOT_FOUND, "404.html".to_string())
+        Lookup::NotFound if snap.files.contains_key(&not_found()) => {
+            (StatusCode::NOT_FOUND, not_found())
         }
         Lookup::NotFound => return plain(StatusCode::NOT_FOUND, "not found\n"),
     };
@@ -490,7 +493,7 @@ mod tests {
         assert_eq!(content_type("a.wasm"), "application/wasm");
         assert_eq!(content_type("noext"), "application/octet-stream");
         assert_eq!(
-            content_type("pagefind/wasm.en.pagefind"),
+            content_type("search/en/s/0.bin"),
             "application/octet-stream"
         );
     }

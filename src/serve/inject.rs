@@ -13,7 +13,7 @@ pub const EVENTS_PATH: &str = "/__klaster/events";
 /// How many diagnostics the overlay lists before it says "and N more".
 const OVERLAY_LIMIT: usize = 50;
 
-use crate::render::escape_markup as escape;
+use crate::markup::escape;
 
 /// The live-reload script. It knows the build generation the page was served from and
 /// reloads the page as soon as the server announces another one (also after the

@@ -45,7 +45,9 @@ pub struct Settings {
     pub bind: String,
     pub port: u16,
     pub drafts: bool,
-    pub date: jiff::civil::Date,
+    /// The build date; `None`: `SOURCE_DATE_EPOCH`, else the day of each rebuild (a
+    /// preview left running over midnight shows tomorrow's project status).
+    pub date: Option<jiff::civil::Date>,
 }
 
 /// Why the server could not start.
@@ -135,14 +137,16 @@ impl Server {
             root: self.settings.root.clone(),
             base_url: Some(url.clone()),
             drafts: self.settings.drafts,
-            date: self.settings.date,
+            date: self.settings.date.unwrap_or_else(|| {
+                crate::pipeline::build_date(None).unwrap_or(jiff::civil::Date::MIN)
+            }),
             // Rebuilds take milliseconds; the terminal gets one line per rebuild.
             progress: None,
             // Rebuilds render only the pages whose inputs changed.
             cache: Some(Arc::new(crate::render::cache::Cache::new())),
         };
         let shared = Arc::new(Shared::default());
-        let mut builder = Builder::new(opts);
+        let mut builder = Builder::new(opts, self.settings.date);
 
         // Watch first, so that nothing saved during the first build is missed: its
         // events wait in the channel and cause a rebuild right after.

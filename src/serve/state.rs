@@ -233,19 +233,22 @@ impl Rebuild {
 /// Runs the pipeline and swaps the result in.
 pub struct Builder {
     opts: Options,
+    /// The date given with `--date`; without it, each rebuild takes today's.
+    fixed_date: Option<jiff::civil::Date>,
     epoch: String,
     counter: u64,
     last_diagnostics: Option<Vec<Diagnostic>>,
 }
 
 impl Builder {
-    pub fn new(opts: Options) -> Builder {
+    pub fn new(opts: Options, fixed_date: Option<jiff::civil::Date>) -> Builder {
         let started = SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)
             .map(|d| d.as_millis())
             .unwrap_or(0);
         Builder {
             opts,
+            fixed_date,
             epoch: format!("{started:x}"),
             counter: 0,
             last_diagnostics: None,
@@ -257,6 +260,11 @@ impl Builder {
     /// errors attached for the overlay.
     pub fn rebuild(&mut self, shared: &Shared) -> Rebuild {
         let started = Instant::now();
+        if self.fixed_date.is_none()
+            && let Ok(today) = pipeline::build_date(None)
+        {
+            self.opts.date = today;
+        }
         let collected = crate::output::Collect::default();
         let outcome = pipeline::run(&self.opts, &collected);
         let old = shared.snapshot();

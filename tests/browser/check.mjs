@@ -259,11 +259,11 @@ const SEARCH_WORDS = { et: "põhiprotsesse", en: "methodological" };
 async function searchCheck(page, lang) {
   const word = SEARCH_WORDS[lang];
   if (!word) return [];
-  const input = page.locator(".pagefind-ui__search-input");
+  const input = page.locator("#search-input");
   await input.waitFor({ timeout: 10000 });
   await input.pressSequentially(word);
-  await page.locator(".pagefind-ui__result-link").first().waitFor({ timeout: 10000 });
-  const hrefs = await page.locator(".pagefind-ui__result-link").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  await page.locator("#search-results a").first().waitFor({ timeout: 10000 });
+  const hrefs = await page.locator("#search-results a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
   const problems = [];
   if (!hrefs.some((h) => h.startsWith(`/${lang}/strategy/strategy-2019-2023/`))) {
     problems.push(`searching "${word}" did not find the strategy (got ${hrefs.join(", ") || "nothing"})`);

@@ -1,0 +1,133 @@
+//! The offline full-text search: one index per language under `search/<lang>/`, made
+//! from the model's text (titles, summaries, objectives and results, bodies, and the
+//! people page's names and roles) while the pages render. The theme's `search.js`
+//! queries it in the browser; docs/search.md describes the design and the format.
+
+mod index;
+pub mod words;
+
+use crate::model::paths;
+use crate::model::{Collection, RecordData, Site};
+use crate::output::OutputFile;
+use rayon::prelude::*;
+
+/// What a searchable page is made of.
+enum Source<'a> {
+    /// A record's page in a language.
+    Record(usize),
+    /// The people page of a language: every person's name, title and role.
+    People(&'a str),
+}
+
+/// The searchable pages of a language, in the order of their addresses (the index's
+/// page numbers).
+fn sources<'a>(site: &'a Site, lang: &'a str) -> Vec<(String, Source<'a>)> {
+    let urls = site.urls();
+    let mut out: Vec<(String, Source)> = site
+        .records
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let path = r.locale(lang)?.path.as_ref()?;
+            Some((urls.url(path), Source::Record(i)))
+        })
+        .collect();
+    if site
+        .collection(Collection::People)
+        .any(|r| r.locale(lang).is_some())
+        && let Some(path) = paths::section(lang, Collection::People)
+    {
+        out.push((urls.url(&path), Source::People(lang)));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// The text of one searchable page.
+fn doc(site: &Site, lang: &str, url: String, source: &Source, people_title: &str) -> index::Doc {
+    let mut text = String::new();
+    let mut push = |part: &str| {
+        text.push_str(part);
+        text.push_str(". ");
+    };
+    match source {
+        Source::Record(i) => {
+            let loc = site.records[*i].locale(lang);
+            if let Some(loc) = loc {
+                if let Some(s) = &loc.summary {
+                    push(s);
+                }
+                if let RecordData::Project(p) = &loc.data {
+                    p.objectives.iter().chain(&p.results).for_each(|o| push(o));
+                }
+                text.push_str(&words::plain_text(&loc.body.text()));
+            }
+            index::Doc {
+                url,
+                title: loc.map(|l| l.label.clone()).unwrap_or_default(),
+                text,
+            }
+        }
+        Source::People(lang) => {
+            for r in site.collection(Collection::People) {
+                if let Some(loc) = r.locale(lang)
+                    && let RecordData::Person(p) = &loc.data
+                {
+                    for part in [Some(&p.name), p.job_title.as_ref(), p.role.as_ref()]
+                        .into_iter()
+                        .flatten()
+                    {
+                        push(part);
+                    }
+                }
+            }
+            index::Doc {
+                url,
+                title: people_title.to_string(),
+                text,
+            }
+        }
+    }
+}
+
+/// Every file of one language's index.
+pub fn language(site: &Site, lang: &str) -> Vec<OutputFile> {
+    let dir = paths::search_index(lang)
+        .trim_start_matches('/')
+        .to_string();
+    let people_title = site
+        .theme
+        .strings
+        .get(lang, "people")
+        .unwrap_or("People")
+        .to_string();
+    let sources = sources(site, lang);
+    let parts: Vec<index::Part> = sources
+        .par_chunks(index::PART)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let docs: Vec<index::Doc> = chunk
+                .iter()
+                .map(|(url, source)| doc(site, lang, url.clone(), source, &people_title))
+                .collect();
+            index::part(n * index::PART, &docs, lang, &dir)
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut index = index::Index::default();
+    for mut part in parts {
+        files.append(&mut part.files);
+        index.merge(part);
+    }
+    files.extend(index.finish(lang, &dir));
+    files
+}
+
+/// The indexes of every language.
+pub fn all(site: &Site) -> Vec<OutputFile> {
+    site.config
+        .languages
+        .par_iter()
+        .flat_map_iter(|l| language(site, &l.code))
+        .collect()
+}

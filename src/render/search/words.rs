@@ -1,0 +1,162 @@
+//! Words for the search index: the text of a page split into words the way the
+//! search script splits a query (lower case; letters and digits, everything else a
+//! separator), and each word's stem by the Snowball algorithm of the page's language,
+//! so that `methodology` also finds `methodological`.
+
+use pagefind_stem::{Algorithm, Stemmer};
+
+/// The Snowball stemmer for a language code, if there is one.
+pub fn stemmer(lang: &str) -> Option<Stemmer> {
+    let base = lang.split('-').next().unwrap_or(lang);
+    let algorithm = match base {
+        "ar" => Algorithm::Arabic,
+        "hy" => Algorithm::Armenian,
+        "eu" => Algorithm::Basque,
+        "ca" => Algorithm::Catalan,
+        "da" => Algorithm::Danish,
+        "nl" => Algorithm::Dutch,
+        "en" => Algorithm::English,
+        "eo" => Algorithm::Esperanto,
+        "et" => Algorithm::Estonian,
+        "fi" => Algorithm::Finnish,
+        "fr" => Algorithm::French,
+        "de" => Algorithm::German,
+        "el" => Algorithm::Greek,
+        "hi" => Algorithm::Hindi,
+        "hu" => Algorithm::Hungarian,
+        "id" => Algorithm::Indonesian,
+        "ga" => Algorithm::Irish,
+        "it" => Algorithm::Italian,
+        "lt" => Algorithm::Lithuanian,
+        "ne" => Algorithm::Nepali,
+        "no" | "nb" | "nn" => Algorithm::Norwegian,
+        "pl" => Algorithm::Polish,
+        "pt" => Algorithm::Portuguese,
+        "ro" => Algorithm::Romanian,
+        "ru" => Algorithm::Russian,
+        "sr" => Algorithm::Serbian,
+        "es" => Algorithm::Spanish,
+        "sv" => Algorithm::Swedish,
+        "ta" => Algorithm::Tamil,
+        "tr" => Algorithm::Turkish,
+        "yi" => Algorithm::Yiddish,
+        _ => return None,
+    };
+    Some(Stemmer::create(algorithm))
+}
+
+/// Whether a character belongs to a word: what the search script's
+/// `/[\p{Alphabetic}\p{N}]+/gu` matches.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphabetic() || c.is_numeric()
+}
+
+/// Calls `f` with each word of `text`, lower-cased.
+pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
+    let mut word = String::new();
+    for c in text.chars() {
+        if is_word_char(c) {
+            word.extend(c.to_lowercase());
+        } else if !word.is_empty() {
+            f(&word);
+            word.clear();
+        }
+    }
+    if !word.is_empty() {
+        f(&word);
+    }
+}
+
+/// The stem a word is indexed under: words of three letters or more are stemmed,
+/// numbers and short words are kept as they are.
+pub fn stem(stemmer: Option<&Stemmer>, word: &str) -> String {
+    match stemmer {
+        Some(s) if word.chars().count() >= 3 && !word.chars().all(|c| c.is_numeric()) => {
+            s.stem(word).into_owned()
+        }
+        _ => word.to_string(),
+    }
+}
+
+/// The text of an HTML fragment klaster made itself (well-formed, from Markdown):
+/// tags become spaces, the entities Markdown writes are decoded.
+pub fn plain_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(['<', '&']) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if rest.starts_with('<') {
+            match rest.find('>') {
+                Some(end) => {
+                    out.push(' ');
+                    rest = &rest[end + 1..];
+                }
+                None => break,
+            }
+        } else {
+            let entity = rest.find(';').filter(|e| *e <= 8).map(|e| &rest[..=e]);
+            let decoded = match entity {
+                Some("&amp;") => "&",
+                Some("&lt;") => "<",
+                Some("&gt;") => ">",
+                Some("&quot;") => "\"",
+                Some("&#39;") | Some("&apos;") => "'",
+                _ => {
+                    out.push('&');
+                    rest = &rest[1..];
+                    continue;
+                }
+            };
+            out.push_str(decoded);
+            rest = &rest[entity.map_or(1, str::len)..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_split_and_lower_cased_like_the_script_does() {
+        let mut words = Vec::new();
+        each_word("Tartu Ülikool's e-health (2023), ÕUN", |w| {
+            words.push(w.to_string())
+        });
+        assert_eq!(
+            words,
+            ["tartu", "ülikool", "s", "e", "health", "2023", "õun"]
+        );
+    }
+
+    #[test]
+    fn stems_follow_the_language() {
+        let en = stemmer("en");
+        assert_eq!(
+            stem(en.as_ref(), "methodological"),
+            stem(en.as_ref(), "methodology")
+        );
+        let et = stemmer("et");
+        assert_eq!(
+            stem(et.as_ref(), "strateegias"),
+            stem(et.as_ref(), "strateegiat")
+        );
+        assert_eq!(stem(et.as_ref(), "klastrid"), "klastri");
+        assert_eq!(stem(en.as_ref(), "2023"), "2023");
+        assert!(stemmer("xx").is_none());
+        assert_eq!(stem(None, "words"), "words");
+    }
+
+    #[test]
+    fn plain_text_drops_tags_and_decodes_entities() {
+        assert_eq!(
+            plain_text("<p>A &amp; <em>B</em> &lt;3 &unknown; &#39;x&#39;</p>")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["A", "&", "B", "<3", "&unknown;", "'x'"]
+        );
+    }
+}

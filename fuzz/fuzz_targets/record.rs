@@ -4,8 +4,9 @@
 //! files are laid out (one `.yaml`, one `.md`, a language file, or a shared `.yaml`
 //! with two language files, the texts separated by NUL), and the record's name. The
 //! record is put beside the valid base site of `tests/corpus/_base` (its site.yaml
-//! and one record of most collections, so references can resolve), read the way the
-//! loader reads files, and resolved.
+//! and one record of most collections, so references can resolve), cleaned as the
+//! loader cleans a file it reads (byte-order mark, lone `\r`, control characters),
+//! loaded from memory (`klaster::load::load_memory`) and resolved.
 //!
 //! Checks: no panic; a usable site.yaml always gives a site; every diagnostic names a
 //! file, and one with a line names a file of the site, a line inside it, quotes that
@@ -14,62 +15,41 @@
 #![no_main]
 
 use klaster::diagnostics::Diagnostic;
-use klaster::load::{self, Body, LoadedContent, RawFile, RawRecord, SourceFile, YamlFile};
+use klaster::load::{self, SourceFile, YamlFile};
 use klaster::model::Collection;
 use libfuzzer_sys::fuzz_target;
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 const SITE: &str = include_str!("../../tests/corpus/_base/content/site.yaml");
-/// The base site's records: (collection, stem, language, file name, text).
-const BASE: &[(Collection, &str, Option<&str>, &str, &str)] = &[
+/// The base site's records.
+const BASE: &[(&str, &str)] = &[
     (
-        Collection::Partners,
-        "tehnopol",
-        None,
-        "partners/tehnopol.yaml",
+        "content/partners/tehnopol.yaml",
         include_str!("../../tests/corpus/_base/content/partners/tehnopol.yaml"),
     ),
     (
-        Collection::People,
-        "anna-test",
-        None,
-        "people/anna-test.yaml",
+        "content/people/anna-test.yaml",
         include_str!("../../tests/corpus/_base/content/people/anna-test.yaml"),
     ),
     (
-        Collection::Projects,
-        "development",
-        None,
-        "projects/development.yaml",
+        "content/projects/development.yaml",
         include_str!("../../tests/corpus/_base/content/projects/development.yaml"),
     ),
     (
-        Collection::News,
-        "hello",
-        None,
-        "news/hello.yaml",
+        "content/news/hello.yaml",
         include_str!("../../tests/corpus/_base/content/news/hello.yaml"),
     ),
     (
-        Collection::Pages,
-        "about",
-        None,
-        "pages/about.yaml",
+        "content/pages/about.yaml",
         include_str!("../../tests/corpus/_base/content/pages/about.yaml"),
     ),
     (
-        Collection::Pages,
-        "about",
-        Some("en"),
-        "pages/about.en.md",
+        "content/pages/about.en.md",
         include_str!("../../tests/corpus/_base/content/pages/about.en.md"),
     ),
     (
-        Collection::Pages,
-        "about",
-        Some("et"),
-        "pages/about.et.md",
+        "content/pages/about.et.md",
         include_str!("../../tests/corpus/_base/content/pages/about.et.md"),
     ),
 ];
@@ -81,60 +61,35 @@ const STEMS: &[&str] = &[
     "x", "home", "search", "main", "404", "en", "Bad Name", "a--b",
 ];
 
-/// A record file read as the loader reads one (byte-order mark dropped, control
-/// characters replaced, front matter split, YAML parsed), or the loader's diagnostic.
-fn read_file(
-    rel: String,
-    mut text: String,
-    lang: Option<&str>,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<RawFile> {
-    if let Some(rest) = text.strip_prefix('\u{feff}') {
-        text = rest.to_string();
-    }
+/// A text as the loader keeps a file it reads: byte-order mark dropped, a lone `\r`
+/// made `\n`, control characters replaced (with the loader's warning).
+fn clean(rel: &str, text: &str, diags: &mut Vec<Diagnostic>) -> String {
+    let mut text = text.strip_prefix('\u{feff}').unwrap_or(text).to_string();
     load::files::normalize_line_ends(&mut text);
     if let Some((line, column, _)) = load::files::replace_controls(&mut text) {
         diags.push(
-            Diagnostic::warning("control-character", rel.clone(), "a control character")
+            Diagnostic::warning("control-character", rel, "a control character")
                 .at(&text, line, column),
         );
     }
-    let file = Arc::new(SourceFile { rel, text });
-    let (fields, body) = if file.rel.ends_with(".md") {
-        let Some(split) = load::frontmatter::split(&file.text) else {
-            diags.push(
-                Diagnostic::error("front-matter", file.rel.clone(), "no front matter")
-                    .at(&file.text, 1, 1),
-            );
-            return None;
-        };
-        let fields = match load::parse_yaml(&file, split.yaml, split.yaml_first_line - 1) {
-            Ok(n) => n,
-            Err(d) => {
-                diags.push(d);
-                return None;
-            }
-        };
-        let body = Body {
-            text: split.body.to_string(),
-            first_line: split.body_first_line,
-        };
-        (fields, Some(body))
-    } else {
-        match load::parse_yaml(&file, &file.text, 0) {
-            Ok(n) => (n, None),
-            Err(d) => {
-                diags.push(d);
-                return None;
-            }
-        }
-    };
-    Some(RawFile {
-        file,
-        lang: lang.map(str::to_string),
-        fields: Some(fields),
-        body,
-    })
+    text
+}
+
+/// The base site.yaml, parsed once.
+fn site() -> YamlFile {
+    static SITE_FILE: OnceLock<YamlFile> = OnceLock::new();
+    let y = SITE_FILE.get_or_init(|| {
+        let file = Arc::new(SourceFile {
+            rel: "content/site.yaml".into(),
+            text: SITE.into(),
+        });
+        let node = load::parse_yaml(&file, SITE, 0).expect("the base site.yaml parses");
+        YamlFile { file, node }
+    });
+    YamlFile {
+        file: y.file.clone(),
+        node: y.node.clone(),
+    }
 }
 
 /// Checks one diagnostic against the files it can be about.
@@ -184,96 +139,52 @@ fuzz_target!(|data: &[u8]| {
     let stem = STEMS[*stem as usize % STEMS.len()];
     let text = String::from_utf8_lossy(rest).into_owned();
     let dir = format!("content/{}", collection.name());
-    let files: Vec<(String, Option<&str>, String)> = match layout % 5 {
-        0 => vec![(format!("{dir}/{stem}.yaml"), None, text)],
-        1 => vec![(format!("{dir}/{stem}.md"), None, text)],
-        2 => vec![(format!("{dir}/{stem}.en.md"), Some("en"), text)],
-        3 => vec![(format!("{dir}/{stem}.et.md"), Some("et"), text)],
+    let files: Vec<(String, String)> = match layout % 5 {
+        0 => vec![(format!("{dir}/{stem}.yaml"), text)],
+        1 => vec![(format!("{dir}/{stem}.md"), text)],
+        2 => vec![(format!("{dir}/{stem}.en.md"), text)],
+        3 => vec![(format!("{dir}/{stem}.et.md"), text)],
         _ => {
             let mut parts = text.splitn(3, '\0');
-            let shared = parts.next().unwrap_or_default().to_string();
-            let et = parts.next().unwrap_or_default().to_string();
-            let en = parts.next().unwrap_or_default().to_string();
+            let mut next = || parts.next().unwrap_or_default().to_string();
             vec![
-                (format!("{dir}/{stem}.yaml"), None, shared),
-                (format!("{dir}/{stem}.et.md"), Some("et"), et),
-                (format!("{dir}/{stem}.en.md"), Some("en"), en),
+                (format!("{dir}/{stem}.yaml"), next()),
+                (format!("{dir}/{stem}.et.md"), next()),
+                (format!("{dir}/{stem}.en.md"), next()),
             ]
         }
     };
 
-    let mut diags = Vec::new();
-    let site_file = Arc::new(SourceFile {
-        rel: "content/site.yaml".into(),
-        text: SITE.into(),
-    });
-    let node = load::parse_yaml(&site_file, SITE, 0).expect("the base site.yaml parses");
-    let mut content = LoadedContent {
-        site: Some(YamlFile {
-            file: site_file,
-            node,
-        }),
-        theme: Some(klaster_fuzz::default_theme()),
-        ..LoadedContent::default()
-    };
-    content.media.insert(
-        "logo.svg".into(),
-        ("/nonexistent-site/content/media/logo.svg".into(), 100),
-    );
-    let mut base: BTreeMap<(Collection, &str), Vec<RawFile>> = BTreeMap::new();
-    for (c, s, lang, name, text) in BASE {
-        let raw = read_file(
-            format!("content/{name}"),
-            text.to_string(),
-            *lang,
-            &mut diags,
-        )
-        .expect("a base record reads");
-        base.entry((*c, *s)).or_default().push(raw);
-    }
-    for ((c, s), files) in base {
-        content.records.push(RawRecord {
-            collection: c,
-            stem: s.into(),
-            files,
-        });
-    }
-    assert!(diags.is_empty(), "the base site has problems: {diags:?}");
-
-    let mut raw_files = Vec::new();
-    for (rel, lang, text) in &files {
-        raw_files.extend(read_file(rel.clone(), text.clone(), *lang, &mut diags));
-    }
-    if !raw_files.is_empty() {
-        content.records.push(RawRecord {
-            collection,
-            stem: stem.into(),
-            files: raw_files,
-        });
-        content
-            .records
-            .sort_by(|a, b| (a.collection, &a.stem).cmp(&(b.collection, &b.stem)));
-    }
-
     // The texts diagnostics may quote, as the loader keeps them.
-    let mut texts = BTreeMap::new();
-    if let Some(site) = &content.site {
-        texts.insert(site.file.rel.clone(), site.file.text.clone());
+    let mut diags = Vec::new();
+    let mut texts: BTreeMap<String, String> = BTreeMap::new();
+    texts.insert("content/site.yaml".into(), SITE.into());
+    for (rel, text) in BASE {
+        texts.insert(rel.to_string(), text.to_string());
     }
-    for r in &content.records {
-        for f in &r.files {
-            texts.insert(f.file.rel.clone(), f.file.text.clone());
-        }
+    for (rel, text) in &files {
+        let cleaned = clean(rel, text, &mut diags);
+        texts.insert(rel.clone(), cleaned);
     }
-    // A file the loader rejected is still quoted from its text after cleaning.
-    for (rel, _, text) in &files {
-        texts.entry(rel.clone()).or_insert_with(|| {
-            let mut t = text.strip_prefix('\u{feff}').unwrap_or(text).to_string();
-            load::files::normalize_line_ends(&mut t);
-            load::files::replace_controls(&mut t);
-            t
-        });
-    }
+    // The site.yaml given to the loader names no theme it can read, so that the theme
+    // is not read again for every input; the real site.yaml and a copy of the theme
+    // read once are put in its place.
+    let mut given: Vec<(&str, &str)> = texts
+        .iter()
+        .filter(|(p, _)| p.as_str() != "content/site.yaml")
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let logo = "x".repeat(100);
+    given.push(("content/media/logo.svg", &logo));
+    given.push(("content/site.yaml", "theme: not/read\n"));
+    let mut content = load::load_memory(&given);
+    assert!(content.theme.is_none());
+    content
+        .diagnostics
+        .retain(|d| !(d.code == "theme" && d.path == "content/site.yaml"));
+    content.site = Some(site());
+    content.theme = Some(klaster_fuzz::default_theme());
+    diags.append(&mut content.diagnostics);
 
     let opts = klaster::resolve::Options {
         base_url: None,

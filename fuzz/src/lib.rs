@@ -18,8 +18,8 @@ fn loaded_theme() -> &'static LoadedTheme {
     })
 }
 
-/// A copy of the built-in default theme as the loader reads it, for a
-/// [`klaster::load::LoadedContent`] made in memory.
+/// A copy of the built-in default theme as the loader reads it (reading it again is
+/// most of the time of a small site).
 pub fn default_theme() -> LoadedTheme {
     let t = loaded_theme();
     let copy = |y: &YamlFile| YamlFile {

@@ -709,6 +709,9 @@ fn check_diagnostic(d: &klaster::diagnostics::Diagnostic, files: &BTreeMap<Strin
     let Some(text) = files.get(&d.path) else {
         return;
     };
+    // Lines as the loader counts them.
+    let mut text = text.clone();
+    klaster::load::files::normalize_line_ends(&mut text);
     let count = text.matches('\n').count() + 1;
     assert!(
         d.line <= count,

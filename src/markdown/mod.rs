@@ -221,8 +221,9 @@ struct Renderer<'o, 'r> {
     demote: bool,
     ids: Ids<'r>,
     out: Vec<Event<'static>>,
-    /// Events of the footnote definition being read, with its label.
-    in_footnote: Option<(String, Vec<Event<'static>>)>,
+    /// Events of the footnote definition being read, with its label and the length of
+    /// the table of contents when it began.
+    in_footnote: Option<(String, Vec<Event<'static>>, usize)>,
     footnotes: HashMap<String, Footnote>,
     numbered: usize,
     heading: Option<OpenHeading>,
@@ -235,7 +236,7 @@ struct Renderer<'o, 'r> {
 impl Renderer<'_, '_> {
     fn target(&mut self) -> &mut Vec<Event<'static>> {
         match &mut self.in_footnote {
-            Some((_, events)) => events,
+            Some((_, events, _)) => events,
             None => &mut self.out,
         }
     }
@@ -416,11 +417,20 @@ impl Renderer<'_, '_> {
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 self.footnote(&label);
-                self.in_footnote = Some((label.to_string(), Vec::new()));
+                let toc = self.rendered.toc.len();
+                self.in_footnote = Some((label.to_string(), Vec::new(), toc));
             }
             Event::End(TagEnd::FootnoteDefinition) => {
-                if let Some((label, events)) = self.in_footnote.take() {
-                    self.footnote(&label).body = Some(events);
+                if let Some((label, events, toc)) = self.in_footnote.take() {
+                    // The first definition of a label is the note; a later one is left
+                    // out, and so are its headings in the table of contents.
+                    let f = self.footnote(&label);
+                    let first = f.body.is_none();
+                    if first {
+                        f.body = Some(events);
+                    } else {
+                        self.rendered.toc.truncate(toc);
+                    }
                 }
             }
             other => {

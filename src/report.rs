@@ -65,7 +65,7 @@ pub fn translations(
             for r in &site.records {
                 rep.records += 1;
                 let Some(loc) = r.locale(lang) else {
-                    let reference = r.locale(default).or_else(|| r.locales.values().next());
+                    let reference = r.locale(default).or_else(|| r.locales.first());
                     rep.fields += reference.map(|l| l.texts.len()).unwrap_or(0);
                     let expected = r
                         .files

@@ -179,10 +179,6 @@ fn is_dangerous_url(url: &str) -> bool {
         || cleaned.starts_with("data:")
 }
 
-fn owned(s: CowStr<'_>) -> CowStr<'static> {
-    CowStr::from(s.into_string())
-}
-
 /// The class name and title of an alert.
 fn alert(kind: BlockQuoteKind, labels: &Labels) -> (&'static str, &str) {
     match kind {
@@ -204,27 +200,28 @@ struct OpenHeading {
 }
 
 /// A footnote: its number (by first reference), its id, the id to link back to.
-struct Footnote {
+struct Footnote<'e> {
     number: Option<usize>,
     id: String,
     first_ref: Option<String>,
-    body: Option<Vec<Event<'static>>>,
+    body: Option<Vec<Event<'e>>>,
     /// Order of first appearance, for notes that are never referenced.
     order: usize,
 }
 
 /// The state of one rendering.
-struct Renderer<'o, 'r> {
+struct Renderer<'o, 'r, 'e> {
     opts: &'o Options<'r>,
     /// Put before klaster's own ids and classes while raw HTML is cleaned.
     mark: &'static str,
     demote: bool,
     ids: Ids<'r>,
-    out: Vec<Event<'static>>,
+    /// The events to write; text borrows from the source.
+    out: Vec<Event<'e>>,
     /// Events of the footnote definition being read, with its label and the length of
     /// the table of contents when it began.
-    in_footnote: Option<(String, Vec<Event<'static>>, usize)>,
-    footnotes: HashMap<String, Footnote>,
+    in_footnote: Option<(String, Vec<Event<'e>>, usize)>,
+    footnotes: HashMap<String, Footnote<'e>>,
     numbered: usize,
     heading: Option<OpenHeading>,
     table_head: bool,
@@ -233,8 +230,8 @@ struct Renderer<'o, 'r> {
     rendered: Rendered,
 }
 
-impl Renderer<'_, '_> {
-    fn target(&mut self) -> &mut Vec<Event<'static>> {
+impl<'e> Renderer<'_, '_, 'e> {
+    fn target(&mut self) -> &mut Vec<Event<'e>> {
         match &mut self.in_footnote {
             Some((_, events, _)) => events,
             None => &mut self.out,
@@ -246,7 +243,7 @@ impl Renderer<'_, '_> {
     }
 
     /// The footnote of `label`, created (with its id) when first seen.
-    fn footnote(&mut self, label: &str) -> &mut Footnote {
+    fn footnote(&mut self, label: &str) -> &mut Footnote<'e> {
         let order = self.footnotes.len();
         let ids = &mut self.ids;
         self.footnotes.entry(label.to_string()).or_insert_with(|| {
@@ -266,12 +263,12 @@ impl Renderer<'_, '_> {
         })
     }
 
-    fn event(&mut self, event: Event<'_>, offset: usize, resolve: &LinkResolver) {
+    fn event(&mut self, event: Event<'e>, offset: usize, resolve: &LinkResolver) {
         let m = self.mark;
         match event {
             Event::Html(h) | Event::InlineHtml(h) => {
                 // Cleaned with the whole body at the end, unless the site trusts it.
-                self.target().push(Event::Html(owned(h)));
+                self.target().push(Event::Html(h));
             }
             Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 let tag = match tag {
@@ -283,8 +280,8 @@ impl Renderer<'_, '_> {
                     } => Tag::Link {
                         link_type,
                         dest_url: self.fix_url(dest_url, offset, resolve),
-                        title: owned(title),
-                        id: owned(id),
+                        title,
+                        id,
                     },
                     Tag::Image {
                         link_type,
@@ -294,10 +291,10 @@ impl Renderer<'_, '_> {
                     } => Tag::Image {
                         link_type,
                         dest_url: self.fix_url(dest_url, offset, resolve),
-                        title: owned(title),
-                        id: owned(id),
+                        title,
+                        id,
                     },
-                    other => other.into_static(),
+                    other => other,
                 };
                 self.target().push(Event::Start(tag));
             }
@@ -441,7 +438,6 @@ impl Renderer<'_, '_> {
                         _ => {}
                     }
                 }
-                let other = other.into_static();
                 self.target().push(other);
             }
         }
@@ -451,7 +447,7 @@ impl Renderer<'_, '_> {
     /// referenced last), each with a link back to its first reference.
     fn finish_footnotes(&mut self) {
         let m = self.mark;
-        let mut notes: Vec<Footnote> = self
+        let mut notes: Vec<Footnote<'e>> = self
             .footnotes
             .drain()
             .map(|(_, f)| f)
@@ -500,12 +496,7 @@ impl Renderer<'_, '_> {
 
     /// Resolves `@id` and media links, notes links to other sites, and neutralises
     /// targets that would run script.
-    fn fix_url(
-        &mut self,
-        dest: CowStr<'_>,
-        offset: usize,
-        resolve: &LinkResolver,
-    ) -> CowStr<'static> {
+    fn fix_url(&mut self, dest: CowStr<'e>, offset: usize, resolve: &LinkResolver) -> CowStr<'e> {
         if let Some(target) = dest.strip_prefix('@') {
             let (id, fragment) = match target.split_once('#') {
                 Some((id, f)) => (id, Some(f)),
@@ -530,7 +521,7 @@ impl Renderer<'_, '_> {
                 Ok(url) => CowStr::from(url),
                 Err(e) => {
                     self.problem(offset, e);
-                    owned(dest)
+                    dest
                 }
             };
         }
@@ -543,7 +534,7 @@ impl Renderer<'_, '_> {
                 url: dest.to_string(),
             });
         }
-        owned(dest)
+        dest
     }
 }
 

@@ -16,13 +16,15 @@ pub struct Record {
     /// the file shared by all languages).
     pub files: Vec<(Option<String>, String)>,
     pub draft: bool,
-    /// The record resolved per language code; only the languages it exists in.
-    pub locales: BTreeMap<String, Localized>,
+    /// The record resolved per language, sorted by language code; only the
+    /// languages it exists in. (A list, not a map: a site has a few languages, and a
+    /// map's node would reserve room for eleven.)
+    pub locales: Vec<Localized>,
 }
 
 impl Record {
     pub fn locale(&self, lang: &str) -> Option<&Localized> {
-        self.locales.get(lang)
+        self.locales.iter().find(|l| l.lang == lang)
     }
 
     /// Where the record's `lang` texts are written: its language file, else its
@@ -37,20 +39,66 @@ impl Record {
     }
 }
 
-/// HTML kept compressed (LZ4) until a page shows it: bodies are most of a site's text,
-/// and each is shown on one page (and perhaps in the feed and the search index).
+/// A body: its HTML and table of contents, kept compressed (LZ4) until a page shows
+/// them. Bodies are most of a site's text, and each is shown on one page (and perhaps
+/// in the feed and the search index).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Html {
+    /// LZ4 of: the number of headings, each heading (level, id, title), then the HTML;
+    /// numbers as varints, texts as length and bytes.
     packed: std::sync::Arc<[u8]>,
 }
 
+fn put_varint(out: &mut Vec<u8>, mut v: usize) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Reads what [`Html::new`] wrote.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn varint(&mut self) -> Option<usize> {
+        let mut v = 0usize;
+        for shift in (0..64).step_by(7) {
+            let (b, rest) = self.0.split_first()?;
+            self.0 = rest;
+            v |= usize::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    fn text(&mut self) -> Option<&'a str> {
+        let n = self.varint()?;
+        let (t, rest) = (self.0.get(..n)?, self.0.get(n..)?);
+        self.0 = rest;
+        std::str::from_utf8(t).ok()
+    }
+}
+
 impl Html {
-    pub fn new(html: &str) -> Html {
-        if html.is_empty() {
+    pub fn new(html: &str, toc: &[TocEntry]) -> Html {
+        if html.is_empty() && toc.is_empty() {
             return Html::default();
         }
+        let mut raw = Vec::with_capacity(html.len() + 16 + toc.len() * 32);
+        put_varint(&mut raw, toc.len());
+        for t in toc {
+            raw.push(t.level);
+            put_varint(&mut raw, t.id.len());
+            raw.extend_from_slice(t.id.as_bytes());
+            put_varint(&mut raw, t.title.len());
+            raw.extend_from_slice(t.title.as_bytes());
+        }
+        raw.extend_from_slice(html.as_bytes());
         Html {
-            packed: lz4_flex::compress_prepend_size(html.as_bytes()).into(),
+            packed: lz4_flex::compress_prepend_size(&raw).into(),
         }
     }
 
@@ -58,21 +106,74 @@ impl Html {
         self.packed.is_empty()
     }
 
-    /// The HTML. Compressed by [`Html::new`] from a `&str`, so it is UTF-8.
-    pub fn text(&self) -> String {
+    /// The HTML and the table of contents. Written by [`Html::new`] from `&str`s, so
+    /// the texts are UTF-8.
+    pub fn open(&self) -> (String, Vec<TocEntry>) {
         if self.packed.is_empty() {
-            return String::new();
+            return Default::default();
         }
-        lz4_flex::decompress_size_prepended(&self.packed)
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-            .unwrap_or_default()
+        let Ok(raw) = lz4_flex::decompress_size_prepended(&self.packed) else {
+            return Default::default();
+        };
+        let mut r = Reader(&raw);
+        let mut toc = Vec::new();
+        let entries = r.varint().unwrap_or(0);
+        for _ in 0..entries {
+            let Some((level, rest)) = r.0.split_first() else {
+                break;
+            };
+            r.0 = rest;
+            match (r.text(), r.text()) {
+                (Some(id), Some(title)) => toc.push(TocEntry {
+                    level: *level,
+                    id: id.to_string(),
+                    title: title.to_string(),
+                }),
+                _ => break,
+            }
+        }
+        let html = std::str::from_utf8(r.0).unwrap_or_default().to_string();
+        (html, toc)
+    }
+
+    /// The HTML alone.
+    pub fn text(&self) -> String {
+        self.open().0
     }
 }
 
 impl std::fmt::Debug for Html {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Html({} bytes compressed)", self.packed.len())
+    }
+}
+
+/// `extra:` of a record: the content's own data, passed to templates untouched. Kept
+/// as compact JSON text (most records have none or a few keys, and a parsed map
+/// would take its full node of eleven entries).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Extra(Option<Box<str>>);
+
+impl Extra {
+    pub fn new(value: &serde_json::Value) -> Extra {
+        match value {
+            serde_json::Value::Null => Extra(None),
+            v => Extra(Some(v.to_string().into())),
+        }
+    }
+
+    /// The data (null when the record has none).
+    pub fn value(&self) -> serde_json::Value {
+        self.0
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl Serialize for Extra {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value().serialize(s)
     }
 }
 
@@ -95,10 +196,10 @@ pub struct Localized {
     /// `name` or `title`, whichever the collection has: what lists and links show.
     pub label: String,
     pub summary: Option<String>,
-    /// The body as HTML (escaped and sanitised unless `unsafe_html`).
+    /// The body as HTML (escaped and sanitised unless `unsafe_html`), with its table
+    /// of contents.
     #[serde(skip)]
     pub body: Html,
-    pub toc: Vec<TocEntry>,
     /// Translatable fields whose text fell back to another language: field → language.
     pub fallback: BTreeMap<String, String>,
     /// Translatable fields that have a text in this language or by fallback.
@@ -107,19 +208,21 @@ pub struct Localized {
     /// The language file's `translated_from` no longer matches the default text.
     #[serde(skip)]
     pub stale: bool,
-    pub extra: serde_json::Value,
+    pub extra: Extra,
     pub data: RecordData,
 }
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(untagged)]
 pub enum RecordData {
-    Partner(Partner),
-    Person(Person),
-    Strategy(Strategy),
-    Project(Project),
-    News(News),
-    Page(Page),
+    // Boxed: the collections' fields differ in size by six times, and every record
+    // would otherwise take the largest's room.
+    Partner(Box<Partner>),
+    Person(Box<Person>),
+    Strategy(Box<Strategy>),
+    Project(Box<Project>),
+    News(Box<News>),
+    Page(Box<Page>),
 }
 
 /// A file under `content/media/`, or an outside URL.

@@ -9,7 +9,8 @@ use serde_json::{Map, Value as J, json};
 /// `{lang: text}` of a per-language value of a record.
 fn per_lang(r: &Record, f: impl Fn(&Localized) -> Option<J>) -> J {
     let mut m = Map::new();
-    for (lang, loc) in &r.locales {
+    for loc in &r.locales {
+        let lang = &loc.lang;
         if let Some(v) = f(loc) {
             m.insert(lang.clone(), v);
         }
@@ -23,7 +24,7 @@ fn urls_of(r: &Record, urls: &Urls) -> J {
 
 fn default_locale<'a>(site: &Site, r: &'a Record) -> Option<&'a Localized> {
     r.locale(site.config.default_lang())
-        .or_else(|| r.locales.values().next())
+        .or_else(|| r.locales.first())
 }
 
 fn text_per_lang(site: &Site, t: &Text) -> J {

@@ -51,11 +51,7 @@ impl<'a> Fingerprints<'a> {
             })
             .collect();
         // Each record's value is hashed once; pages and lists refer to the memo.
-        let memo = cache::memo(
-            langs
-                .par_iter()
-                .flat_map_iter(|ld| ld.records.iter().flatten()),
-        );
+        let memo = cache::memo(langs.par_iter().flat_map_iter(|ld| ld.kept_cards()));
         let langs = langs
             .par_iter()
             .map(|ld| {
@@ -64,8 +60,11 @@ impl<'a> Fingerprints<'a> {
                     cache::hash_value(h, &ld.menu, &memo);
                     cache::add(h, ld.name);
                 });
-                let collections =
-                    cache::fingerprint(|h| cache::hash_value(h, &ld.collections, &memo));
+                let collections = cache::fingerprint(|h| {
+                    if let Some(c) = &ld.collections {
+                        cache::hash_value(h, c, &memo);
+                    }
+                });
                 (globals, collections)
             })
             .collect();

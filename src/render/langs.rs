@@ -3,7 +3,7 @@
 //! to each page as cheap shared values.
 
 use super::lists::LangLists;
-use super::values::{Backlinks, ValueBuilder};
+use super::values::{Backlinks, ValueBuilder, to_value};
 use crate::model::paths;
 use crate::model::*;
 use rayon::prelude::*;
@@ -11,21 +11,21 @@ use serde_json::{Value as J, json};
 use std::collections::BTreeMap;
 use tera::Value;
 
-pub fn to_value(j: &J) -> Value {
-    Value::from_serializable(j)
-}
-
 /// One language's shared template data.
 pub struct LangData<'a> {
     pub code: &'a str,
     pub name: &'a str,
     pub site: Value,
-    /// `collections.partners`, … : every record of each collection, in list order.
-    pub collections: Value,
+    /// `collections.partners`, … : every record of each collection, in list order;
+    /// `None` when no template of the theme mentions `collections`.
+    pub collections: Option<Value>,
     pub menu: Value,
     /// Each record as template data, by index into `Site::records` (`None` where the
-    /// record does not exist in this language).
-    pub records: Vec<Option<Value>>,
+    /// record does not exist in this language), kept only along with `collections`;
+    /// otherwise a page builds the records it lists, so that a site's cards are never
+    /// all in memory at once.
+    cards: Option<Vec<Option<Value>>>,
+    builder: ValueBuilder<'a>,
 }
 
 impl<'a> LangData<'a> {
@@ -33,8 +33,9 @@ impl<'a> LangData<'a> {
         site: &'a Site,
         lang: &'a Language,
         lists: &LangLists,
-        backlinks: &Backlinks,
+        backlinks: &'a Backlinks,
         eu_ongoing: bool,
+        with_collections: bool,
     ) -> LangData<'a> {
         let code = lang.code.as_str();
         let vb = ValueBuilder {
@@ -43,22 +44,26 @@ impl<'a> LangData<'a> {
             backlinks,
             lang: code,
         };
-        let records: Vec<Option<Value>> = site
-            .records
-            .par_iter()
-            .map(|r| r.locale(code).map(|loc| to_value(&vb.record(r, loc))))
-            .collect();
-        let list = |v: &[usize]| -> Value {
-            Value::from(
-                v.iter()
-                    .filter_map(|i| records[*i].clone())
-                    .collect::<Vec<_>>(),
-            )
-        };
-        let mut collections = BTreeMap::new();
-        for c in Collection::ALL {
-            collections.insert(c.name(), list(lists.of(c)));
-        }
+        let cards: Option<Vec<Option<Value>>> = with_collections.then(|| {
+            site.records
+                .par_iter()
+                .map(|r| r.locale(code).map(|loc| to_value(&vb.record(r, loc))))
+                .collect()
+        });
+        let collections = cards.as_ref().map(|cards| {
+            let list = |v: &[usize]| -> Value {
+                Value::from(
+                    v.iter()
+                        .filter_map(|i| cards[*i].clone())
+                        .collect::<Vec<_>>(),
+                )
+            };
+            let mut collections = BTreeMap::new();
+            for c in Collection::ALL {
+                collections.insert(c.name(), list(lists.of(c)));
+            }
+            Value::from(collections)
+        });
         let strings = &site.theme.strings;
         let urls = site.urls();
         let menu: Vec<J> = site
@@ -86,17 +91,32 @@ impl<'a> LangData<'a> {
             code,
             name: &lang.name,
             site: to_value(&vb.site(eu_ongoing)),
-            collections: Value::from(collections),
+            collections,
             menu: to_value(&J::Array(menu)),
-            records,
+            cards,
+            builder: vb,
+        }
+    }
+
+    /// The template data of record `i` in this language, if it exists in it.
+    pub fn card(&self, i: usize) -> Option<Value> {
+        match &self.cards {
+            Some(cards) => cards.get(i).cloned().flatten(),
+            None => {
+                let r = self.builder.site.records.get(i)?;
+                let loc = r.locale(self.code)?;
+                Some(to_value(&self.builder.record(r, loc)))
+            }
         }
     }
 
     /// The template data of the records at `indices` (in that order).
     pub fn values(&self, indices: &[usize]) -> Vec<Value> {
-        indices
-            .iter()
-            .filter_map(|i| self.records.get(*i).cloned().flatten())
-            .collect()
+        indices.iter().filter_map(|i| self.card(*i)).collect()
+    }
+
+    /// The cards kept with `collections`.
+    pub fn kept_cards(&self) -> impl Iterator<Item = &Value> {
+        self.cards.iter().flatten().flatten()
     }
 }

@@ -68,7 +68,7 @@ pub fn render(
     let env = Arc::new(templates::Env::new(site, formats));
     let tera = templates::build(&site.theme, env.clone()).map_err(Failure::Content)?;
     let eu_ongoing = site.collection(Collection::Projects).any(|r| {
-        r.locales.values().next().is_some_and(|l| match &l.data {
+        r.locales.first().is_some_and(|l| match &l.data {
             RecordData::Project(p) => {
                 p.status == ProjectStatus::Ongoing
                     && site.config.funder(&p.funder).is_some_and(|f| f.eu)
@@ -77,12 +77,28 @@ pub fn render(
         })
     });
     let backlinks = values::Backlinks::new(site);
+    // Every card in memory for the whole render costs a few kilobytes a record; only
+    // a theme that uses `collections` pays it.
+    let with_collections = site
+        .theme
+        .templates
+        .values()
+        .any(|t| t.text.contains("collections"));
     let langs: Vec<langs::LangData> = site
         .config
         .languages
         .iter()
         .enumerate()
-        .map(|(i, l)| langs::LangData::new(site, l, lists.lang(i), &backlinks, eu_ongoing))
+        .map(|(i, l)| {
+            langs::LangData::new(
+                site,
+                l,
+                lists.lang(i),
+                &backlinks,
+                eu_ongoing,
+                with_collections,
+            )
+        })
         .collect();
     let pages = plan::plan(site, &lists);
     timings.push(("template data", started.elapsed()));
@@ -92,6 +108,7 @@ pub fn render(
         site,
         langs: &langs,
         lists: &lists,
+        backlinks: &backlinks,
     };
     let fingerprints = cache.map(|_| fingerprint::Fingerprints::new(site, &env, &tera, &langs));
     if let Some(p) = progress {
@@ -141,8 +158,7 @@ pub fn render(
         },
         || {
             let t = Instant::now();
-            let files = search::all(site);
-            (files, t.elapsed())
+            search::all(site, sink).map(|n| (n, t.elapsed()))
         },
     );
     let mut diags = Vec::new();
@@ -162,13 +178,9 @@ pub fn render(
     }
     timings.push(("templates and search", started.elapsed()));
     let mut files = pages.len();
-    let (index, took) = search_index;
+    let (index, took) = search_index.map_err(Failure::Output)?;
     timings.push(("search index alone", took));
-    files += index.len();
-    index
-        .into_par_iter()
-        .try_for_each(|f| sink.put(f))
-        .map_err(Failure::Output)?;
+    files += index;
     let rest = site_files::files(site, &lists, &pages);
     files += rest.len();
     rest.into_par_iter()

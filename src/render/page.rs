@@ -2,9 +2,10 @@
 //! "What each page receives"), the context every page has, and the template run.
 
 use super::jsonld::{self, JsonLd};
-use super::langs::{LangData, to_value};
+use super::langs::LangData;
 use super::lists::Lists;
 use super::plan::{Page, PageKind};
+use super::values::to_value;
 use crate::diagnostics::Diagnostic;
 use crate::model::paths::{self, Urls};
 use crate::model::*;
@@ -21,6 +22,7 @@ pub struct Renderer<'a> {
     pub site: &'a Site,
     pub langs: &'a [LangData<'a>],
     pub lists: &'a Lists,
+    pub backlinks: &'a super::values::Backlinks,
 }
 
 /// A page's own variables, by name.
@@ -29,6 +31,18 @@ pub type Vars = Vec<(&'static str, Value)>;
 impl Renderer<'_> {
     fn urls(&self) -> Urls<'_> {
         self.site.urls()
+    }
+
+    /// Record `i` on a page of its own (with its body), in `lang`.
+    fn page_value(&self, i: usize, lang: &str) -> Option<Value> {
+        let r = &self.site.records[i];
+        let vb = super::values::ValueBuilder {
+            site: self.site,
+            urls: self.site.urls(),
+            backlinks: self.backlinks,
+            lang,
+        };
+        r.locale(lang).map(|loc| to_value(&vb.page(r, loc)))
     }
 
     fn script(v: &J) -> Value {
@@ -76,7 +90,7 @@ impl Renderer<'_> {
                 let home = site
                     .index
                     .get(&RecordId::new(Collection::Pages, "home"))
-                    .and_then(|i| ld.records[*i].clone());
+                    .and_then(|i| self.page_value(*i, code));
                 let counts: Vec<J> = lists
                     .partner_groups
                     .iter()
@@ -126,7 +140,7 @@ impl Renderer<'_> {
                         let people: Vec<Value> = members
                             .iter()
                             .filter_map(|i| {
-                                let v = ld.records[*i].clone()?;
+                                let v = ld.card(*i)?;
                                 if seen.insert(*i) {
                                     return Some(v);
                                 }
@@ -185,7 +199,7 @@ impl Renderer<'_> {
             | PageKind::Page => {
                 if let Some(i) = page.record {
                     let r = &site.records[i];
-                    vars.push(("page", ld.records[i].clone().unwrap_or_else(Value::none)));
+                    vars.push(("page", self.page_value(i, code).unwrap_or_else(Value::none)));
                     if let Some(loc) = r.locale(code) {
                         vars.push(("jsonld", Self::script(&ld_json.record(loc))));
                     }
@@ -214,7 +228,9 @@ impl Renderer<'_> {
         ctx.insert("lang", ld.code);
         ctx.insert("lang_name", ld.name);
         ctx.insert_value("site", ld.site.clone());
-        ctx.insert_value("collections", ld.collections.clone());
+        if let Some(c) = &ld.collections {
+            ctx.insert_value("collections", c.clone());
+        }
         ctx.insert_value("menu", ld.menu.clone());
         ctx.insert("page_kind", page.kind.name());
         ctx.insert("section", &page.kind.section());

@@ -26,7 +26,8 @@ impl Env {
         let urls = site.urls();
         let mut table: HashMap<String, BTreeMap<String, String>> = HashMap::new();
         for r in &site.records {
-            for (lang, loc) in &r.locales {
+            for loc in &r.locales {
+                let lang = &loc.lang;
                 if let Some(p) = &loc.path {
                     table
                         .entry(r.id.to_string())

@@ -7,6 +7,9 @@ use crate::model::*;
 use serde_json::{Value as J, json};
 use std::collections::HashMap;
 
+mod tera_value;
+pub use tera_value::to_value;
+
 /// The URL of a file reference: a media file's address on the site, or the web
 /// address as written.
 pub fn file_url(urls: &Urls, f: &FileRef) -> String {
@@ -111,7 +114,19 @@ impl<'a> ValueBuilder<'a> {
         json!({"src": f.src, "url": file_url(&self.urls, f), "format": f.format, "size": f.size, "local": f.local})
     }
 
-    /// A record in one language as template data.
+    /// A record on its own page: its list data with the body and its table of
+    /// contents, which only this page needs (the body is opened here).
+    pub fn page(&self, rec: &Record, loc: &Localized) -> J {
+        let mut v = self.record(rec, loc);
+        if let Some(m) = v.as_object_mut() {
+            let (body, toc) = loc.body.open();
+            m.insert("body".into(), json!(body));
+            m.insert("toc".into(), json!(toc));
+        }
+        v
+    }
+
+    /// A record in one language as lists and references show it (no body).
     pub fn record(&self, rec: &Record, loc: &Localized) -> J {
         let mut m = match serde_json::to_value(&loc.data) {
             Ok(J::Object(m)) => m,
@@ -130,16 +145,14 @@ impl<'a> ValueBuilder<'a> {
             m.insert("title".into(), json!(loc.label));
         }
         m.insert("summary".into(), json!(loc.summary));
-        m.insert("body".into(), json!(loc.body.text()));
-        m.insert("toc".into(), json!(loc.toc));
         m.insert("fallback".into(), json!(loc.fallback));
-        m.insert("extra".into(), loc.extra.clone());
+        m.insert("extra".into(), loc.extra.value());
         m.insert("url".into(), json!(url));
         m.insert("permalink".into(), json!(permalink));
         m.insert("draft".into(), json!(rec.draft));
         m.insert(
             "languages".into(),
-            json!(rec.locales.keys().collect::<Vec<_>>()),
+            json!(rec.locales.iter().map(|l| &l.lang).collect::<Vec<_>>()),
         );
 
         match &loc.data {

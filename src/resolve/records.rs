@@ -10,7 +10,6 @@ use crate::load::yaml::Kind;
 use crate::load::{RawRecord, SourceFile};
 use crate::model::schema;
 use crate::model::*;
-use std::collections::BTreeMap;
 
 /// A record (unless it has errors), its problems and the outside addresses it uses.
 pub fn resolve_record(
@@ -30,7 +29,7 @@ pub fn resolve_record(
         .files
         .iter()
         .find(|f| f.lang.as_deref() == Some(shared.default));
-    let mut locales = BTreeMap::new();
+    let mut locales = Vec::with_capacity(identity.langs.len());
     for lang in &identity.langs {
         let lang_file = raw
             .files
@@ -55,8 +54,8 @@ pub fn resolve_record(
         let body = super::body::read_body(&mut r, lang_file, shared_file, fallback_file, shared);
         let extra = r
             .find("extra")
-            .map(|f| f.node.to_json())
-            .unwrap_or(serde_json::Value::Null);
+            .map(|f| Extra::new(&f.node.to_json()))
+            .unwrap_or_default();
         let slug = identity
             .slugs
             .get(lang)
@@ -77,26 +76,23 @@ pub fn resolve_record(
         }
         if let (Some(label), Some(data)) = (label, data) {
             let (body, toc) = body.unwrap_or_default();
-            let body = Html::new(&body);
-            locales.insert(
-                lang.clone(),
-                Localized {
-                    lang: lang.clone(),
-                    slug,
-                    path,
-                    label,
-                    summary,
-                    body,
-                    toc,
-                    fallback: r.fallback,
-                    texts: r.texts.into_iter().collect(),
-                    stale: stale.contains(lang),
-                    extra,
-                    data,
-                },
-            );
+            let body = Html::new(&body, &toc);
+            locales.push(Localized {
+                lang: lang.clone(),
+                slug,
+                path,
+                label,
+                summary,
+                body,
+                fallback: r.fallback,
+                texts: r.texts.into_iter().collect(),
+                stale: stale.contains(lang),
+                extra,
+                data,
+            });
         }
     }
+    locales.sort_by(|a, b| a.lang.cmp(&b.lang));
     let ok = locales.len() == identity.langs.len();
     let record = Record {
         id,

@@ -192,7 +192,7 @@ pub fn build(c: Collection, mut v: Values, r: &mut Reader, today: jiff::civil::D
     let summary = v.text("summary");
     let data = match c {
         Collection::Partners => v.text("category").map(|category| {
-            RecordData::Partner(Partner {
+            RecordData::Partner(Box::new(Partner {
                 name: label.clone().unwrap_or_default(),
                 category,
                 website: v.text("website"),
@@ -202,12 +202,12 @@ pub fn build(c: Collection, mut v: Values, r: &mut Reader, today: jiff::civil::D
                 joined: v.int("joined"),
                 tags: v.list("tags"),
                 member: v.bool("member").unwrap_or(true),
-            })
+            }))
         }),
         Collection::People => {
             let groups = v.list("groups");
             (!groups.is_empty()).then(|| {
-                RecordData::Person(Person {
+                RecordData::Person(Box::new(Person {
                     name: label.clone().unwrap_or_default(),
                     groups,
                     role: v.text("role"),
@@ -218,18 +218,18 @@ pub fn build(c: Collection, mut v: Values, r: &mut Reader, today: jiff::civil::D
                     phone: v.text("phone"),
                     order: v.int("order"),
                     term: v.period("term"),
-                })
+                }))
             })
         }
         Collection::Strategy => v.period("period").map(|period| {
-            RecordData::Strategy(Strategy {
+            RecordData::Strategy(Box::new(Strategy {
                 status: v
                     .status("status")
                     .unwrap_or_else(|| StrategyStatus::of(period, i64::from(today.year()))),
                 period,
                 documents: v.docs("documents"),
                 related: v.links("related"),
-            })
+            }))
         }),
         Collection::Projects => {
             let (start, end) = (v.date("start"), v.date("end"));
@@ -245,7 +245,7 @@ pub fn build(c: Collection, mut v: Values, r: &mut Reader, today: jiff::civil::D
                 );
             }
             match (v.text("funder"), start) {
-                (Some(funder), Some(start)) => Some(RecordData::Project(Project {
+                (Some(funder), Some(start)) => Some(RecordData::Project(Box::new(Project {
                     funder,
                     programme: v.text("programme"),
                     grant: v.money("grant"),
@@ -260,20 +260,20 @@ pub fn build(c: Collection, mut v: Values, r: &mut Reader, today: jiff::civil::D
                     objectives: v.list("objectives"),
                     results: v.list("results"),
                     website: v.text("website"),
-                })),
+                }))),
                 _ => None,
             }
         }
         Collection::News => v.date("date").map(|date| {
-            RecordData::News(News {
+            RecordData::News(Box::new(News {
                 date,
                 tags: v.list("tags"),
                 related: v.refs("related"),
-            })
+            }))
         }),
-        Collection::Pages => Some(RecordData::Page(Page {
+        Collection::Pages => Some(RecordData::Page(Box::new(Page {
             order: v.int("order"),
-        })),
+        }))),
     };
     Built {
         label,

@@ -18,7 +18,6 @@
 
 use super::words;
 use crate::output::OutputFile;
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 /// Pages per page file.
@@ -44,36 +43,112 @@ pub struct Doc {
     pub text: String,
 }
 
+type Map<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
+/// The pages that have one stem, as LEB128 varints: for each page the distance from
+/// the previous page of the list (the first: its page number) and the stem's weighted
+/// count there. Two or three bytes a page, where a `(u32, u32)` pair takes eight: the
+/// postings are most of an index.
+#[derive(Default)]
+struct Postings {
+    bytes: Vec<u8>,
+    /// The last page in the list.
+    last: u32,
+    len: u32,
+}
+
+impl Postings {
+    fn push(&mut self, page: u32, count: u32) {
+        let delta = if self.len == 0 {
+            page
+        } else {
+            page - self.last
+        };
+        varint(&mut self.bytes, u64::from(delta));
+        varint(&mut self.bytes, u64::from(count));
+        self.last = page;
+        self.len += 1;
+    }
+
+    /// Appends `other`, whose pages all come after this list's.
+    fn append(&mut self, other: Postings) {
+        if other.len == 0 {
+            return;
+        }
+        let (first, n) = read_varint(&other.bytes);
+        let first = first as u32;
+        let delta = if self.len == 0 {
+            first
+        } else {
+            first - self.last
+        };
+        varint(&mut self.bytes, u64::from(delta));
+        self.bytes.extend_from_slice(&other.bytes[n..]);
+        self.last = other.last;
+        self.len += other.len;
+    }
+
+    /// `(page, count)` in page order.
+    fn iter(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let mut at = 0;
+        let mut page = 0u32;
+        std::iter::from_fn(move || {
+            if at >= self.bytes.len() {
+                return None;
+            }
+            let (delta, n) = read_varint(&self.bytes[at..]);
+            at += n;
+            let (count, n) = read_varint(&self.bytes[at..]);
+            at += n;
+            page += delta as u32;
+            Some((page, count as u32))
+        })
+    }
+}
+
 /// What one part of the pages contributes to the index.
 pub struct Part {
     first: u32,
     /// Word → index into `stems`.
-    words: HashMap<String, u32>,
+    words: Map<String, u32>,
     stems: Vec<String>,
-    /// Per stem: (page number, weighted count) in page order.
-    postings: Vec<Vec<(u32, u32)>>,
+    postings: Vec<Postings>,
     /// Weighted number of words of each page.
     lengths: Vec<u32>,
-    /// The page files of this part.
-    pub files: Vec<OutputFile>,
+    /// A fingerprint of each page file written.
+    hashes: Vec<u64>,
 }
 
-/// Tokenises `docs`, the pages numbered from `first`, and writes their page files
-/// under `dir` (`search/en/`).
-pub fn part(first: usize, docs: &[Doc], lang: &str, dir: &str) -> Part {
+/// A hash of `bytes` that is the same in every run (for `index.json`'s `v`).
+fn hash_bytes(h: u64, bytes: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(h).hash_one(bytes)
+}
+
+/// Tokenises `docs`, the pages numbered from `first`, and hands their page files
+/// (under `dir`, `search/en/`) to `out` at once.
+pub fn part(
+    first: usize,
+    docs: &[Doc],
+    lang: &str,
+    dir: &str,
+    out: &mut dyn FnMut(OutputFile),
+) -> Part {
     let stemmer = words::stemmer(lang);
     let mut p = Part {
         first: first as u32,
-        words: HashMap::new(),
+        words: Map::default(),
         stems: Vec::new(),
         postings: Vec::new(),
         lengths: Vec::with_capacity(docs.len()),
-        files: Vec::new(),
+        hashes: Vec::new(),
     };
-    let mut stem_ix: HashMap<String, u32> = HashMap::new();
-    let mut counts: HashMap<u32, u32> = HashMap::new();
+    let mut stem_ix: Map<String, u32> = Map::default();
+    // Per stem, its weighted count on the page being read; `seen` lists the stems
+    // with a count, in the order first seen.
+    let mut counts: Vec<u32> = Vec::new();
+    let mut seen: Vec<u32> = Vec::new();
     for (i, doc) in docs.iter().enumerate() {
-        counts.clear();
         let mut length = 0u32;
         let mut add = |word: &str, weight: u32, p: &mut Part| {
             let id = match p.words.get(word) {
@@ -82,57 +157,79 @@ pub fn part(first: usize, docs: &[Doc], lang: &str, dir: &str) -> Part {
                     let stem = words::stem(stemmer.as_ref(), word);
                     let id = *stem_ix.entry(stem.clone()).or_insert_with(|| {
                         p.stems.push(stem);
-                        p.postings.push(Vec::new());
+                        p.postings.push(Postings::default());
                         (p.stems.len() - 1) as u32
                     });
                     p.words.insert(word.to_string(), id);
                     id
                 }
             };
-            *counts.entry(id).or_insert(0) += weight;
+            let slot = id as usize;
+            if slot >= counts.len() {
+                counts.resize(slot + 1, 0);
+            }
+            if counts[slot] == 0 {
+                seen.push(id);
+            }
+            counts[slot] += weight;
             length += weight;
         };
         words::each_word(&doc.title, |w| add(w, TITLE_WEIGHT, &mut p));
         words::each_word(&doc.text, |w| add(w, 1, &mut p));
         let page = (first + i) as u32;
-        for (id, n) in &counts {
-            p.postings[*id as usize].push((page, *n));
+        for id in seen.drain(..) {
+            let slot = id as usize;
+            p.postings[slot].push(page, counts[slot]);
+            counts[slot] = 0;
         }
         p.lengths.push(length);
-    }
-    // Postings were added page by page, but a page's stems in hash order.
-    for list in &mut p.postings {
-        list.sort_unstable();
     }
     for (b, bundle) in docs.chunks(BUNDLE).enumerate() {
         let items: Vec<serde_json::Value> = bundle
             .iter()
-            .map(|d| {
-                let text: String = d.text.split_whitespace().collect::<Vec<_>>().join(" ");
-                let cut = text
-                    .char_indices()
-                    .nth(EXCERPT_CHARS)
-                    .map_or(text.len(), |(i, _)| i);
-                serde_json::json!({"u": d.url, "t": d.title, "x": &text[..cut]})
-            })
+            .map(|d| serde_json::json!({"u": d.url, "t": d.title, "x": excerpt(&d.text)}))
             .collect();
         let n = first / BUNDLE + b;
-        p.files.push(OutputFile::text(
-            format!("{dir}p/{n}.json"),
-            serde_json::Value::Array(items).to_string(),
-        ));
+        let text = serde_json::Value::Array(items).to_string();
+        p.hashes.push(hash_bytes(0, text.as_bytes()));
+        out(OutputFile::text(format!("{dir}p/{n}.json"), text));
     }
     p
+}
+
+/// The beginning of a page's text, its white space collapsed, up to
+/// [`EXCERPT_CHARS`] characters.
+fn excerpt(text: &str) -> String {
+    let mut out = String::with_capacity(EXCERPT_CHARS.min(text.len()));
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            if chars >= EXCERPT_CHARS {
+                break;
+            }
+            out.push(' ');
+            chars += 1;
+        }
+        for c in word.chars() {
+            if chars >= EXCERPT_CHARS {
+                break;
+            }
+            out.push(c);
+            chars += 1;
+        }
+    }
+    out
 }
 
 /// The postings of every part, merged.
 #[derive(Default)]
 pub struct Index {
-    words: HashMap<String, u32>,
+    words: Map<String, u32>,
     stems: Vec<String>,
-    stem_ix: HashMap<String, u32>,
-    postings: Vec<Vec<(u32, u32)>>,
+    stem_ix: Map<String, u32>,
+    postings: Vec<Postings>,
     lengths: Vec<u32>,
+    hash: u64,
 }
 
 impl Index {
@@ -147,17 +244,20 @@ impl Index {
                     let id = self.stems.len() as u32;
                     self.stem_ix.insert(stem.clone(), id);
                     self.stems.push(stem);
-                    self.postings.push(Vec::new());
+                    self.postings.push(Postings::default());
                     id
                 }
             };
-            self.postings[id as usize].extend(postings);
+            self.postings[id as usize].append(postings);
             map.push(id);
         }
         for (word, local) in part.words {
             self.words.entry(word).or_insert(map[local as usize]);
         }
         self.lengths.extend(part.lengths);
+        for h in part.hashes {
+            self.hash = hash_bytes(self.hash, &h.to_le_bytes());
+        }
     }
 
     /// The word chunks, the stem chunks and `index.json`.
@@ -220,12 +320,12 @@ impl Index {
             varint(&mut bytes, stem.len() as u64);
             bytes.extend_from_slice(stem);
             let list = &self.postings[i];
-            varint(&mut bytes, list.len() as u64);
+            varint(&mut bytes, u64::from(list.len));
             let mut previous = 0u32;
-            for (page, count) in list {
+            for (page, count) in list.iter() {
                 varint(&mut bytes, u64::from(page - previous));
-                previous = *page;
-                bytes.push(weight(*count, self.lengths[*page as usize], average));
+                previous = page;
+                bytes.push(weight(count, self.lengths[page as usize], average));
             }
             if bytes.len() >= STEMS_CHUNK_BYTES {
                 let n = stem_starts.len() - 1;
@@ -243,6 +343,12 @@ impl Index {
             });
         }
 
+        let mut hash = self.hash;
+        for f in &files {
+            if let Some(bytes) = f.content.bytes() {
+                hash = hash_bytes(hash, bytes);
+            }
+        }
         let mut meta = String::new();
         let _ = write!(
             meta,
@@ -254,6 +360,8 @@ impl Index {
                 "bundle": BUNDLE,
                 "words": word_starts,
                 "stems": stem_starts,
+                // Fetched as `?v=`, so that hosts may cache the other files for good.
+                "v": format!("{:08x}", hash as u32),
             })
         );
         files.push(OutputFile::text(format!("{dir}index.json"), meta));
@@ -269,6 +377,18 @@ fn weight(count: u32, length: u32, average: f64) -> u8 {
     let w = tf * (K1 + 1.0) / (tf + norm);
     // w is below K1 + 1 = 2.2.
     (w / (K1 + 1.0) * 255.0).round().clamp(1.0, 255.0) as u8
+}
+
+/// Reads a varint written by [`varint`]: its value and its length in bytes.
+fn read_varint(bytes: &[u8]) -> (u64, usize) {
+    let mut v = 0u64;
+    for (i, b) in bytes.iter().enumerate().take(10) {
+        v |= u64::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            return (v, i + 1);
+        }
+    }
+    (v, bytes.len())
 }
 
 /// LEB128: seven bits a byte, the high bit set on all but the last.
@@ -298,19 +418,31 @@ mod tests {
 
     #[test]
     fn parts_merge_into_one_deterministic_index() {
-        let docs = [
+        // Parts are a multiple of BUNDLE pages long, as in `search::language`.
+        let mut docs = vec![
             doc("/en/a/", "Methodology", "A methodological approach."),
             doc("/en/b/", "Other", "Nothing of the kind here, but methods."),
         ];
+        for i in 0..2 * BUNDLE {
+            docs.push(doc(
+                &format!("/en/c{i:02}/"),
+                "Filler",
+                "Words of a filler page.",
+            ));
+        }
         let build = |split: usize| {
             let mut index = Index::default();
+            let mut files = Vec::new();
             for (i, chunk) in docs.chunks(split).enumerate() {
-                index.merge(part(i * split, chunk, "en", "search/en/"));
+                index.merge(part(i * split, chunk, "en", "search/en/", &mut |f| {
+                    files.push(f)
+                }));
             }
-            index.finish("en", "search/en/")
+            files.extend(index.finish("en", "search/en/"));
+            files
         };
-        let whole = build(2);
-        let split = build(1);
+        let whole = build(docs.len());
+        let split = build(BUNDLE);
         let names = |files: &[OutputFile]| files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
         assert_eq!(names(&whole), names(&split));
         for (a, b) in whole.iter().zip(&split) {

@@ -8,8 +8,9 @@ pub mod words;
 
 use crate::model::paths;
 use crate::model::{Collection, RecordData, Site};
-use crate::output::OutputFile;
+use crate::output::Sink;
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What a searchable page is made of.
 enum Source<'a> {
@@ -90,8 +91,8 @@ fn doc(site: &Site, lang: &str, url: String, source: &Source, people_title: &str
     }
 }
 
-/// Every file of one language's index.
-pub fn language(site: &Site, lang: &str) -> Vec<OutputFile> {
+/// Writes one language's index into `sink`; returns how many files it wrote.
+pub fn language(site: &Site, lang: &str, sink: &dyn Sink) -> std::io::Result<usize> {
     let dir = paths::search_index(lang)
         .trim_start_matches('/')
         .to_string();
@@ -102,32 +103,41 @@ pub fn language(site: &Site, lang: &str) -> Vec<OutputFile> {
         .unwrap_or("People")
         .to_string();
     let sources = sources(site, lang);
+    let written = AtomicUsize::new(0);
     let parts: Vec<index::Part> = sources
         .par_chunks(index::PART)
         .enumerate()
-        .map(|(n, chunk)| {
+        .map(|(n, chunk)| -> std::io::Result<index::Part> {
             let docs: Vec<index::Doc> = chunk
                 .iter()
                 .map(|(url, source)| doc(site, lang, url.clone(), source, &people_title))
                 .collect();
-            index::part(n * index::PART, &docs, lang, &dir)
+            let mut failed = Ok(());
+            let part = index::part(n * index::PART, &docs, lang, &dir, &mut |f| {
+                if failed.is_ok() {
+                    written.fetch_add(1, Ordering::Relaxed);
+                    failed = sink.put(f);
+                }
+            });
+            failed.map(|()| part)
         })
-        .collect();
-    let mut files = Vec::new();
+        .collect::<std::io::Result<_>>()?;
     let mut index = index::Index::default();
-    for mut part in parts {
-        files.append(&mut part.files);
+    for part in parts {
         index.merge(part);
     }
-    files.extend(index.finish(lang, &dir));
-    files
+    for f in index.finish(lang, &dir) {
+        written.fetch_add(1, Ordering::Relaxed);
+        sink.put(f)?;
+    }
+    Ok(written.into_inner())
 }
 
-/// The indexes of every language.
-pub fn all(site: &Site) -> Vec<OutputFile> {
+/// Writes the indexes of every language; returns how many files they have.
+pub fn all(site: &Site, sink: &dyn Sink) -> std::io::Result<usize> {
     site.config
         .languages
         .par_iter()
-        .flat_map_iter(|l| language(site, &l.code))
-        .collect()
+        .map(|l| language(site, &l.code, sink))
+        .sum()
 }

@@ -51,19 +51,39 @@ pub fn is_word_char(c: char) -> bool {
     c.is_alphabetic() || c.is_numeric()
 }
 
-/// Calls `f` with each word of `text`, lower-cased.
+/// Calls `f` with each word of `text`, lower-cased. Words already in lower-case ASCII
+/// (most words of most pages) are passed as slices of `text`, without a copy.
 pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
-    let mut word = String::new();
-    for c in text.chars() {
-        if is_word_char(c) {
-            word.extend(c.to_lowercase());
-        } else if !word.is_empty() {
-            f(&word);
-            word.clear();
+    let mut lowered = String::new();
+    let mut emit = |word: &str, plain: bool| {
+        if plain {
+            f(word);
+        } else {
+            lowered.clear();
+            lowered.extend(word.chars().flat_map(char::to_lowercase));
+            f(&lowered);
+        }
+    };
+    let mut start = None;
+    let mut plain = true;
+    for (i, c) in text.char_indices() {
+        let word_char = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            is_word_char(c)
+        };
+        if word_char {
+            if start.is_none() {
+                start = Some(i);
+                plain = true;
+            }
+            plain &= c.is_ascii_lowercase() || c.is_ascii_digit();
+        } else if let Some(s) = start.take() {
+            emit(&text[s..i], plain);
         }
     }
-    if !word.is_empty() {
-        f(&word);
+    if let Some(s) = start {
+        emit(&text[s..], plain);
     }
 }
 

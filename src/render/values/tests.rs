@@ -73,3 +73,39 @@ fn a_reference_to_a_record_missing_in_a_language_says_which_language_it_shows() 
     assert_eq!(v["coordinator"]["label"], "Ainult eesti");
     assert_eq!(v["coordinator"]["label_lang"], "et");
 }
+
+#[test]
+fn every_key_klaster_writes_is_a_static_key() {
+    let root =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/digital-health-network");
+    let content = crate::load::load_content(&root);
+    let (site, _) = crate::resolve::resolve(
+        content,
+        &crate::resolve::Options {
+            base_url: None,
+            drafts: true,
+            date: jiff::civil::date(2024, 6, 1),
+        },
+    );
+    let site = site.expect("the example site resolves");
+    let backlinks = Backlinks::new(&site);
+    let mut unlisted = std::collections::BTreeSet::new();
+    for lang in site.config.languages.iter().map(|l| l.code.as_str()) {
+        let vb = ValueBuilder {
+            site: &site,
+            urls: site.urls(),
+            backlinks: &backlinks,
+            lang,
+        };
+        super::tera_value::unlisted_keys(&vb.site(true), &mut unlisted);
+        for r in &site.records {
+            for loc in &r.locales {
+                super::tera_value::unlisted_keys(&vb.page(r, loc), &mut unlisted);
+            }
+        }
+    }
+    assert!(
+        unlisted.is_empty(),
+        "add these to KEYS in tera_value.rs: {unlisted:?}"
+    );
+}

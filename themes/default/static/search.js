@@ -17,9 +17,13 @@
   var shown = 0;
   var marks = [];
 
+  // index.json names the version of the other files (`?v=`), so that they can be
+  // cached for good.
+  var version = "";
+
   function fetchFile(name, binary) {
     if (!files[name]) {
-      files[name] = fetch(base + name).then(function (r) {
+      files[name] = fetch(base + name + (name === "index.json" ? "" : version)).then(function (r) {
         if (!r.ok) throw new Error(name + ": " + r.status);
         return binary ? r.arrayBuffer() : r.json();
       });
@@ -92,6 +96,7 @@
     marks = [];
     if (!qs.length) return Promise.resolve([]);
     return fetchFile("index.json").then(function (meta) {
+      if (meta.v) version = "?v=" + encodeURIComponent(meta.v);
       return Promise.all(qs.map(function (w, i) {
         // The last word may be unfinished: every word it begins. Others: the word
         // itself, or the words it begins when there is none.

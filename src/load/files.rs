@@ -151,9 +151,35 @@ pub fn replace_controls(text: &mut String) -> Option<(usize, usize, char)> {
     Some((line, column, first.1))
 }
 
+/// Makes a `\r` that is not followed by `\n` (the line end of old Mac files) a `\n`.
+/// YAML and Markdown read such a `\r` as a line end; the rest of klaster counts lines
+/// by `\n`, so without this a position would name another line than the parser's.
+/// Returns whether it changed anything.
+pub fn normalize_line_ends(text: &mut String) -> bool {
+    if !text.contains('\r') {
+        return false;
+    }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut start = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            out.push_str(&text[start..i]);
+            out.push('\n');
+            start = i + 1;
+        }
+    }
+    if start == 0 {
+        return false;
+    }
+    out.push_str(&text[start..]);
+    *text = out;
+    true
+}
+
 /// Reads a file as UTF-8 text, or explains why it cannot be: too large, not UTF-8,
-/// unreadable, or a symbolic link. A byte-order mark is dropped; control characters
-/// are replaced by U+FFFD with a warning in `warnings`.
+/// unreadable, or a symbolic link. A byte-order mark is dropped; a lone `\r` becomes
+/// `\n`; control characters are replaced by U+FFFD with a warning in `warnings`.
 pub fn read_text(
     root: &Path,
     path: &Path,
@@ -165,7 +191,7 @@ pub fn read_text(
 
 /// Where a text came from, so a part of it can be read again later: the file's
 /// length and time when it was read, and whether the text differs from the bytes
-/// (a byte-order mark dropped, control characters replaced).
+/// (a byte-order mark dropped, control characters replaced, lone `\r` made `\n`).
 #[derive(Debug, Clone)]
 pub struct Origin {
     pub path: std::path::PathBuf,
@@ -173,7 +199,7 @@ pub struct Origin {
     pub modified: Option<std::time::SystemTime>,
     /// Bytes before the text in the file (3 for a byte-order mark).
     pub skipped: u64,
-    /// Control characters were replaced: offsets in the text are not the file's.
+    /// Control characters or line ends were replaced: the text is not the file's.
     pub altered: bool,
 }
 
@@ -229,6 +255,8 @@ pub fn read_text_at(
         skipped: read - text.len() as u64,
         altered: false,
     };
+    // Same length, but no longer the file's bytes.
+    origin.altered = normalize_line_ends(&mut text);
     if let Some((line, column, c)) = replace_controls(&mut text) {
         origin.altered = true;
         warnings.push(
@@ -410,6 +438,16 @@ mod tests {
         for name in ["a.yaml", "tehnopol.en.md", "logo.svg", "v1.2.md"] {
             assert!(!is_ignored(name), "{name}");
         }
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        let mut t = "a: 1\rb: 2\r\nc\r\r\nd\r".to_string();
+        normalize_line_ends(&mut t);
+        assert_eq!(t, "a: 1\nb: 2\r\nc\n\r\nd\n");
+        let mut plain = "x\r\ny\n".to_string();
+        normalize_line_ends(&mut plain);
+        assert_eq!(plain, "x\r\ny\n");
     }
 
     #[test]

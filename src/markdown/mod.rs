@@ -218,8 +218,9 @@ struct Renderer<'o, 'r, 'e> {
     ids: Ids<'r>,
     /// The events to write; text borrows from the source.
     out: Vec<Event<'e>>,
-    /// Events of the footnote definition being read, with its label.
-    in_footnote: Option<(String, Vec<Event<'e>>)>,
+    /// Events of the footnote definition being read, with its label and the length of
+    /// the table of contents when it began.
+    in_footnote: Option<(String, Vec<Event<'e>>, usize)>,
     footnotes: HashMap<String, Footnote<'e>>,
     numbered: usize,
     heading: Option<OpenHeading>,
@@ -232,7 +233,7 @@ struct Renderer<'o, 'r, 'e> {
 impl<'e> Renderer<'_, '_, 'e> {
     fn target(&mut self) -> &mut Vec<Event<'e>> {
         match &mut self.in_footnote {
-            Some((_, events)) => events,
+            Some((_, events, _)) => events,
             None => &mut self.out,
         }
     }
@@ -413,11 +414,20 @@ impl<'e> Renderer<'_, '_, 'e> {
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 self.footnote(&label);
-                self.in_footnote = Some((label.to_string(), Vec::new()));
+                let toc = self.rendered.toc.len();
+                self.in_footnote = Some((label.to_string(), Vec::new(), toc));
             }
             Event::End(TagEnd::FootnoteDefinition) => {
-                if let Some((label, events)) = self.in_footnote.take() {
-                    self.footnote(&label).body = Some(events);
+                if let Some((label, events, toc)) = self.in_footnote.take() {
+                    // The first definition of a label is the note; a later one is left
+                    // out, and so are its headings in the table of contents.
+                    let f = self.footnote(&label);
+                    let first = f.body.is_none();
+                    if first {
+                        f.body = Some(events);
+                    } else {
+                        self.rendered.toc.truncate(toc);
+                    }
                 }
             }
             other => {

@@ -9,6 +9,7 @@
 //! else an editor wrote keeps only the attributes listed here.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::LazyLock;
@@ -119,9 +120,21 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b
 });
 
+thread_local! {
+    /// The ids kept so far in the body this thread is cleaning.
+    static KEPT_IDS: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+}
+
 fn filter<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
     match attribute {
-        "id" | "class" | "checked" => match value.strip_prefix(MARK.as_str()) {
+        // An id klaster wrote is kept once: a tag an editor left open can take
+        // klaster's attributes after it, and the parser copies such an element when it
+        // reopens it (`<a`, `<b`, `<em`, ...), attributes and all.
+        "id" => value
+            .strip_prefix(MARK.as_str())
+            .filter(|own| KEPT_IDS.with(|k| k.borrow_mut().insert(own.to_string())))
+            .map(Cow::Borrowed),
+        "class" | "checked" => match value.strip_prefix(MARK.as_str()) {
             Some(own) => Some(Cow::Borrowed(own)),
             // Code blocks keep their language, the one class Markdown writes itself.
             None if attribute == "class"
@@ -140,9 +153,18 @@ fn filter<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, 
     }
 }
 
-/// Cleans a rendered body that contains raw HTML.
+/// Cleans a rendered body that contains raw HTML. The mark never leaves: raw HTML can
+/// turn klaster's own markup after it into text (`<noframes>`, `<xmp>`) or into an
+/// attribute value (a quote left open), where the filter does not see it, and a page
+/// that showed the mark would let an editor mark ids and classes of their own.
 pub fn clean(html: &str) -> String {
-    CLEANER.clean(html).to_string()
+    KEPT_IDS.with(|k| k.borrow_mut().clear());
+    let cleaned = CLEANER.clean(html).to_string();
+    if cleaned.contains(MARK.as_str()) {
+        cleaned.replace(MARK.as_str(), "")
+    } else {
+        cleaned
+    }
 }
 
 #[cfg(test)]
@@ -188,5 +210,29 @@ mod tests {
         assert!(out.contains("<h3>B</h3>"), "{out}");
         assert!(out.contains("class=\"language-rust\""), "{out}");
         assert!(!out.contains(m), "{out}");
+    }
+
+    #[test]
+    fn an_id_is_kept_once() {
+        let m = MARK.as_str();
+        // The open `<a` takes the heading's id; the parser copies the `a` into the
+        // next paragraph.
+        let out = clean(&format!("<a\n<h2 id=\"{m}t\">T</h2>\n<p><a>6</a></p>"));
+        assert_eq!(out.matches("id=\"t\"").count(), 1, "{out}");
+        let again = clean(&format!("<h2 id=\"{m}t\">T</h2>"));
+        assert!(again.contains("id=\"t\""), "{again}");
+    }
+
+    #[test]
+    fn the_mark_never_shows() {
+        let m = MARK.as_str();
+        for html in [
+            format!("<noframes><h2 id=\"{m}a\">A</h2>"),
+            format!("<xmp><h2 id=\"{m}a\">A</h2></xmp>"),
+            format!("<div title='<h2 id=\"{m}a\">A</h2><code>'>x</div>"),
+        ] {
+            let out = clean(&html);
+            assert!(!out.contains(m), "{out}");
+        }
     }
 }

@@ -241,3 +241,19 @@ fn reports_links_and_images_to_other_sites() {
         ]
     );
 }
+
+#[test]
+fn a_footnote_defined_twice_is_its_first_definition() {
+    let r = md("Text[^1].\n\n[^1]: First.\n\n[^1]: ## Second\n");
+    assert!(r.html.contains("First."), "{}", r.html);
+    assert!(!r.html.contains("Second"), "{}", r.html);
+    // The heading of the definition left out is not in the table of contents.
+    assert!(r.toc.is_empty(), "{:?}", r.toc);
+    let r = md("[^1]: ## Kept\n\n[^1]: Other.\n");
+    assert_eq!(r.toc.len(), 1, "{:?}", r.toc);
+    assert!(
+        r.html.contains(&format!(" id=\"{}\"", r.toc[0].id)),
+        "{}",
+        r.html
+    );
+}

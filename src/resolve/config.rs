@@ -288,7 +288,7 @@ pub fn read(
             }
         }),
     };
-    let (base_url, base_path) = match raw_base.as_deref().map(super::values::url) {
+    let (base_url, base_path) = match raw_base.as_deref().map(base_url) {
         Some(Ok(u)) => split_base(&u),
         Some(Err((m, h))) => {
             if let Some(n) = root.get("base_url").filter(|_| base_url_override.is_none()) {
@@ -506,6 +506,22 @@ fn check(
 }
 
 /// `https://org.github.io/site/` → (`https://org.github.io/site`, `/site`).
+/// A site's address: a web address without a query or a fragment, since every
+/// address of the site is made by adding a path to it.
+fn base_url(s: &str) -> Result<String, super::values::Invalid> {
+    let url = super::values::url(s)?;
+    if url.contains(['?', '#']) {
+        return Err((
+            format!(
+                "`{url}` has a query (`?`) or a fragment (`#`), which a site's address cannot have"
+            ),
+            "give the address of the site's home folder, e.g. `https://example.org/cluster/`"
+                .into(),
+        ));
+    }
+    Ok(url)
+}
+
 pub fn split_base(url: &str) -> (String, String) {
     let url = url.trim_end_matches('/').to_string();
     let after_scheme = url.split_once("://").map(|(_, r)| r).unwrap_or(&url);
@@ -519,6 +535,13 @@ pub fn split_base(url: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base_url_has_no_query_or_fragment() {
+        assert!(base_url("https://example.org/cluster/").is_ok());
+        assert!(base_url("https://example.com/a?b=c").is_err());
+        assert!(base_url("https://example.com#top").is_err());
+    }
 
     #[test]
     fn base_url_keeps_its_path() {

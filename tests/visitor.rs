@@ -355,6 +355,56 @@ fn partner_lists_follow_each_languages_collation() {
 }
 
 #[test]
+fn numbers_in_partner_names_sort_by_their_value() {
+    let site = TestSite::new();
+    let names = [
+        "Partner 10",
+        "Partner 12",
+        "Partner 8",
+        "Partner 34",
+        "Partner 2",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        site.write(
+            &format!("content/partners/p{i}.yaml"),
+            &format!("name: {name}\ncategory: startup\n"),
+        );
+    }
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    for lang in ["et", "en"] {
+        let html = std::fs::read_to_string(
+            site.path()
+                .join(format!("output/{lang}/partners/index.html")),
+        )
+        .unwrap();
+        let mut found: Vec<(usize, &str)> = names
+            .iter()
+            .map(|n| {
+                (
+                    html.find(&format!(">{n}</a>"))
+                        .unwrap_or_else(|| panic!("{n}")),
+                    *n,
+                )
+            })
+            .collect();
+        found.sort();
+        let order: Vec<&str> = found.into_iter().map(|(_, n)| n).collect();
+        assert_eq!(
+            order,
+            [
+                "Partner 2",
+                "Partner 8",
+                "Partner 10",
+                "Partner 12",
+                "Partner 34"
+            ],
+            "{lang}"
+        );
+    }
+}
+
+#[test]
 fn strategy_documents_show_format_and_size_in_the_pages_language() {
     let site = TestSite::new();
     site.write_bytes(

@@ -2,7 +2,8 @@
 
 use crate::model::Money;
 use icu::collator::options::CollatorOptions;
-use icu::collator::{Collator, CollatorBorrowed};
+use icu::collator::preferences::CollationNumericOrdering;
+use icu::collator::{Collator, CollatorBorrowed, CollatorPreferences};
 use icu::datetime::DateTimeFormatter;
 use icu::datetime::fieldsets::YMD;
 use icu::decimal::DecimalFormatter;
@@ -33,7 +34,7 @@ impl LangFormat {
             code: code.to_string(),
             date: DateTimeFormatter::try_new(loc.clone().into(), YMD::long()).ok(),
             decimal: DecimalFormatter::try_new(loc.clone().into(), Default::default()).ok(),
-            collator: Collator::try_new(loc.into(), CollatorOptions::default()).ok(),
+            collator: Collator::try_new(collator_prefs(loc), CollatorOptions::default()).ok(),
         }
     }
 
@@ -95,6 +96,14 @@ impl LangFormat {
             None => a.cmp(b),
         }
     }
+}
+
+/// The language's collation with digits compared by their value, so "Partner 8" comes
+/// before "Partner 10" (the CLDR `kn` option; without it digits sort as letters).
+fn collator_prefs(loc: Locale) -> CollatorPreferences {
+    let mut prefs = CollatorPreferences::from(loc);
+    prefs.numeric_ordering = Some(CollationNumericOrdering::True);
+    prefs
 }
 
 fn currency_symbol<'a>(code: &'a str, lang: &str) -> &'a str {
@@ -177,5 +186,31 @@ mod tests {
         let mut v = vec!["ö", "å", "z", "ä", "a"];
         v.sort_by(|a, b| fi.compare(a, b));
         assert_eq!(v, ["a", "z", "å", "ä", "ö"]);
+    }
+
+    #[test]
+    fn numbers_in_names_sort_by_value() {
+        for lang in ["et", "en", "fi"] {
+            let f = LangFormat::new(lang);
+            let mut v = vec![
+                "Partner 10",
+                "Partner 8",
+                "Partner 34",
+                "Partner 12",
+                "Partner 2",
+            ];
+            v.sort_by(|a, b| f.compare(a, b));
+            assert_eq!(
+                v,
+                [
+                    "Partner 2",
+                    "Partner 8",
+                    "Partner 10",
+                    "Partner 12",
+                    "Partner 34"
+                ],
+                "{lang}"
+            );
+        }
     }
 }

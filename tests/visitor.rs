@@ -484,3 +484,42 @@ fn home_page_shows_the_eu_statement_while_an_eu_project_is_ongoing() {
         );
     }
 }
+
+#[test]
+fn a_collection_without_records_has_no_page_menu_entry_or_sitemap_entry() {
+    let site = TestSite::new();
+    site.remove("content/news/hello.yaml");
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let out = site.path().join("output");
+    for lang in ["et", "en"] {
+        // No news: no news list page; no strategy documents: no strategy page.
+        assert!(
+            !out.join(format!("{lang}/news/index.html")).exists(),
+            "{lang} news"
+        );
+        assert!(
+            !out.join(format!("{lang}/strategy/index.html")).exists(),
+            "{lang} strategy"
+        );
+        let home = std::fs::read_to_string(out.join(format!("{lang}/index.html"))).unwrap();
+        assert!(
+            !home.contains(&format!("href=\"/{lang}/news/\"")),
+            "{lang} menu: {home}"
+        );
+        assert!(
+            !home.contains(&format!("href=\"/{lang}/strategy/\"")),
+            "{lang}"
+        );
+        // The collections that have records keep theirs.
+        assert!(
+            home.contains(&format!("href=\"/{lang}/partners/\"")),
+            "{lang}"
+        );
+        assert!(out.join(format!("{lang}/partners/index.html")).exists());
+    }
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(!sitemap.contains("/news/"), "{sitemap}");
+    assert!(!sitemap.contains("/strategy/"), "{sitemap}");
+    assert!(sitemap.contains("/partners/"), "{sitemap}");
+}

@@ -71,6 +71,8 @@ impl<'a> LangData<'a> {
             .menu
             .iter()
             .filter_map(|item| match item {
+                // A collection with no records here has no page to link to.
+                MenuItem::Section(c) if lists.of(*c).is_empty() => None,
                 MenuItem::Section(c) => Some(json!({
                     "key": c.name(),
                     "label": strings.get(code, c.name()).unwrap_or(c.name()),

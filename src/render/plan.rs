@@ -143,15 +143,60 @@ fn everywhere(site: &Site, path: impl Fn(&str) -> String) -> Vec<Version> {
         .collect()
 }
 
-/// Versions of a record's page: its own where it exists, else the section page.
-fn record_versions(site: &Site, r: &Record) -> Vec<Version> {
+/// The path of a collection's section page in a language, when it has one: a collection
+/// with no records in that language has no page (nor a menu entry, nor a sitemap entry).
+pub fn section_page(lists: &Lists, lang_index: usize, lang: &str, c: Collection) -> Option<String> {
+    if lists.lang(lang_index).of(c).is_empty() {
+        return None;
+    }
+    paths::section(lang, c)
+}
+
+/// Versions of a section page: in the languages where the section has records; elsewhere
+/// the switcher leads to that language's home.
+fn section_versions(site: &Site, lists: &Lists, c: Collection) -> Vec<Version> {
     site.config
         .languages
         .iter()
-        .map(|l| Version {
+        .enumerate()
+        .map(|(li, l)| Version {
+            lang: l.code.clone(),
+            own: section_page(lists, li, &l.code, c),
+            fallback: paths::home(&l.code),
+        })
+        .collect()
+}
+
+/// Versions of the n-th news list page: in the languages with that many pages of news.
+fn news_versions(site: &Site, lists: &Lists, n: usize) -> Vec<Version> {
+    site.config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(li, l)| {
+            let items = lists.lang(li).news.len();
+            Version {
+                lang: l.code.clone(),
+                own: (items > 0 && n <= paths::news_pages(items))
+                    .then(|| paths::news_page(&l.code, n)),
+                fallback: section_page(lists, li, &l.code, Collection::News)
+                    .unwrap_or_else(|| paths::home(&l.code)),
+            }
+        })
+        .collect()
+}
+
+/// Versions of a record's page: its own where it exists, else the section page (or the
+/// home page where the section has no page).
+fn record_versions(site: &Site, lists: &Lists, r: &Record) -> Vec<Version> {
+    site.config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(li, l)| Version {
             lang: l.code.clone(),
             own: r.locale(&l.code).and_then(|loc| loc.path.clone()),
-            fallback: paths::section(&l.code, r.id.collection)
+            fallback: section_page(lists, li, &l.code, r.id.collection)
                 .unwrap_or_else(|| paths::home(&l.code)),
         })
         .collect()
@@ -182,8 +227,9 @@ pub fn plan(site: &Site, lists: &Lists) -> Vec<Page> {
             (PageKind::StrategyList, Collection::Strategy),
             (PageKind::Projects, Collection::Projects),
         ] {
-            let path = |l: &str| paths::section(l, c).unwrap_or_else(|| paths::home(l));
-            pages.push(page(kind, li, path(code), everywhere(site, path)));
+            if let Some(path) = section_page(lists, li, code, c) {
+                pages.push(page(kind, li, path, section_versions(site, lists, c)));
+            }
         }
         pages.push(page(
             PageKind::Search,
@@ -192,12 +238,17 @@ pub fn plan(site: &Site, lists: &Lists) -> Vec<Page> {
             everywhere(site, paths::search),
         ));
         let news = lists.lang(li).news.len();
-        for n in 1..=paths::news_pages(news) {
+        let news_pages = if news == 0 {
+            0
+        } else {
+            paths::news_pages(news)
+        };
+        for n in 1..=news_pages {
             let mut p = page(
                 PageKind::NewsList,
                 li,
                 paths::news_page(code, n),
-                everywhere(site, |l| paths::news_page(l, n)),
+                news_versions(site, lists, n),
             );
             p.number = n;
             pages.push(p);
@@ -213,7 +264,7 @@ pub fn plan(site: &Site, lists: &Lists) -> Vec<Page> {
                 kind,
                 lang: li,
                 path,
-                versions: record_versions(site, r),
+                versions: record_versions(site, lists, r),
                 record: Some(ri),
                 number: 1,
             });

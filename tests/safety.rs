@@ -261,8 +261,12 @@ fn a_record_missing_a_language_links_to_the_section_in_words() {
     );
     let page =
         std::fs::read_to_string(site.path().join("output/et/news/only-et/index.html")).unwrap();
-    assert!(page.contains("<a href=\"/en/news/\" hreflang=\"en\" lang=\"en\">English</a> <span class=\"untranslated\""), "{page}");
-    assert!(page.contains("tõlkimata"));
+    // The note is in the language the link leads to, inside the link marked with it.
+    assert!(
+        page.contains("<a href=\"/en/news/\" hreflang=\"en\" lang=\"en\" title=\"This page has no English version; the link leads to the section.\">English <span class=\"untranslated\">(not translated)</span></a>"),
+        "{page}"
+    );
+    assert!(!page.contains("tõlkimata"), "{page}");
     assert!(
         !page.contains("hreflang=\"en\" href="),
         "no alternate for a missing translation"

@@ -523,3 +523,31 @@ fn a_collection_without_records_has_no_page_menu_entry_or_sitemap_entry() {
     assert!(!sitemap.contains("/strategy/"), "{sitemap}");
     assert!(sitemap.contains("/partners/"), "{sitemap}");
 }
+
+#[test]
+fn a_project_without_an_end_date_reads_as_ongoing_since_its_start() {
+    let site = TestSite::new();
+    site.write(
+        "content/projects/open.yaml",
+        "title: {et: Avatud projekt, en: Open project}\nfunder: erdf\nstart: 2023-09-01\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let out = site.path().join("output");
+    for (lang, slug, text) in [
+        ("en", "open", "since 1 September 2023"),
+        ("et", "open", "alates 1. september 2023"),
+    ] {
+        for file in [
+            format!("{lang}/projects/{slug}/index.html"),
+            format!("{lang}/projects/index.html"),
+        ] {
+            let html =
+                std::fs::read_to_string(out.join(&file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert!(
+                html.contains(&format!("<time datetime=\"2023-09-01\">{text}</time>")),
+                "{file}: {html}"
+            );
+        }
+    }
+}

@@ -58,6 +58,16 @@ fn lang_of(state: &State) -> Result<String, Error> {
         .ok_or_else(|| Error::message("the template context has no `lang`"))
 }
 
+/// The language of a `t`: its `lang` argument (a string in another language of the site,
+/// such as the language switcher's "(not translated)" in the language it names), else the
+/// page's.
+fn t_lang(kwargs: &Kwargs, state: &State) -> Result<String, Error> {
+    match kwargs.get::<String>("lang")? {
+        Some(lang) => Ok(lang),
+        None => lang_of(state),
+    }
+}
+
 fn t(env: &Env, key: &str, kwargs: &Kwargs, lang: &str) -> Result<String, Error> {
     let Some(text) = env.strings.get(lang, key) else {
         return Err(Error::message(format!(
@@ -71,6 +81,9 @@ fn t(env: &Env, key: &str, kwargs: &Kwargs, lang: &str) -> Result<String, Error>
     let mut out = text.to_string();
     if let Ok(args) = kwargs.deserialize::<BTreeMap<String, serde_json::Value>>() {
         for (k, v) in args {
+            if k == "lang" || k == "key" {
+                continue;
+            }
             let v = match v {
                 serde_json::Value::String(s) => s,
                 other => other.to_string(),
@@ -118,7 +131,7 @@ pub fn build(theme: &Theme, env: Arc<Env>) -> Result<Tera, Vec<Diagnostic>> {
     tera.register_function(
         "t",
         move |kwargs: Kwargs, state: &State| -> Result<String, Error> {
-            let lang = lang_of(state)?;
+            let lang = t_lang(&kwargs, state)?;
             let key: String = kwargs.must_get("key")?;
             t(&e, &key, &kwargs, &lang)
         },
@@ -127,7 +140,7 @@ pub fn build(theme: &Theme, env: Arc<Env>) -> Result<Tera, Vec<Diagnostic>> {
     tera.register_filter(
         "t",
         move |key: String, kwargs: Kwargs, state: &State| -> Result<String, Error> {
-            let lang = lang_of(state)?;
+            let lang = t_lang(&kwargs, state)?;
             t(&e, &key, &kwargs, &lang)
         },
     );

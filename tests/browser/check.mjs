@@ -219,6 +219,17 @@ async function reflowCheck(page) {
   });
 }
 
+// The content keeps a space above the footer: main's bottom padding is not cancelled
+// by a class (cards touched the footer when .wrap reset it).
+async function spacingCheck(page) {
+  return page.evaluate(() => {
+    const main = document.querySelector("main");
+    if (!main) return ["the page has no <main>"];
+    const pad = parseFloat(getComputedStyle(main).paddingBottom);
+    return pad >= 24 ? [] : [`<main> has ${pad}px of bottom padding (at least 24px keeps the content off the footer)`];
+  });
+}
+
 async function visibleCards(page) {
   return page.locator(".partner-card:visible").count();
 }
@@ -285,6 +296,7 @@ async function checkSite(context, { label, root, pages }) {
             await page.screenshot({ path: path.join(shotDir, `${label}-${p.lang}-${p.kind}-${width}.png`), fullPage: true });
           }
           problems.push(...(await axeCheck(page)));
+          problems.push(...(await spacingCheck(page)));
         } catch (e) {
           problems.push(`the check itself failed: ${e.message}`);
         }

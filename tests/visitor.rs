@@ -551,3 +551,37 @@ fn a_project_without_an_end_date_reads_as_ongoing_since_its_start() {
         }
     }
 }
+
+#[test]
+fn the_home_page_shows_a_handful_of_ongoing_projects_and_links_to_all() {
+    let site = TestSite::new();
+    for i in 1..=8 {
+        site.write(
+            &format!("content/projects/p{i}.yaml"),
+            &format!(
+                "title: {{et: Projekt {i}, en: Project {i}}}\nfunder: erdf\nstart: 2020-0{i}-01\n"
+            ),
+        );
+    }
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let home = std::fs::read_to_string(site.path().join("output/en/index.html")).unwrap();
+    let shown: Vec<usize> = (1..=8)
+        .filter(|i| home.contains(&format!(">Project {i}</a>")))
+        .collect();
+    // The six that started last, newest first (the test site's own project, started in
+    // 2023, is one of them); the rest are on the projects page.
+    assert_eq!(
+        home.matches("class=\"card project-item\"").count(),
+        6,
+        "{home}"
+    );
+    assert_eq!(shown, [4, 5, 6, 7, 8], "{home}");
+    assert!(home.find(">Project 8<") < home.find(">Project 4<"));
+    assert!(
+        home.contains("<a href=\"/en/projects/\">All projects</a>"),
+        "{home}"
+    );
+    let all = std::fs::read_to_string(site.path().join("output/en/projects/index.html")).unwrap();
+    assert!((1..=8).all(|i| all.contains(&format!(">Project {i}</a>"))));
+}

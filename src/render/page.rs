@@ -15,6 +15,8 @@ use tera::{Context, Tera, Value};
 
 /// How many news items the home page shows.
 pub const HOME_NEWS: usize = 5;
+/// Ongoing projects on the home page: a handful, the rest one link away.
+pub const HOME_PROJECTS: usize = 6;
 
 /// What pages are rendered with.
 pub struct Renderer<'a> {
@@ -102,7 +104,9 @@ impl Renderer<'_> {
                 let news = &lists.news[..lists.news.len().min(HOME_NEWS)];
                 vars.push(("home", home.unwrap_or_else(Value::none)));
                 vars.push(("latest_news", Value::from(ld.values(news))));
-                vars.push(("current_projects", Value::from(ld.values(&lists.ongoing))));
+                let ongoing = &lists.ongoing[..lists.ongoing.len().min(HOME_PROJECTS)];
+                vars.push(("current_projects", Value::from(ld.values(ongoing))));
+                vars.push(("ongoing_total", Value::from(lists.ongoing.len())));
                 vars.push(("partner_counts", to_value(&J::Array(counts))));
                 vars.push(("partner_total", Value::from(members)));
                 vars.push(("jsonld", org()));

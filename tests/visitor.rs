@@ -585,3 +585,121 @@ fn the_home_page_shows_a_handful_of_ongoing_projects_and_links_to_all() {
     let all = std::fs::read_to_string(site.path().join("output/en/projects/index.html")).unwrap();
     assert!((1..=8).all(|i| all.contains(&format!(">Project {i}</a>"))));
 }
+
+/// The `hreflang` alternates in a page's head: (hreflang, href).
+fn head_alternates(html: &str) -> Vec<(String, String)> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse("head link[rel=alternate][hreflang]").unwrap();
+    doc.select(&sel)
+        .map(|e| {
+            let a = |n| e.value().attr(n).unwrap_or_default().to_string();
+            (a("hreflang"), a("href"))
+        })
+        .collect()
+}
+
+#[test]
+fn hreflang_alternates_are_reciprocal_in_heads_and_sitemap() {
+    let (_dir, site) = build_example();
+    let base = "https://example.org";
+    let file_of = |url: &str| {
+        let path = url
+            .strip_prefix(base)
+            .unwrap_or_else(|| panic!("{url} is not on the site"));
+        site.join(path.trim_start_matches('/')).join("index.html")
+    };
+    let heads: std::collections::BTreeMap<String, Vec<(String, String)>> =
+        walkdir::WalkDir::new(&site)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name() == "index.html" && !e.path().starts_with(site.join("search")))
+            .map(|e| {
+                let rel = e.path().parent().unwrap().strip_prefix(&site).unwrap();
+                let url = format!("{base}/{}", rel.to_string_lossy())
+                    .trim_end_matches('/')
+                    .to_string()
+                    + "/";
+                let url = url.replace("//", "/").replace("https:/", "https://");
+                (
+                    url,
+                    head_alternates(&std::fs::read_to_string(e.path()).unwrap()),
+                )
+            })
+            .collect();
+    let mut checked = 0;
+    for (url, alternates) in &heads {
+        if alternates.is_empty() {
+            continue;
+        }
+        assert!(
+            alternates.iter().any(|(_, h)| h == url),
+            "{url} does not name itself: {alternates:?}"
+        );
+        assert_eq!(
+            alternates.last().map(|a| a.0.as_str()),
+            Some("x-default"),
+            "{url}"
+        );
+        for (lang, href) in alternates {
+            let back = &heads.get(href).unwrap_or_else(|| {
+                panic!(
+                    "{url} names {href} ({lang}), which is not a page: {:?}",
+                    file_of(href)
+                )
+            });
+            assert!(
+                back.iter().any(|(_, h)| h == url),
+                "{url} names {href} as {lang}, which does not name it back: {back:?}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "only {checked} alternates");
+    // The root and the homes name each other, with the chooser as x-default.
+    let root = &heads[&format!("{base}/")];
+    assert!(
+        root.contains(&("x-default".into(), format!("{base}/"))),
+        "{root:?}"
+    );
+    assert!(root.len() >= 3, "{root:?}");
+    for (lang, home) in root.iter().filter(|(l, _)| l != "x-default") {
+        assert_eq!(home, &format!("{base}/{lang}/"));
+        let home = &heads[home];
+        assert!(
+            home.contains(&("x-default".into(), format!("{base}/"))),
+            "{home:?}"
+        );
+    }
+    // The sitemap names the same alternates as the heads.
+    let sitemap = std::fs::read_to_string(site.join("sitemap.xml")).unwrap();
+    for entry in sitemap.split("<url>").skip(1) {
+        let loc = entry
+            .split("<loc>")
+            .nth(1)
+            .unwrap()
+            .split("</loc>")
+            .next()
+            .unwrap();
+        let links: Vec<(String, String)> = entry
+            .split("<xhtml:link ")
+            .skip(1)
+            .map(|l| {
+                let attr = |n: &str| {
+                    l.split(&format!("{n}=\""))
+                        .nth(1)
+                        .unwrap()
+                        .split('"')
+                        .next()
+                        .unwrap()
+                        .to_string()
+                };
+                (attr("hreflang"), attr("href"))
+            })
+            .collect();
+        assert_eq!(
+            &links,
+            heads.get(loc).unwrap_or_else(|| panic!("{loc}")),
+            "sitemap entry {loc}"
+        );
+    }
+}

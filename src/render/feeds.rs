@@ -104,45 +104,32 @@ pub fn atom(
     OutputFile::text(paths::output_file(&paths::feed(lang)), x)
 }
 
-/// The sitemap with `xhtml:link` alternates for every language version of a page.
+/// The sitemap with `xhtml:link` alternates for every language version of a page (the
+/// same alternates as the page's head, `Page::alternates`).
 pub fn sitemap<'a>(
     site: &Site,
     urls: &Urls,
-    pages: impl Iterator<Item = (&'a str, &'a [super::plan::Version])>,
+    pages: impl Iterator<Item = &'a super::plan::Page>,
 ) -> OutputFile {
-    let default = site.config.default_lang();
     let mut x = String::new();
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
-    let mut pages: Vec<_> = pages.filter(|(p, _)| *p != paths::NOT_FOUND).collect();
-    pages.sort_by(|a, b| a.0.cmp(b.0));
-    for (path, versions) in pages {
+    let mut pages: Vec<_> = pages.filter(|p| p.path != paths::NOT_FOUND).collect();
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    for page in pages {
         let _ = writeln!(
             x,
             "  <url>\n    <loc>{}</loc>",
-            xml_escape(&urls.permalink(path))
+            xml_escape(&urls.permalink(&page.path))
         );
-        let own: Vec<(&String, &String)> = versions
-            .iter()
-            .filter_map(|v| v.own.as_ref().map(|p| (&v.lang, p)))
-            .collect();
-        if own.len() > 1 {
-            for (lang, p) in &own {
+        let alternates = page.alternates(site);
+        // A page in one language only has no alternates to name.
+        if alternates.len() > 2 {
+            for (lang, p) in &alternates {
                 let _ = writeln!(
                     x,
                     "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
                     xml_escape(lang),
-                    xml_escape(&urls.permalink(p))
-                );
-            }
-            if let Some((_, p)) = own
-                .iter()
-                .find(|(l, _)| l.as_str() == default)
-                .or(own.first())
-            {
-                let _ = writeln!(
-                    x,
-                    "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
                     xml_escape(&urls.permalink(p))
                 );
             }

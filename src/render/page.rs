@@ -260,28 +260,11 @@ impl Renderer<'_> {
             })
             .collect();
         ctx.insert("translations", &translations);
-        let default = site.config.default_lang();
-        let mut alternates: Vec<J> = page
-            .versions
-            .iter()
-            .filter_map(|v| {
-                v.own
-                    .as_ref()
-                    .map(|p| json!({"hreflang": v.lang, "href": urls.permalink(p)}))
-            })
+        let alternates: Vec<J> = page
+            .alternates(site)
+            .into_iter()
+            .map(|(lang, p)| json!({"hreflang": lang, "href": urls.permalink(&p)}))
             .collect();
-        let x_default = if page.versions.is_empty() {
-            Some(paths::ROOT.to_string())
-        } else {
-            page.versions
-                .iter()
-                .find(|v| v.lang == default && v.own.is_some())
-                .or_else(|| page.versions.iter().find(|v| v.own.is_some()))
-                .and_then(|v| v.own.clone())
-        };
-        if let Some(x) = x_default {
-            alternates.push(json!({"hreflang": "x-default", "href": urls.permalink(&x)}));
-        }
         ctx.insert("alternates", &alternates);
         for (k, v) in vars {
             ctx.insert_value(*k, v.clone());

@@ -125,6 +125,41 @@ impl Page {
     pub fn output(&self) -> String {
         paths::output_file(&self.path)
     }
+
+    /// The page's `hreflang` alternates as (language or `x-default`, site path), the one
+    /// rule for a page's head and its sitemap entry: each language version that exists,
+    /// then `x-default`. The language chooser at `/` is the `x-default` of itself and of
+    /// every home page (so the homes and `/` name each other, as search engines require
+    /// of alternates); another page's is its version in the default language (else its
+    /// first). The chooser's alternates are the homes.
+    pub fn alternates(&self, site: &Site) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = if self.kind == PageKind::Root {
+            site.config
+                .languages
+                .iter()
+                .map(|l| (l.code.clone(), paths::home(&l.code)))
+                .collect()
+        } else {
+            self.versions
+                .iter()
+                .filter_map(|v| v.own.clone().map(|p| (v.lang.clone(), p)))
+                .collect()
+        };
+        let x_default = match self.kind {
+            PageKind::Root | PageKind::Home | PageKind::NotFound => Some(paths::ROOT.to_string()),
+            _ => {
+                let default = site.config.default_lang();
+                out.iter()
+                    .find(|(l, _)| l.as_str() == default)
+                    .or(out.first())
+                    .map(|(_, p)| p.clone())
+            }
+        };
+        if let Some(x) = x_default {
+            out.push(("x-default".to_string(), x));
+        }
+        out
+    }
 }
 
 /// Versions of a page every language has at the same place.

@@ -24,13 +24,7 @@ pub fn files(site: &Site, lists: &Lists, pages: &[Page]) -> Vec<OutputFile> {
             &site.theme.strings,
         ));
     }
-    files.push(feeds::sitemap(
-        site,
-        &urls,
-        pages
-            .iter()
-            .map(|p| (p.path.as_str(), p.versions.as_slice())),
-    ));
+    files.push(feeds::sitemap(site, &urls, pages.iter()));
     files.push(OutputFile::text(
         paths::output_file(paths::ROBOTS),
         format!(

@@ -703,3 +703,148 @@ fn hreflang_alternates_are_reciprocal_in_heads_and_sitemap() {
         );
     }
 }
+
+/// The schema.org properties of each type klaster writes (the type's own and those it
+/// inherits, from schema.org's type pages; Project is an Organization, NewsArticle and
+/// Report are CreativeWorks). Thing's properties are allowed on every type.
+const SCHEMA_ORG: &[(&str, &[&str])] = &[
+    (
+        "Thing",
+        &[
+            "name",
+            "url",
+            "description",
+            "image",
+            "sameAs",
+            "identifier",
+            "alternateName",
+        ],
+    ),
+    (
+        "Organization",
+        &[
+            "address",
+            "email",
+            "telephone",
+            "logo",
+            "memberOf",
+            "member",
+            "parentOrganization",
+            "subOrganization",
+            "funding",
+            "funder",
+            "foundingDate",
+            "dissolutionDate",
+            "location",
+        ],
+    ),
+    (
+        "Person",
+        &[
+            "jobTitle",
+            "email",
+            "telephone",
+            "worksFor",
+            "memberOf",
+            "address",
+        ],
+    ),
+    (
+        "PostalAddress",
+        &[
+            "addressLocality",
+            "addressCountry",
+            "streetAddress",
+            "postalCode",
+        ],
+    ),
+    (
+        "MonetaryGrant",
+        &["funder", "amount", "fundedItem", "sponsor"],
+    ),
+    (
+        "MonetaryAmount",
+        &["value", "currency", "minValue", "maxValue"],
+    ),
+    (
+        "CreativeWork",
+        &[
+            "headline",
+            "datePublished",
+            "dateModified",
+            "publisher",
+            "author",
+            "inLanguage",
+            "temporalCoverage",
+            "about",
+            "keywords",
+            "funding",
+        ],
+    ),
+];
+
+fn schema_props(ty: &str) -> Vec<&'static str> {
+    let parents: &[&str] = match ty {
+        "Organization" | "Project" => &["Organization"],
+        "Person" => &["Person"],
+        "PostalAddress" => &["PostalAddress"],
+        "MonetaryGrant" => &["MonetaryGrant"],
+        "MonetaryAmount" => &["MonetaryAmount"],
+        "NewsArticle" | "Report" | "WebPage" => &["CreativeWork"],
+        other => panic!("JSON-LD type {other} is not in the test's table"),
+    };
+    SCHEMA_ORG
+        .iter()
+        .filter(|(t, _)| *t == "Thing" || parents.contains(t))
+        .flat_map(|(_, p)| p.iter().copied())
+        .collect()
+}
+
+fn check_schema(v: &Value, at: &str) {
+    match v {
+        Value::Object(m) => {
+            if let Some(ty) = m.get("@type").and_then(Value::as_str) {
+                let allowed = schema_props(ty);
+                for (k, val) in m {
+                    assert!(
+                        k.starts_with('@') || allowed.contains(&k.as_str()),
+                        "{at}: schema.org has no `{k}` on {ty}"
+                    );
+                    assert!(!val.is_null(), "{at}: `{k}` on {ty} is null");
+                }
+            }
+            m.values().for_each(|v| check_schema(v, at));
+        }
+        Value::Array(a) => a.iter().for_each(|v| check_schema(v, at)),
+        _ => {}
+    }
+}
+
+#[test]
+fn json_ld_uses_only_properties_schema_org_defines_on_each_type() {
+    let (_tmp, site) = build_example();
+    let mut checked = 0;
+    for (path, bytes) in snapshot(&site) {
+        if !path.ends_with(".html") || path == "404.html" || path.starts_with("search/") {
+            continue;
+        }
+        check_schema(&jsonld(&String::from_utf8_lossy(&bytes)), &path);
+        checked += 1;
+    }
+    assert!(checked > 30, "{checked} pages");
+    // A partner without a city has no null in its address.
+    let s = TestSite::new();
+    s.write(
+        "content/partners/nocity.yaml",
+        "name: No City\ncategory: startup\ncountry: EE\n",
+    );
+    assert_eq!(s.build(&[]).code, 0);
+    let html =
+        std::fs::read_to_string(s.path().join("output/en/partners/nocity/index.html")).unwrap();
+    let v = jsonld(&html);
+    check_schema(&v, "nocity");
+    assert_eq!(
+        v["address"],
+        serde_json::json!({"@type": "PostalAddress", "addressCountry": "EE"})
+    );
+}

@@ -14,9 +14,24 @@ pub struct JsonLd<'a> {
 
 /// Serialises JSON-LD for a `<script>` element: `<` is escaped so no text can close it.
 pub fn to_script(v: &J) -> String {
-    serde_json::to_string(v)
+    let mut v = v.clone();
+    drop_nulls(&mut v);
+    serde_json::to_string(&v)
         .unwrap_or_default()
         .replace('<', "\\u003c")
+}
+
+/// Removes properties without a value (a partner without a city, a reference without a
+/// page): schema.org has no null, and validators flag `"addressLocality": null`.
+fn drop_nulls(v: &mut J) {
+    match v {
+        J::Object(m) => {
+            m.retain(|_, v| !v.is_null());
+            m.values_mut().for_each(drop_nulls);
+        }
+        J::Array(a) => a.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
 }
 
 fn money(m: &Money) -> J {
@@ -137,6 +152,7 @@ impl JsonLd<'_> {
                     o["sameAs"] = J::String(w.clone());
                 }
                 if p.city.is_some() || p.country.is_some() {
+                    // Nulls are dropped at the end: only what the record gives.
                     o["address"] = json!({"@type": "PostalAddress", "addressLocality": p.city, "addressCountry": p.country});
                 }
                 if let Some(logo) = &p.logo {
@@ -160,10 +176,12 @@ impl JsonLd<'_> {
                     "@type": "Project",
                     "name": loc.label,
                     "funding": grant,
-                    "startDate": p.start,
+                    // A Project is an Organization in schema.org, which has no
+                    // startDate/endDate: its own dates are these two.
+                    "foundingDate": p.start,
                 });
                 if let Some(e) = p.end {
-                    o["endDate"] = json!(e);
+                    o["dissolutionDate"] = json!(e);
                 }
                 if let Some(c) = &p.coordinator {
                     o["parentOrganization"] = self.partner_org(c);
@@ -197,7 +215,13 @@ impl JsonLd<'_> {
             RecordData::Page(_) => json!({"@type": "WebPage", "name": loc.label}),
         };
         o["@context"] = J::String("https://schema.org".into());
-        o["inLanguage"] = J::String(loc.lang.clone());
+        // inLanguage belongs to creative works, not to organisations or people.
+        if !matches!(
+            loc.data,
+            RecordData::Partner(_) | RecordData::Person(_) | RecordData::Project(_)
+        ) {
+            o["inLanguage"] = J::String(loc.lang.clone());
+        }
         if let Some(u) = url {
             o["url"] = J::String(u);
         }

@@ -848,3 +848,34 @@ fn json_ld_uses_only_properties_schema_org_defines_on_each_type() {
         serde_json::json!({"@type": "PostalAddress", "addressCountry": "EE"})
     );
 }
+
+#[test]
+fn descriptions_are_never_empty() {
+    let site = TestSite::new();
+    // A site without a description, and records without summaries.
+    site.write(
+        "content/site.yaml",
+        &SITE_YAML.replace("description: {et: Kirjeldus, en: Description}\n", ""),
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let doc_sel =
+        scraper::Selector::parse("meta[name=description], meta[property='og:description']")
+            .unwrap();
+    let mut checked = 0;
+    for (path, bytes) in snapshot(&site.path().join("output")) {
+        // 404 pages are `noindex`: nothing to describe.
+        if !path.ends_with(".html") || path.starts_with("search/") || path.ends_with("404.html") {
+            continue;
+        }
+        let doc = scraper::Html::parse_document(&String::from_utf8_lossy(&bytes));
+        let metas: Vec<_> = doc.select(&doc_sel).collect();
+        assert_eq!(metas.len(), 2, "{path}");
+        for m in metas {
+            let content = m.value().attr("content").unwrap_or_default();
+            assert!(!content.trim().is_empty(), "{path}: {}", m.html());
+        }
+        checked += 1;
+    }
+    assert!(checked > 10, "{checked}");
+}

@@ -296,6 +296,26 @@ fn serve_answers_like_a_static_host() {
     assert_eq!(r.status, 404);
     assert!(r.body.contains("<html"), "the site's 404.html: {}", r.body);
     assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
+    // Every language's part, each marked with its language.
+    assert!(
+        r.body.contains("<section class=\"not-found\" lang=\"et\""),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("<section class=\"not-found\" lang=\"en\""),
+        "{}",
+        r.body
+    );
+    // Under a language, that language's own, as static hosts pick the nearest 404.html.
+    let r = serve.get("/en/no-such-page/");
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains("<html lang=\"en\">"), "{}", r.body);
+    assert!(
+        !r.body.contains("lang=\"et\" aria-labelledby"),
+        "{}",
+        r.body
+    );
 
     let r = serve.get("/sitemap.xml");
     assert_eq!(r.status, 200);

@@ -879,3 +879,58 @@ fn descriptions_are_never_empty() {
     }
     assert!(checked > 10, "{checked}");
 }
+
+#[test]
+fn page_not_found_is_in_every_language_with_header_navigation_and_search() {
+    let (_tmp, site) = build_example();
+    let read =
+        |p: &str| std::fs::read_to_string(site.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let langs: Vec<String> = head_alternates(&read("index.html"))
+        .into_iter()
+        .filter(|(l, _)| l != "x-default")
+        .map(|(l, _)| l)
+        .collect();
+    assert!(langs.len() >= 2, "{langs:?}");
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    let check = |file: &str, parts: &[String]| {
+        let html = read(file);
+        let doc = scraper::Html::parse_document(&html);
+        assert_eq!(
+            doc.select(&sel("header.site-header nav.main-nav a"))
+                .count()
+                > 0,
+            true,
+            "{file}: no navigation"
+        );
+        assert!(
+            html.contains("<meta name=\"robots\" content=\"noindex\">"),
+            "{file}"
+        );
+        assert_eq!(doc.select(&sel("h1")).count(), 1, "{file}");
+        let sections: Vec<String> = doc
+            .select(&sel("section.not-found"))
+            .map(|s| s.value().attr("lang").unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(&sections, parts, "{file}");
+        for lang in parts {
+            let form = sel(&format!(
+                "section[lang={lang}] form[role=search][action='/{lang}/search/'] input[name=q]"
+            ));
+            assert_eq!(
+                doc.select(&form).count(),
+                1,
+                "{file}: search box for {lang}"
+            );
+            let home = sel(&format!("section[lang={lang}] a[href='/{lang}/']"));
+            assert_eq!(doc.select(&home).count(), 1, "{file}: home link for {lang}");
+        }
+        // No hreflang alternates and no sitemap entry for a noindex page.
+        assert!(head_alternates(&html).is_empty(), "{file}");
+    };
+    check("404.html", &langs);
+    for lang in &langs {
+        check(&format!("{lang}/404.html"), std::slice::from_ref(lang));
+    }
+    let sitemap = read("sitemap.xml");
+    assert!(!sitemap.contains("404"), "{sitemap}");
+}

@@ -62,6 +62,11 @@ pub fn section(lang: &str, collection: Collection) -> Option<String> {
     (collection != Collection::Pages).then(|| format!("/{lang}/{}/", collection.name()))
 }
 
+/// A language's own "page not found", for hosts that show the nearest `404.html`.
+pub fn not_found(lang: &str) -> String {
+    format!("/{lang}/404.html")
+}
+
 pub fn search(lang: &str) -> String {
     format!("/{lang}/search/")
 }

@@ -114,7 +114,7 @@ pub fn sitemap<'a>(
     let mut x = String::new();
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
-    let mut pages: Vec<_> = pages.filter(|p| p.path != paths::NOT_FOUND).collect();
+    let mut pages: Vec<_> = pages.filter(|p| !p.is_not_found()).collect();
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     for page in pages {
         let _ = writeln!(

@@ -71,6 +71,11 @@ impl Renderer<'_> {
         let mut vars: Vars = Vec::new();
         match page.kind {
             PageKind::Root | PageKind::NotFound => {
+                if page.kind == PageKind::NotFound {
+                    // Every language, the default one first.
+                    let langs = (0..site.config.languages.len()).map(|i| self.not_found_in(i));
+                    vars.push(("not_found", to_value(&J::Array(langs.collect()))));
+                }
                 let default = site.config.default_lang();
                 let choices: Vec<J> = site
                     .config
@@ -86,6 +91,13 @@ impl Renderer<'_> {
                     })
                     .collect();
                 vars.push(("choices", to_value(&J::Array(choices))));
+                vars.push(("jsonld", org()));
+            }
+            PageKind::LangNotFound => {
+                vars.push((
+                    "not_found",
+                    to_value(&J::Array(vec![self.not_found_in(page.lang)])),
+                ));
                 vars.push(("jsonld", org()));
             }
             PageKind::Home => {
@@ -211,6 +223,20 @@ impl Renderer<'_> {
             }
         }
         vars
+    }
+
+    /// What a "page not found" offers in one language: its home and search pages.
+    fn not_found_in(&self, lang_index: usize) -> J {
+        let site = self.site;
+        let urls = self.urls();
+        let l = &site.config.languages[lang_index];
+        json!({
+            "code": l.code,
+            "name": l.name,
+            "title": site.config.title.text(&l.code, site.config.default_lang()),
+            "home_url": urls.url(&paths::home(&l.code)),
+            "search_url": urls.url(&paths::search(&l.code)),
+        })
     }
 
     fn category_label(&self, key: &str, lang: &str) -> String {

@@ -11,7 +11,10 @@ use crate::model::{Collection, Record, Site};
 pub enum PageKind {
     /// The language chooser at `/`.
     Root,
+    /// `/404.html`: "page not found" in every language of the site.
     NotFound,
+    /// `/L/404.html`: the same in one language, for hosts that use the nearest one.
+    LangNotFound,
     Home,
     Partners,
     People,
@@ -30,7 +33,7 @@ impl PageKind {
     pub fn template(self) -> &'static str {
         match self {
             PageKind::Root => "root.html",
-            PageKind::NotFound => "404.html",
+            PageKind::NotFound | PageKind::LangNotFound => "404.html",
             PageKind::Home => "index.html",
             PageKind::Partners => "partners.html",
             PageKind::People => "people.html",
@@ -50,7 +53,7 @@ impl PageKind {
     pub fn name(self) -> &'static str {
         match self {
             PageKind::Root => "root",
-            PageKind::NotFound => "404",
+            PageKind::NotFound | PageKind::LangNotFound => "404",
             PageKind::Home => "home",
             PageKind::Partners => "partners",
             PageKind::People => "people",
@@ -126,6 +129,10 @@ impl Page {
         paths::output_file(&self.path)
     }
 
+    pub fn is_not_found(&self) -> bool {
+        matches!(self.kind, PageKind::NotFound | PageKind::LangNotFound)
+    }
+
     /// The page's `hreflang` alternates as (language or `x-default`, site path), the one
     /// rule for a page's head and its sitemap entry: each language version that exists,
     /// then `x-default`. The language chooser at `/` is the `x-default` of itself and of
@@ -145,8 +152,12 @@ impl Page {
                 .filter_map(|v| v.own.clone().map(|p| (v.lang.clone(), p)))
                 .collect()
         };
+        if self.is_not_found() {
+            // Not pages to index (they are `noindex`), so no alternates.
+            return Vec::new();
+        }
         let x_default = match self.kind {
-            PageKind::Root | PageKind::Home | PageKind::NotFound => Some(paths::ROOT.to_string()),
+            PageKind::Root | PageKind::Home => Some(paths::ROOT.to_string()),
             _ => {
                 let default = site.config.default_lang();
                 out.iter()
@@ -271,6 +282,12 @@ pub fn plan(site: &Site, lists: &Lists) -> Vec<Page> {
             li,
             paths::search(code),
             everywhere(site, paths::search),
+        ));
+        pages.push(page(
+            PageKind::LangNotFound,
+            li,
+            paths::not_found(code),
+            everywhere(site, paths::not_found),
         ));
         let news = lists.lang(li).news.len();
         let news_pages = if news == 0 {

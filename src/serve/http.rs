@@ -15,6 +15,7 @@
 
 use super::inject;
 use super::state::{Body, Shared};
+use crate::model::paths;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
@@ -140,9 +141,15 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// The output file of the site's 404 page.
-fn not_found() -> String {
-    crate::model::paths::output_file(crate::model::paths::NOT_FOUND)
+/// The "page not found" to show for a missing address, as static hosts pick it: the
+/// language's own (`/en/404.html` for a missing `/en/...`), else the site's.
+fn nearest_not_found(path: &str, exists: impl Fn(&str) -> bool) -> Option<String> {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    let own = (!first.is_empty() && path.trim_start_matches('/').contains('/'))
+        .then(|| paths::output_file(&paths::not_found(first)));
+    own.into_iter()
+        .chain([paths::output_file(paths::NOT_FOUND)])
+        .find(|p| exists(p))
 }
 
 fn is_html(path: &str) -> bool {
@@ -311,10 +318,10 @@ async fn file(State(app): State<App>, method: Method, uri: Uri) -> Response {
                 Err(_) => return plain(StatusCode::NOT_FOUND, "not found\n"),
             }
         }
-        Lookup::NotFound if snap.files.contains_key(&not_found()) => {
-            (StatusCode::NOT_FOUND, not_found())
-        }
-        Lookup::NotFound => return plain(StatusCode::NOT_FOUND, "not found\n"),
+        Lookup::NotFound => match nearest_not_found(uri.path(), |p| snap.files.contains_key(p)) {
+            Some(p) => (StatusCode::NOT_FOUND, p),
+            None => return plain(StatusCode::NOT_FOUND, "not found\n"),
+        },
     };
     let Some(body) = snap.files.get(&path) else {
         return plain(StatusCode::NOT_FOUND, "not found\n");

@@ -933,3 +933,34 @@ fn page_not_found_is_in_every_language_with_header_navigation_and_search() {
     let sitemap = read("sitemap.xml");
     assert!(!sitemap.contains("404"), "{sitemap}");
 }
+
+#[test]
+fn search_excerpts_have_no_doubled_full_stops() {
+    let site = TestSite::new();
+    site.write(
+        "content/projects/development.yaml",
+        "title: {et: Arendusprojekt, en: Development project}\nsummary: {et: Kokkuvõte lõpeb punktiga., en: The summary ends with a full stop.}\nfunder: erdf\nstart: 2023-09-01\nend: 2025-12-31\ncoordinator: tehnopol\ncontacts: [anna-test]\nobjectives:\n  - {et: Eesmärk., en: An objective.}\nresults:\n  - {et: Tulemus, en: A result}\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let mut excerpts = Vec::new();
+    for (path, bytes) in snapshot(&site.path().join("output")) {
+        if path.starts_with("search/") && path.contains("/p/") {
+            let items: Value = serde_json::from_slice(&bytes).unwrap();
+            for item in items.as_array().unwrap() {
+                excerpts.push(item["x"].as_str().unwrap_or_default().to_string());
+            }
+        }
+    }
+    let project = excerpts
+        .iter()
+        .find(|x| x.starts_with("The summary ends"))
+        .unwrap_or_else(|| panic!("{excerpts:?}"));
+    assert!(
+        project.starts_with("The summary ends with a full stop. An objective. A result."),
+        "{project}"
+    );
+    for x in &excerpts {
+        assert!(!x.contains(".."), "{x}");
+    }
+}

@@ -44,12 +44,22 @@ fn sources<'a>(site: &'a Site, lang: &'a str) -> Vec<(String, Source<'a>)> {
     out
 }
 
+fn ends_a_sentence(part: &str) -> bool {
+    part.ends_with(['.', '!', '?', '…', ':', ';'])
+}
+
 /// The text of one searchable page.
 fn doc(site: &Site, lang: &str, url: String, source: &Source, people_title: &str) -> index::Doc {
     let mut text = String::new();
+    // Parts are joined as sentences: a full stop after a part unless it ends in one
+    // (or in other closing punctuation), so excerpts never show "..".
     let mut push = |part: &str| {
+        let part = part.trim_end();
+        if part.is_empty() {
+            return;
+        }
         text.push_str(part);
-        text.push_str(". ");
+        text.push_str(if ends_a_sentence(part) { " " } else { ". " });
     };
     match source {
         Source::Record(i) => {

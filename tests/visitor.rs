@@ -964,3 +964,32 @@ fn search_excerpts_have_no_doubled_full_stops() {
         assert!(!x.contains(".."), "{x}");
     }
 }
+
+#[test]
+fn feeds_mark_fallback_texts_and_leave_planned_projects_out() {
+    let site = TestSite::new();
+    site.write(
+        "content/news/fb.yaml",
+        "date: 2024-05-03\ntitle: {et: Ainult eesti pealkiri, en: English title}\nsummary: {et: Ainult eesti kokkuvõte}\n",
+    );
+    site.write(
+        "content/projects/later.yaml",
+        "title: {et: Tulevane, en: Later}\nfunder: erdf\nstart: 2999-01-01\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let feed = std::fs::read_to_string(site.path().join("output/en/feed.xml")).unwrap();
+    assert!(feed.contains("<title>English title</title>"), "{feed}");
+    assert!(
+        feed.contains("<summary xml:lang=\"et\">Ainult eesti kokkuvõte</summary>"),
+        "{feed}"
+    );
+    assert!(!feed.contains("Later"), "{feed}");
+    assert!(!feed.contains("2999"), "{feed}");
+    // Still on the site, as planned.
+    assert!(
+        site.path()
+            .join("output/en/projects/later/index.html")
+            .exists()
+    );
+}

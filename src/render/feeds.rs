@@ -22,6 +22,9 @@ pub fn atom(
         let Some(loc) = r.locale(lang) else { continue };
         let date = match &loc.data {
             RecordData::News(n) => n.date,
+            // A planned project enters the feed when it starts: an entry dated in the
+            // future would be the feed's newest for months.
+            RecordData::Project(p) if p.start > site.build_date => continue,
             RecordData::Project(p) => p.start,
             _ => continue,
         };
@@ -73,7 +76,17 @@ pub fn atom(
             _ => strings.get(lang, "news_item").unwrap_or("News"),
         };
         x.push_str("  <entry>\n");
-        let _ = writeln!(x, "    <title>{}</title>", xml_escape(&loc.label));
+        // A text that fell back to another language is marked with that language.
+        let lang_of = |field: &str| match loc.fallback.get(field) {
+            Some(l) => format!(" xml:lang=\"{}\"", xml_escape(l)),
+            None => String::new(),
+        };
+        let _ = writeln!(
+            x,
+            "    <title{}>{}</title>",
+            lang_of("title"),
+            xml_escape(&loc.label)
+        );
         let _ = writeln!(x, "    <id>{}</id>", xml_escape(&link));
         let _ = writeln!(
             x,
@@ -89,12 +102,18 @@ pub fn atom(
             xml_escape(kind)
         );
         if let Some(s) = &loc.summary {
-            let _ = writeln!(x, "    <summary>{}</summary>", xml_escape(s));
+            let _ = writeln!(
+                x,
+                "    <summary{}>{}</summary>",
+                lang_of("summary"),
+                xml_escape(s)
+            );
         }
         if !loc.body.is_empty() {
             let _ = writeln!(
                 x,
-                "    <content type=\"html\">{}</content>",
+                "    <content type=\"html\"{}>{}</content>",
+                lang_of("body"),
                 xml_escape(&loc.body.text())
             );
         }

@@ -993,3 +993,22 @@ fn feeds_mark_fallback_texts_and_leave_planned_projects_out() {
             .exists()
     );
 }
+
+#[test]
+fn a_partners_country_is_named_in_the_pages_language() {
+    let site = TestSite::new();
+    site.write(
+        "content/partners/suomi.yaml",
+        "name: Suomi Oy\ncategory: startup\ncountry: FI\ncity: Oulu\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    for (lang, name) in [("en", "Finland"), ("et", "Soome")] {
+        let html = std::fs::read_to_string(
+            site.path()
+                .join(format!("output/{lang}/partners/suomi/index.html")),
+        )
+        .unwrap();
+        assert!(html.contains(&format!("<dd>{name}</dd>")), "{lang}: {html}");
+    }
+}

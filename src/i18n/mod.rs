@@ -9,6 +9,8 @@ use icu::datetime::fieldsets::YMD;
 use icu::decimal::DecimalFormatter;
 use icu::decimal::input::Decimal;
 use icu::locale::Locale;
+use icu::locale::names::RegionDisplayName;
+use icu::locale::subtags::Region;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -16,6 +18,7 @@ use std::str::FromStr;
 /// Formatters and the collator of one language, created once per build.
 pub struct LangFormat {
     code: String,
+    locale: Locale,
     date: Option<DateTimeFormatter<YMD>>,
     decimal: Option<DecimalFormatter>,
     collator: Option<CollatorBorrowed<'static>>,
@@ -32,6 +35,7 @@ impl LangFormat {
         let loc = locale_for(code);
         LangFormat {
             code: code.to_string(),
+            locale: loc.clone(),
             date: DateTimeFormatter::try_new(loc.clone().into(), YMD::long()).ok(),
             decimal: DecimalFormatter::try_new(loc.clone().into(), Default::default()).ok(),
             collator: Collator::try_new(collator_prefs(loc), CollatorOptions::default()).ok(),
@@ -86,6 +90,18 @@ impl LangFormat {
             }
             "nl" => format!("{symbol}\u{a0}{number}"),
             _ => format!("{number}\u{a0}{symbol}"),
+        }
+    }
+
+    /// A country's name in the language from CLDR ("FI": "Finland", "Soome", "Suomi");
+    /// the code itself where CLDR has no name.
+    pub fn country(&self, code: &str) -> String {
+        let name = Region::try_from_str(code).ok().and_then(|region| {
+            RegionDisplayName::try_new_light(self.locale.clone().into(), region).ok()
+        });
+        match name {
+            Some(n) => n.to_string(),
+            None => code.to_string(),
         }
     }
 
@@ -186,6 +202,15 @@ mod tests {
         let mut v = vec!["ö", "å", "z", "ä", "a"];
         v.sort_by(|a, b| fi.compare(a, b));
         assert_eq!(v, ["a", "z", "å", "ä", "ö"]);
+    }
+
+    #[test]
+    fn country_names_follow_cldr() {
+        assert_eq!(LangFormat::new("en").country("FI"), "Finland");
+        assert_eq!(LangFormat::new("et").country("FI"), "Soome");
+        assert_eq!(LangFormat::new("fi").country("FI"), "Suomi");
+        assert_eq!(LangFormat::new("et").country("EE"), "Eesti");
+        assert_eq!(LangFormat::new("fi").country("EE"), "Viro");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The Tera environment: the theme's templates plus klaster's filters and functions
-//! (`t`, `date`, `money`, `number`, `filesize`, `url_for`, `asset`). Each reads the
+//! (`t`, `date`, `money`, `number`, `filesize`, `country`, `url_for`, `asset`). Each reads the
 //! page's language from the `lang` variable of the context.
 
 use crate::diagnostics::Diagnostic;
@@ -176,6 +176,14 @@ pub fn build(theme: &Theme, env: Arc<Env>) -> Result<Tera, Vec<Diagnostic>> {
         move |value: Value, _: Kwargs, state: &State| -> Result<String, Error> {
             let lang = lang_of(state)?;
             Ok(e.formats.get(&lang).number(&value.to_string()))
+        },
+    );
+    let e = env.clone();
+    tera.register_filter(
+        "country",
+        move |code: String, _: Kwargs, state: &State| -> Result<String, Error> {
+            let lang = lang_of(state)?;
+            Ok(e.formats.get(&lang).country(&code))
         },
     );
     let e = env.clone();

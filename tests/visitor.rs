@@ -1012,3 +1012,24 @@ fn a_partners_country_is_named_in_the_pages_language() {
         assert!(html.contains(&format!("<dd>{name}</dd>")), "{lang}: {html}");
     }
 }
+
+#[test]
+fn partner_cards_under_a_category_heading_do_not_repeat_it() {
+    let (_tmp, site) = build_example();
+    let html = std::fs::read_to_string(site.join("en/partners/index.html")).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    let mut cards = 0;
+    for group in doc.select(&sel("section.partner-group")) {
+        let heading: String = group.select(&sel("h2")).next().unwrap().text().collect();
+        for meta in group.select(&sel(".partner-card .meta")) {
+            let text: String = meta.text().collect();
+            assert!(!text.contains(heading.trim()), "{heading}: {text}");
+            cards += 1;
+        }
+    }
+    assert!(cards > 0);
+    // The filter is in the page from the start; noscript.css hides it without JavaScript.
+    assert!(html.contains("<form class=\"filter\" id=\"partner-filter\" role=\"search\">"));
+    assert!(html.contains("<noscript><link rel=\"stylesheet\" href=\"/noscript.css?v="));
+}

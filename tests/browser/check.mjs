@@ -234,6 +234,22 @@ async function visibleCards(page) {
   return page.locator(".partner-card:visible").count();
 }
 
+// At phone width each filter label sits on the same line as its control.
+async function filterLayoutCheck(page) {
+  return page.evaluate(() => {
+    const problems = [];
+    for (const id of ["filter-text", "filter-category"]) {
+      const control = document.getElementById(id);
+      const label = document.querySelector(`label[for="${id}"]`);
+      if (!control || !label) { problems.push(`no #${id} with its label`); continue; }
+      const a = label.getBoundingClientRect(), b = control.getBoundingClientRect();
+      const middle = a.top + a.height / 2;
+      if (!(middle > b.top && middle < b.bottom)) problems.push(`the label of #${id} is not on the line of its control (label ${Math.round(a.top)}px, control ${Math.round(b.top)}-${Math.round(b.bottom)}px)`);
+    }
+    return problems;
+  });
+}
+
 // Types a partner's name into the filter, then picks a category.
 async function filterCheck(page) {
   const problems = [];
@@ -320,6 +336,15 @@ async function checkSite(context, { label, root, pages }) {
       }
 
       if (p.kind === "partners") {
+        const small = await open(context, origin, p.url, 375);
+        try {
+          small.problems.push(...(await filterLayoutCheck(small.page)));
+        } catch (e) {
+          small.problems.push(`the check itself failed: ${e.message}`);
+        }
+        report(`filter layout ${name} @375`, small.problems);
+        await small.page.close();
+
         const { page, problems } = await open(context, origin, p.url, 1280);
         try {
           problems.push(...(await filterCheck(page)));

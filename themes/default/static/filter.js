@@ -1,5 +1,6 @@
 // Partner directory filter: progressive enhancement. Without JavaScript every partner
-// is listed; with it, the form appears and narrows the list as you type.
+// is listed (and noscript.css hides the form); with it, the form narrows the list as
+// you type.
 (function () {
   var form = document.getElementById("partner-filter");
   if (!form) return;
@@ -8,7 +9,6 @@
   var none = document.getElementById("no-results");
   var cards = Array.prototype.slice.call(document.querySelectorAll(".partner-card"));
   var groups = Array.prototype.slice.call(document.querySelectorAll(".partner-group"));
-  form.hidden = false;
   function apply() {
     var q = text.value.trim().toLocaleLowerCase();
     var c = category.value;

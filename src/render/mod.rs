@@ -170,6 +170,7 @@ pub fn render(
         }
     }
     if !diags.is_empty() {
+        let mut diags = one_per_mistake(diags);
         crate::diagnostics::normalize(&mut diags);
         return Err(Failure::Content(diags));
     }
@@ -202,4 +203,37 @@ pub fn render(
         timings,
         pages_reused: reused.into_inner(),
     })
+}
+
+/// One template mistake fails every page that uses it: one message for it, naming the
+/// first page and how many others failed the same way.
+fn one_per_mistake(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut out: Vec<(Diagnostic, usize)> = Vec::new();
+    let cause = |d: &Diagnostic| {
+        d.message
+            .split_once(" failed: ")
+            .map(|(_, c)| c.to_string())
+            .unwrap_or_else(|| d.message.clone())
+    };
+    for d in diags {
+        let key = (d.path.clone(), d.line, d.column, cause(&d));
+        match out
+            .iter_mut()
+            .find(|(o, _)| (o.path.clone(), o.line, o.column, cause(o)) == key)
+        {
+            Some((_, n)) => *n += 1,
+            None => out.push((d, 0)),
+        }
+    }
+    out.into_iter()
+        .map(|(mut d, others)| {
+            if others > 0
+                && let Some((head, c)) = d.message.split_once(" failed: ")
+            {
+                let pages = if others == 1 { "page" } else { "pages" };
+                d.message = format!("{head} (and {others} other {pages}) failed: {c}");
+            }
+            d
+        })
+        .collect()
 }

@@ -70,11 +70,18 @@ impl Renderer<'_> {
         let org = || Self::script(&ld_json.organisation());
         let mut vars: Vars = Vec::new();
         match page.kind {
-            PageKind::Root | PageKind::NotFound => {
-                if page.kind == PageKind::NotFound {
+            PageKind::Root | PageKind::NotFound | PageKind::LangNotFound => {
+                match page.kind {
                     // Every language, the default one first.
-                    let langs = (0..site.config.languages.len()).map(|i| self.not_found_in(i));
-                    vars.push(("not_found", to_value(&J::Array(langs.collect()))));
+                    PageKind::NotFound => {
+                        let langs = (0..site.config.languages.len()).map(|i| self.not_found_in(i));
+                        vars.push(("not_found", to_value(&J::Array(langs.collect()))));
+                    }
+                    PageKind::LangNotFound => {
+                        let own = vec![self.not_found_in(page.lang)];
+                        vars.push(("not_found", to_value(&J::Array(own))));
+                    }
+                    _ => {}
                 }
                 let default = site.config.default_lang();
                 let choices: Vec<J> = site
@@ -91,13 +98,6 @@ impl Renderer<'_> {
                     })
                     .collect();
                 vars.push(("choices", to_value(&J::Array(choices))));
-                vars.push(("jsonld", org()));
-            }
-            PageKind::LangNotFound => {
-                vars.push((
-                    "not_found",
-                    to_value(&J::Array(vec![self.not_found_in(page.lang)])),
-                ));
                 vars.push(("jsonld", org()));
             }
             PageKind::Home => {
@@ -296,24 +296,77 @@ impl Renderer<'_> {
             ctx.insert_value(*k, v.clone());
         }
         let template = page.kind.template();
-        self.tera.render(template, &ctx).map_err(|e| {
-            let mut msg = format!("{e}");
-            let mut source = std::error::Error::source(&e);
-            while let Some(s) = source {
-                msg.push_str(&format!("\n{s}"));
-                source = s.source();
-            }
-            let path = site
-                .theme
-                .templates
-                .get(template)
-                .map(|t| t.path.clone())
-                .unwrap_or_else(|| format!("themes/{}/templates/{template}", site.theme.name()));
-            Diagnostic::error(
-                "template",
-                path,
-                format!("rendering {} failed: {msg}", page.output()),
-            )
-        })
+        self.tera
+            .render(template, &ctx)
+            .map_err(|e| template_failure(site, template, &page.output(), &e))
     }
+}
+
+/// A template error as one diagnostic: Tera's report is several lines (the message, a
+/// ` --> file:line:column` location, the quoted line, `note: called from ...`), which a
+/// diagnostic shows as its own parts: the message, the template and line where the
+/// error is, and the templates that included it as help.
+fn template_failure(
+    site: &Site,
+    template: &str,
+    output: &str,
+    e: &dyn std::error::Error,
+) -> Diagnostic {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push('\n');
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or_default();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let mut location = None;
+    let mut notes = Vec::new();
+    let mut rest = Vec::new();
+    for line in lines {
+        let t = line.trim();
+        if let Some(loc) = t.strip_prefix("--> ") {
+            location.get_or_insert(loc.to_string());
+        } else if let Some(n) = t.strip_prefix("note: ") {
+            notes.push(n.to_string());
+        } else if !t.is_empty() && !t.starts_with('|') && !t.contains(" | ") && location.is_none() {
+            rest.push(t.to_string());
+        }
+    }
+    let mut message = format!("rendering {output} failed: {first}");
+    for r in rest {
+        message.push_str("; ");
+        message.push_str(&r);
+    }
+    // `name.html:2:17`: the template and position of the error, when it is one of the
+    // theme's templates.
+    let parsed = location.as_deref().and_then(|loc| {
+        let mut parts = loc.rsplitn(3, ':');
+        let column = parts.next()?.parse::<usize>().ok()?;
+        let line = parts.next()?.parse::<usize>().ok()?;
+        Some((parts.next()?.to_string(), line, column))
+    });
+    let theme_path = |name: &str| {
+        site.theme
+            .templates
+            .get(name)
+            .map(|t| t.path.clone())
+            .unwrap_or_else(|| format!("themes/{}/templates/{name}", site.theme.name()))
+    };
+    let mut d = match &parsed {
+        Some((name, line, column)) => {
+            let d = Diagnostic::error("template", theme_path(name), message);
+            match site.theme.templates.get(name.as_str()) {
+                Some(t) => d.at(&t.text, *line, *column),
+                None => d,
+            }
+        }
+        None => Diagnostic::error("template", theme_path(template), message),
+    };
+    if !notes.is_empty() {
+        d = d.with_help(notes.join("; "));
+    }
+    d
 }

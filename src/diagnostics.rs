@@ -159,7 +159,21 @@ pub fn render_text(diags: &[Diagnostic], color: bool) -> String {
         Renderer::plain()
     };
     let mut out = String::new();
+    // How many of each kind (severity and code) were shown, and how many left out.
+    let mut kinds: Vec<((Severity, &str), usize)> = Vec::new();
     for d in diags {
+        let key = (d.severity, d.code);
+        let i = match kinds.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                kinds.push((key, 0));
+                kinds.len() - 1
+            }
+        };
+        kinds[i].1 += 1;
+        if kinds[i].1 > SHOWN_PER_KIND {
+            continue;
+        }
         let shown = Diagnostic {
             path: visible(&d.path).into_owned(),
             message: visible(&d.message).into_owned(),
@@ -206,8 +220,27 @@ pub fn render_text(diags: &[Diagnostic], color: bool) -> String {
         };
         let _ = writeln!(out, "{rendered}\n");
     }
+    for ((severity, code), n) in kinds {
+        if n > SHOWN_PER_KIND {
+            let word = match severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Note => "note",
+            };
+            let more = n - SHOWN_PER_KIND;
+            let plural = if more == 1 { "" } else { "s" };
+            let _ = writeln!(
+                out,
+                "{word}: and {more} more `{code}` {word}{plural} like these (`klaster check --format json` lists all)\n"
+            );
+        }
+    }
     out
 }
+
+/// Text output shows this many diagnostics of a kind (severity and code), then how
+/// many more there are: 2,500 warnings of one kind would hide everything else.
+pub const SHOWN_PER_KIND: usize = 10;
 
 /// Machine-readable diagnostics for CI: one JSON document with the list and the counts.
 pub fn render_json(diags: &[Diagnostic], extra: Option<serde_json::Value>) -> String {

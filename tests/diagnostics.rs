@@ -598,3 +598,57 @@ fn check_and_serve_take_the_build_date() {
     assert_eq!(bad.code, 2, "{}", bad.all());
     assert!(bad.stderr.contains("--date"), "{}", bad.stderr);
 }
+
+/// Many warnings of one kind: text shows the first 10 and how many more; JSON has all.
+#[test]
+fn text_output_shows_ten_of_a_kind_and_counts_the_rest() {
+    let site = TestSite::new();
+    for i in 0..14 {
+        site.write(
+            &format!("content/partners/p{i:02}.yaml"),
+            &format!(
+                "name: Partner {i}\ncategory: startup\nsummary: {{et: Ainult eesti keeles {i}}}\n"
+            ),
+        );
+    }
+    let run = site.check();
+    let text = run.all();
+    let shown = text.matches("warning: ").count();
+    let kinds: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("warning: and "))
+        .collect();
+    assert_eq!(kinds.len(), 1, "{text}");
+    assert!(
+        kinds[0].ends_with(
+            "more `translation` warnings like these (`klaster check --format json` lists all)"
+        ),
+        "{text}"
+    );
+    let more: usize = kinds[0]["warning: and ".len()..]
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{}", kinds[0]));
+    assert_eq!(shown, 10 + 1, "{text}");
+    let json = klaster(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--root",
+            &site.path().to_string_lossy(),
+        ],
+        site.path(),
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&json.stdout).unwrap_or_else(|e| panic!("{e}: {}", json.stdout));
+    let all = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "translation")
+        .count();
+    assert_eq!(all, 10 + more, "{}", json.stdout);
+    assert!(all >= 14, "{all}");
+}

@@ -222,6 +222,37 @@ fn init_makes_a_site_that_builds() {
             .is_file()
     );
     assert!(broken_links(&dir.join("output"), "https://example.org").is_empty());
+    // Every page's footer links the accessibility statement (in the page's language)
+    // and the open data files.
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(dir.join("output"))
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let path = entry.path();
+        let rel = path
+            .strip_prefix(dir.join("output"))
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        if !rel.ends_with(".html") || rel == "index.html" || rel.starts_with("search/") {
+            continue;
+        }
+        let html = std::fs::read_to_string(path).unwrap();
+        let lang = if rel.starts_with("en/") { "en" } else { "et" };
+        assert!(
+            html.contains(&format!("<a href=\"/{lang}/accessibility/\">")),
+            "{rel} does not link the accessibility statement"
+        );
+        for data in ["partners.json", "partners.csv", "projects.json"] {
+            assert!(
+                html.contains(&format!("<a href=\"/data/{data}\">{data}</a>")),
+                "{rel}: {data}"
+            );
+        }
+        pages += 1;
+    }
+    assert!(pages > 10, "{pages}");
 
     // A non-empty folder is refused.
     let again = klaster(&["init", &dir.to_string_lossy()], tmp.path());

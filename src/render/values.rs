@@ -307,9 +307,26 @@ impl<'a> ValueBuilder<'a> {
                 .map(|(k, v)| json!({"key": k, "label": self.text(v)}))
                 .collect()
         };
+        // The accessibility statement (pages/accessibility), which the Estonian and
+        // Finnish accessibility laws want reachable from every page.
+        let accessibility = self
+            .site
+            .get(&RecordId::new(Collection::Pages, "accessibility"))
+            .and_then(|r| {
+                r.locale(self.lang)
+                    .or_else(|| r.locale(c.default_lang()))
+                    .and_then(|l| l.path.as_ref())
+            })
+            .map(|p| self.urls.url(p));
         json!({
             "title": self.text(&c.title),
             "description": self.text(&c.description),
+            "accessibility_url": accessibility,
+            "open_data": [
+                {"label": "partners.json", "url": self.urls.url(paths::PARTNERS_JSON)},
+                {"label": "partners.csv", "url": self.urls.url(paths::PARTNERS_CSV)},
+                {"label": "projects.json", "url": self.urls.url(paths::PROJECTS_JSON)},
+            ],
             "base_url": c.base_url,
             "base_path": c.base_path,
             "default_lang": c.default_lang(),

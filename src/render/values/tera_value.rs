@@ -12,12 +12,12 @@ use tera::value::Key;
 
 /// Every map key klaster's template data has, sorted (checked by a test).
 const KEYS: &[&str] = &[
+    "accessibility_url",
     "address",
     "alternates",
     "amount",
     "anchor",
     "base_path",
-    "accessibility_url",
     "base_url",
     "body",
     "build_date",

@@ -9,6 +9,12 @@ pub trait Progress: Send + Sync {
     fn stage(&self, name: &'static str, total: Option<usize>);
     /// One step of the current stage is done.
     fn step(&self);
+    /// `n` steps of the current stage are done.
+    fn steps(&self, n: usize) {
+        for _ in 0..n {
+            self.step();
+        }
+    }
     /// A stage ended after `elapsed`.
     fn done(&self, name: &'static str, elapsed: Duration);
 }

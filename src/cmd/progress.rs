@@ -19,6 +19,8 @@ impl Progress for Bar {
                 b.set_style(
                     ProgressStyle::with_template(if name == "links" {
                         "{msg:>14} [{bar:30}] {pos}/{len} addresses"
+                    } else if name == "render" {
+                        "{msg:>14} [{bar:30}] {pos}/{len} pages and search entries"
                     } else {
                         "{msg:>14} [{bar:30}] {pos}/{len} pages"
                     })
@@ -42,10 +44,14 @@ impl Progress for Bar {
     }
 
     fn step(&self) {
+        self.steps(1);
+    }
+
+    fn steps(&self, n: usize) {
         if let Ok(slot) = self.bar.lock()
             && let Some(b) = slot.as_ref()
         {
-            b.inc(1);
+            b.inc(n as u64);
         }
     }
 

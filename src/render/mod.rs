@@ -111,8 +111,10 @@ pub fn render(
         backlinks: &backlinks,
     };
     let fingerprints = cache.map(|_| fingerprint::Fingerprints::new(site, &env, &tera, &langs));
+    // The search index is built beside the pages; the progress counts both.
+    let search_plan = search::Plan::new(site);
     if let Some(p) = progress {
-        p.stage("render", Some(pages.len()));
+        p.stage("render", Some(pages.len() + search_plan.entries()));
     }
     let reused = AtomicUsize::new(0);
     let kept: std::sync::Mutex<HashMap<String, (u64, Content)>> = Default::default();
@@ -158,7 +160,7 @@ pub fn render(
         },
         || {
             let t = Instant::now();
-            search::all(site, sink).map(|n| (n, t.elapsed()))
+            search::all(site, &search_plan, sink, progress).map(|n| (n, t.elapsed()))
         },
     );
     let mut diags = Vec::new();
@@ -237,3 +239,6 @@ fn one_per_mistake(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

@@ -9,6 +9,7 @@ pub mod words;
 use crate::model::paths;
 use crate::model::{Collection, RecordData, Site};
 use crate::output::Sink;
+use crate::progress::Progress;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -101,8 +102,37 @@ fn doc(site: &Site, lang: &str, url: String, source: &Source, people_title: &str
     }
 }
 
-/// Writes one language's index into `sink`; returns how many files it wrote.
-pub fn language(site: &Site, lang: &str, sink: &dyn Sink) -> std::io::Result<usize> {
+/// The searchable pages of every language, in the order of the site's languages.
+pub struct Plan<'a> {
+    langs: Vec<(&'a str, Vec<(String, Source<'a>)>)>,
+}
+
+impl<'a> Plan<'a> {
+    pub fn new(site: &'a Site) -> Plan<'a> {
+        let langs = site
+            .config
+            .languages
+            .iter()
+            .map(|l| (l.code.as_str(), sources(site, &l.code)))
+            .collect();
+        Plan { langs }
+    }
+
+    /// How many pages the indexes will have: the steps indexing adds to the progress.
+    pub fn entries(&self) -> usize {
+        self.langs.iter().map(|(_, s)| s.len()).sum()
+    }
+}
+
+/// Writes one language's index into `sink`; returns how many files it wrote. Each page
+/// indexed is a step of `progress`.
+fn language(
+    site: &Site,
+    lang: &str,
+    sources: &[(String, Source<'_>)],
+    sink: &dyn Sink,
+    progress: Option<&dyn Progress>,
+) -> std::io::Result<usize> {
     let dir = paths::search_index(lang)
         .trim_start_matches('/')
         .to_string();
@@ -112,7 +142,6 @@ pub fn language(site: &Site, lang: &str, sink: &dyn Sink) -> std::io::Result<usi
         .get(lang, "people")
         .unwrap_or("People")
         .to_string();
-    let sources = sources(site, lang);
     let written = AtomicUsize::new(0);
     let parts: Vec<index::Part> = sources
         .par_chunks(index::PART)
@@ -129,6 +158,9 @@ pub fn language(site: &Site, lang: &str, sink: &dyn Sink) -> std::io::Result<usi
                     failed = sink.put(f);
                 }
             });
+            if let Some(p) = progress {
+                p.steps(chunk.len());
+            }
             failed.map(|()| part)
         })
         .collect::<std::io::Result<_>>()?;
@@ -144,10 +176,14 @@ pub fn language(site: &Site, lang: &str, sink: &dyn Sink) -> std::io::Result<usi
 }
 
 /// Writes the indexes of every language; returns how many files they have.
-pub fn all(site: &Site, sink: &dyn Sink) -> std::io::Result<usize> {
-    site.config
-        .languages
+pub fn all(
+    site: &Site,
+    plan: &Plan<'_>,
+    sink: &dyn Sink,
+    progress: Option<&dyn Progress>,
+) -> std::io::Result<usize> {
+    plan.langs
         .par_iter()
-        .map(|l| language(site, &l.code, sink))
+        .map(|(lang, sources)| language(site, lang, sources, sink, progress))
         .sum()
 }

@@ -47,6 +47,12 @@ pub const ROOT: &str = "/";
 /// The page hosts show for addresses that do not exist.
 pub const NOT_FOUND: &str = "/404.html";
 pub const SITEMAP: &str = "/sitemap.xml";
+
+/// Part `n` (from 1) of a sitemap too large for one file; `/sitemap.xml` is then their
+/// index.
+pub fn sitemap_part(n: usize) -> String {
+    format!("/sitemap-{n}.xml")
+}
 pub const ROBOTS: &str = "/robots.txt";
 /// The open-data exports.
 pub const PARTNERS_JSON: &str = "/data/partners.json";
@@ -137,7 +143,8 @@ pub fn is_generated(output: &str, languages: &[&str]) -> bool {
     matches!(
         output,
         "index.html" | "404.html" | "sitemap.xml" | "robots.txt"
-    ) || matches!(first, "data" | "media" | "search")
+    ) || (output.starts_with("sitemap-") && output.ends_with(".xml"))
+        || matches!(first, "data" | "media" | "search")
         || languages.contains(&first)
 }
 
@@ -217,6 +224,7 @@ mod tests {
         for p in [
             "index.html",
             "sitemap.xml",
+            "sitemap-2.xml",
             "en/x.css",
             "data/x.json",
             "media/a.png",

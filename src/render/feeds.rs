@@ -123,18 +123,53 @@ pub fn atom(
     OutputFile::text(paths::output_file(&paths::feed(lang)), x)
 }
 
+/// The most addresses one sitemap file may list (sitemaps.org; also at most 50 MB).
+pub const SITEMAP_URLS: usize = 50_000;
+
 /// The sitemap with `xhtml:link` alternates for every language version of a page (the
-/// same alternates as the page's head, `Page::alternates`).
-pub fn sitemap<'a>(
+/// same alternates as the page's head, `Page::alternates`). Up to `limit` addresses it
+/// is `/sitemap.xml`; a larger site gets `/sitemap-1.xml`, `/sitemap-2.xml`, ... of
+/// `limit` addresses each and `/sitemap.xml` as their index, as the protocol asks.
+pub fn sitemaps<'a>(
     site: &Site,
     urls: &Urls,
     pages: impl Iterator<Item = &'a super::plan::Page>,
-) -> OutputFile {
+    limit: usize,
+) -> Vec<OutputFile> {
+    let mut pages: Vec<_> = pages.filter(|p| !p.is_not_found()).collect();
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    let limit = limit.max(1);
+    if pages.len() <= limit {
+        return vec![OutputFile::text(
+            paths::output_file(paths::SITEMAP),
+            urlset(site, urls, &pages),
+        )];
+    }
+    let mut files = Vec::new();
+    let mut index = String::new();
+    index.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    index.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (i, part) in pages.chunks(limit).enumerate() {
+        let path = paths::sitemap_part(i + 1);
+        let _ = writeln!(
+            index,
+            "  <sitemap><loc>{}</loc></sitemap>",
+            xml_escape(&urls.permalink(&path))
+        );
+        files.push(OutputFile::text(
+            paths::output_file(&path),
+            urlset(site, urls, part),
+        ));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.push(OutputFile::text(paths::output_file(paths::SITEMAP), index));
+    files
+}
+
+fn urlset(site: &Site, urls: &Urls, pages: &[&super::plan::Page]) -> String {
     let mut x = String::new();
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
-    let mut pages: Vec<_> = pages.filter(|p| !p.is_not_found()).collect();
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
     for page in pages {
         let _ = writeln!(
             x,
@@ -156,5 +191,5 @@ pub fn sitemap<'a>(
         x.push_str("  </url>\n");
     }
     x.push_str("</urlset>\n");
-    OutputFile::text(paths::output_file(paths::SITEMAP), x)
+    x
 }

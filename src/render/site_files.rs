@@ -24,7 +24,12 @@ pub fn files(site: &Site, lists: &Lists, pages: &[Page]) -> Vec<OutputFile> {
             &site.theme.strings,
         ));
     }
-    files.push(feeds::sitemap(site, &urls, pages.iter()));
+    files.extend(feeds::sitemaps(
+        site,
+        &urls,
+        pages.iter(),
+        feeds::SITEMAP_URLS,
+    ));
     files.push(OutputFile::text(
         paths::output_file(paths::ROBOTS),
         format!(

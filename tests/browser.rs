@@ -49,23 +49,27 @@ fn missing() -> Vec<String> {
 }
 
 fn build(root: &Path, out: &Path) {
-    let run = klaster(
-        &[
-            "build",
-            "--root",
-            &root.to_string_lossy(),
-            "--output",
-            &out.to_string_lossy(),
-            "--date",
-            "2026-11-22",
-        ],
-        &repo(),
-    );
+    build_with(root, out, &[]);
+}
+
+fn build_with(root: &Path, out: &Path, extra: &[&str]) {
+    let (root, out) = (root.to_string_lossy(), out.to_string_lossy());
+    let mut args = vec![
+        "build",
+        "--root",
+        &root,
+        "--output",
+        &out,
+        "--date",
+        "2026-11-22",
+    ];
+    args.extend_from_slice(extra);
+    let run = klaster(&args, &repo());
     assert_eq!(
         run.code,
         0,
         "building {} failed:\n{}",
-        root.display(),
+        root,
         run.all()
     );
 }
@@ -77,6 +81,9 @@ fn example_sites_pass_vnu_axe_and_the_partner_filter_in_chromium() -> Result<(),
     let dhn = tmp.path().join("dhn");
     build(&repo(), &ch);
     build(&repo().join("examples/digital-health-network"), &dhn);
+    // The same site published under a sub-path, for the search check there.
+    let sub = tmp.path().join("sub");
+    build_with(&repo(), &sub, &["--base-url", "https://example.org/sub/"]);
 
     // target/screenshots, wherever the target folder is.
     let shots: PathBuf = Path::new(env!("CARGO_TARGET_TMPDIR"))
@@ -87,6 +94,8 @@ fn example_sites_pass_vnu_axe_and_the_partner_filter_in_chromium() -> Result<(),
         .arg(repo().join("tests/browser/check.mjs"))
         .arg("--screenshots")
         .arg(&shots)
+        .arg("--subpath")
+        .arg(&sub)
         .arg(&ch)
         .arg(&dhn)
         .current_dir(repo())

@@ -39,12 +39,15 @@ const SCREENSHOT_KINDS = ["home", "partners", "project", "strategy"];
 const args = process.argv.slice(2);
 let shotDir = path.resolve(here, "..", "..", "target", "screenshots");
 const siteDirs = [];
+// Sites built with `--base-url https://example.org/sub/`, served under /sub/.
+const subpathDirs = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--screenshots") shotDir = path.resolve(args[++i]);
+  else if (args[i] === "--subpath") subpathDirs.push(path.resolve(args[++i]));
   else siteDirs.push(path.resolve(args[i]));
 }
 if (siteDirs.length === 0) {
-  console.error("usage: node check.mjs [--screenshots DIR] SITE_DIR...");
+  console.error("usage: node check.mjs [--screenshots DIR] [--subpath SITE_DIR] SITE_DIR...");
   process.exit(2);
 }
 
@@ -108,13 +111,21 @@ const TYPES = {
 
 // A static server for one built site on 127.0.0.1 and a free port:
 // `/x/` → `x/index.html`, a folder without its slash → redirect, misses → 404.html.
-function serve(root) {
+function serve(root, prefix = "") {
   const server = http.createServer((req, res) => {
     let rel;
     try {
       rel = decodeURIComponent(new URL(req.url, "http://x").pathname);
     } catch {
       rel = "/";
+    }
+    if (prefix) {
+      // A site published under a sub-path: nothing exists outside it.
+      if (!rel.startsWith(prefix + "/")) {
+        res.writeHead(404, { "Content-Type": "text/plain" }).end("outside the sub-path\n");
+        return;
+      }
+      rel = rel.slice(prefix.length);
     }
     let file = path.join(root, path.normalize(rel));
     if (!file.startsWith(root)) file = root + "/\0";
@@ -360,6 +371,36 @@ async function checkSite(context, { label, root, pages }) {
   }
 }
 
+// A site under /sub/: the search finds the strategy document, and every result it
+// shows opens (its address keeps the sub-path once).
+async function subpathSearchCheck(context, root) {
+  const { server, origin } = await serve(root, "/sub");
+  try {
+    for (const lang of Object.keys(SEARCH_WORDS)) {
+      const { page, problems } = await open(context, origin, `/sub/${lang}/search/`, 1280);
+      try {
+        const input = page.locator("#search-input");
+        await input.waitFor({ timeout: 10000 });
+        await input.pressSequentially(SEARCH_WORDS[lang]);
+        await page.locator("#search-results a").first().waitFor({ timeout: 10000 });
+        const hrefs = await page.locator("#search-results a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+        if (!hrefs.some((h) => h.startsWith(`/sub/${lang}/strategy/`))) problems.push(`no strategy result: ${hrefs.join(", ")}`);
+        for (const h of hrefs) {
+          if (!h.startsWith(`/sub/${lang}/`) || h.startsWith("/sub/sub/")) problems.push(`result ${h} is not under /sub/${lang}/`);
+          const r = await page.request.get(origin + h);
+          if (r.status() !== 200) problems.push(`result ${h} answers ${r.status()}`);
+        }
+      } catch (e) {
+        problems.push(`the check itself failed: ${e.message}`);
+      }
+      report(`search under a sub-path /sub/${lang}/search/`, problems);
+      await page.close();
+    }
+  } finally {
+    server.close();
+  }
+}
+
 // ---------------------------------------------------------------- main
 const sites = siteDirs.map((root) => ({
   label: path.basename(root),
@@ -396,6 +437,7 @@ try {
   report("axe finds image-alt and html-has-lang on a page made to fail", ["image-alt", "html-has-lang"].filter((id) => !seen.includes(id)).map((id) => `${id} not reported`));
   await page.close();
   for (const site of sites) await checkSite(context, site);
+  for (const root of subpathDirs) await subpathSearchCheck(context, root);
 } catch (e) {
   report("browser", [e.stack ?? String(e)]);
 } finally {

@@ -65,13 +65,7 @@ fn build_with(root: &Path, out: &Path, extra: &[&str]) {
     ];
     args.extend_from_slice(extra);
     let run = klaster(&args, &repo());
-    assert_eq!(
-        run.code,
-        0,
-        "building {} failed:\n{}",
-        root,
-        run.all()
-    );
+    assert_eq!(run.code, 0, "building {} failed:\n{}", root, run.all());
 }
 
 fn example_sites_pass_vnu_axe_and_the_partner_filter_in_chromium() -> Result<(), Failed> {

@@ -678,3 +678,57 @@ fn serve_takes_the_build_date_from_date() {
     let page = serve.get("/en/projects/development/");
     assert!(page.body.contains("Planned"), "{}", page.body);
 }
+
+/// Whether the served search index of `lang` has `word` (as search.js looks it up: the
+/// word chunk whose first word is not after it).
+fn served_index_has(serve: &Serve, lang: &str, word: &str) -> bool {
+    let meta = serve.get(&format!("/search/{lang}/index.json"));
+    let Ok(meta) = serde_json::from_str::<serde_json::Value>(&meta.body) else {
+        return false;
+    };
+    let starts: Vec<&str> = meta["words"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|w| w.as_str()).collect())
+        .unwrap_or_default();
+    let n = starts.iter().rposition(|s| *s <= word).unwrap_or(0);
+    let chunk = serve.get(&format!("/search/{lang}/w/{n}.json"));
+    serde_json::from_str::<serde_json::Value>(&chunk.body)
+        .map(|c| c.get(word).is_some())
+        .unwrap_or(false)
+}
+
+/// After an edit the page is served first; the search index follows without a reload
+/// (the log says when), and then finds the edited text.
+#[test]
+fn the_search_index_catches_up_after_the_edited_page_is_served() {
+    let site = TestSite::new();
+    let serve = Serve::start(&site);
+    assert!(!served_index_has(&serve, "en", "zqxwunique"));
+    site.write(
+        "content/pages/about.en.md",
+        "---\ntitle: About\n---\nA zqxwunique word.\n",
+    );
+    serve.wait_for("/en/about/", RELOAD_WITHIN, |r| {
+        r.body.contains("zqxwunique")
+    });
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while !served_index_has(&serve, "en", "zqxwunique") {
+        assert!(
+            Instant::now() < deadline,
+            "the search index did not find the edit within 2 s:\n{}",
+            serve.log()
+        );
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    let log = serve.log();
+    let rebuilt = log
+        .lines()
+        .find(|l| l.starts_with("rebuilt in "))
+        .unwrap_or_else(|| panic!("{log}"));
+    assert!(rebuilt.ends_with("; updating the search index"), "{log}");
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while !serve.log().contains("search index updated in ") {
+        assert!(Instant::now() < deadline, "{}", serve.log());
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}

@@ -57,6 +57,9 @@ pub fn run(args: Args) -> u8 {
         }
         Notice::WatchFailed(msg) => eprintln!("warning: {msg}"),
         Notice::Stopping => eprintln!("stopping"),
+        Notice::SearchIndexed(took) => {
+            eprintln!("search index updated in {} ms", took.as_millis());
+        }
     });
     match result {
         Ok(()) => OK,
@@ -139,7 +142,12 @@ fn report(r: &Rebuild) {
     } else {
         ""
     };
-    eprintln!("rebuilt in {ms} ms: {what}{fixed}{warnings}");
+    let search = if r.search_pending {
+        "; updating the search index"
+    } else {
+        ""
+    };
+    eprintln!("rebuilt in {ms} ms: {what}{fixed}{warnings}{search}");
 }
 
 fn warnings_note(diags: &[Diagnostic]) -> String {

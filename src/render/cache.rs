@@ -3,15 +3,16 @@
 //! Every page is kept with a fingerprint of everything its template can see: the theme
 //! and interface strings, its language's site data, menu and URL table, its own
 //! variables and, only when its templates read `collections`, the whole collection
-//! data. A rebuild renders only pages whose fingerprint changed; the search index of a
-//! language is rebuilt only when that language's searchable text changed. The output is
-//! the same as a build from scratch (tests/incremental.rs checks this).
+//! data. A rebuild renders only pages whose fingerprint changed. `serve` can also leave
+//! the search index out of a rebuild and build it once the pages are served. The pages
+//! are the same as a build from scratch (tests/incremental.rs checks this).
 
 use crate::output::Content;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Default)]
 struct Entries {
@@ -23,11 +24,23 @@ struct Entries {
 #[derive(Default)]
 pub struct Cache {
     entries: Mutex<Entries>,
+    /// Leave the search index out of the build; `serve` builds it after the pages are
+    /// served ([`super::search_index`]).
+    search_later: AtomicBool,
 }
 
 impl Cache {
     pub fn new() -> Cache {
         Cache::default()
+    }
+
+    /// Whether the builds that use this cache leave the search index for later.
+    pub fn defer_search(&self, later: bool) {
+        self.search_later.store(later, Ordering::Relaxed);
+    }
+
+    pub(crate) fn search_deferred(&self) -> bool {
+        self.search_later.load(Ordering::Relaxed)
     }
 
     pub(crate) fn page(&self, path: &str, fingerprint: u64) -> Option<Content> {

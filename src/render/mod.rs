@@ -54,6 +54,12 @@ pub enum Failure {
     Output(std::io::Error),
 }
 
+/// Writes the search index of every language of `site` into `sink` (what `render`
+/// leaves out when its cache defers the search); returns how many files it wrote.
+pub fn search_index(site: &Site, sink: &dyn Sink) -> std::io::Result<usize> {
+    search::all(site, &search::Plan::new(site), sink, None)
+}
+
 /// Renders every file of `site` into `sink`.
 pub fn render(
     site: &Site,
@@ -111,10 +117,17 @@ pub fn render(
         backlinks: &backlinks,
     };
     let fingerprints = cache.map(|_| fingerprint::Fingerprints::new(site, &env, &tera, &langs));
-    // The search index is built beside the pages; the progress counts both.
+    // The search index is built beside the pages; the progress counts both. `serve`
+    // may leave it for after the pages are served.
+    let search_later = cache.is_some_and(|c| c.search_deferred());
     let search_plan = search::Plan::new(site);
+    let entries = if search_later {
+        0
+    } else {
+        search_plan.entries()
+    };
     if let Some(p) = progress {
-        p.stage("render", Some(pages.len() + search_plan.entries()));
+        p.stage("render", Some(pages.len() + entries));
     }
     let reused = AtomicUsize::new(0);
     let kept: std::sync::Mutex<HashMap<String, (u64, Content)>> = Default::default();
@@ -160,6 +173,9 @@ pub fn render(
         },
         || {
             let t = Instant::now();
+            if search_later {
+                return Ok((0, Duration::ZERO));
+            }
             search::all(site, &search_plan, sink, progress).map(|n| (n, t.elapsed()))
         },
     );

@@ -12,13 +12,14 @@
 //! - Requests are answered only from the map of output files ([`http::lookup`]).
 //!
 //! - Rebuilds go through a render cache ([`crate::render::cache`]): only pages whose
-//!   inputs changed are rendered again, and only the search index of a language whose
-//!   text changed is rebuilt; the output equals a build from scratch.
+//!   inputs changed are rendered again. A rebuild serves its pages without waiting for
+//!   the search index: that is built next, on a thread of its own, and put beside the
+//!   pages it was made for ([`state::SearchJob`]); until then the previous index is
+//!   served, and tabs are not reloaded for it.
 //!
-//! Not done: a load-level cache (reusing parsed files whose size and mtime did not
-//! change). Loading is a few per cent of a rebuild on the example sites and about
-//! 0.3 s of a 2.7 s rebuild on the 8,500-page benchmark site, where Pagefind re-indexing
-//! the edited language (about 1.5 s) dominates: Pagefind cannot update an index in place.
+//! Not done yet: a load-level cache (reusing parsed files whose size and modification
+//! time did not change) and resolving only what an edit touches; on the 2 × 10,000
+//! benchmark site loading and resolving are most of a rebuild (docs/performance.md).
 
 //! This module prints nothing: it reports through the `on_notice` callback of
 //! [`Server::run`], and `cmd::serve` decides what the terminal shows.
@@ -74,6 +75,8 @@ pub enum Notice {
     WatchFailed(String),
     /// Ctrl-C (or SIGTERM) was received; the server is stopping.
     Stopping,
+    /// The search index caught up with the pages served, after a rebuild.
+    SearchIndexed(Duration),
 }
 
 /// A server bound to its address, not yet serving.
@@ -181,7 +184,7 @@ impl Server {
                         &filter,
                         &mut builder,
                         &shared,
-                        &*on_notice,
+                        &on_notice,
                         &stop,
                     )
                 })?
@@ -266,8 +269,8 @@ fn rebuild_loop(
     mut watcher: Option<watch::Watcher>,
     filter: &watch::Filter,
     builder: &mut Builder,
-    shared: &Shared,
-    on_notice: &(dyn Fn(Notice) + Send + Sync),
+    shared: &Arc<Shared>,
+    on_notice: &Arc<dyn Fn(Notice) + Send + Sync>,
     stop: &AtomicBool,
 ) {
     let mut reported_errors = false;
@@ -303,6 +306,20 @@ fn rebuild_loop(
         }
         if matters {
             on_notice(Notice::Built(builder.rebuild(shared)));
+            // The pages are served; the search index follows, on a thread of its own so
+            // that the next change is picked up meanwhile (a newer build's index
+            // replaces it, an older one is dropped).
+            if let Some(job) = builder.take_search() {
+                let job_shared = shared.clone();
+                let job_notice = on_notice.clone();
+                let _ = std::thread::Builder::new()
+                    .name("klaster-search".into())
+                    .spawn(move || {
+                        if let Some(took) = job.run(&job_shared) {
+                            job_notice(Notice::SearchIndexed(took));
+                        }
+                    });
+            }
         }
     }
     drop(watcher);

@@ -120,6 +120,9 @@ pub struct Snapshot {
     pub generation: String,
     /// The overlay for `errors`, rendered once per build.
     overlay: Option<String>,
+    /// Which good build `files` come from (counting from 1), so that a search index
+    /// made for an older build is not put beside newer pages.
+    build: u64,
 }
 
 impl Snapshot {
@@ -164,6 +167,62 @@ impl Shared {
         let generation = snap.generation.clone();
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(snap);
         self.generation.send_replace(generation);
+    }
+
+    /// Puts the search index made for good build `build` in place of the one served,
+    /// if that build is still the one served. Tabs are not reloaded: the pages did not
+    /// change, and the search page fetches the new index on its next query.
+    fn put_search(&self, build: u64, index: Vec<OutputFile>) -> bool {
+        let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
+        if current.build != build {
+            return false;
+        }
+        let mut files: HashMap<String, Body> = current
+            .files
+            .iter()
+            .filter(|(p, _)| !is_search_file(p))
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect();
+        files.extend(
+            index
+                .into_iter()
+                .map(|f| (f.path.clone(), Body::from_output(f))),
+        );
+        *current = Arc::new(Snapshot {
+            files,
+            has_build: current.has_build,
+            errors: current.errors.clone(),
+            generation: current.generation.clone(),
+            overlay: current.overlay.clone(),
+            build,
+        });
+        true
+    }
+}
+
+/// Whether an output file belongs to the search index.
+fn is_search_file(path: &str) -> bool {
+    path.starts_with("search/")
+}
+
+/// The search index of a build that `serve` made without it: built after the pages
+/// are served, then put beside them ([`SearchJob::run`]).
+pub struct SearchJob {
+    build: u64,
+    site: crate::model::Site,
+}
+
+impl SearchJob {
+    /// Builds the index and serves it, unless a newer build is served by then; returns
+    /// how long it took when it was put in place.
+    pub fn run(self, shared: &Shared) -> Option<Duration> {
+        let started = Instant::now();
+        let collected = crate::output::Collect::default();
+        crate::render::search_index(&self.site, &collected).ok()?;
+        drop(self.site);
+        shared
+            .put_search(self.build, collected.into_files())
+            .then(|| started.elapsed())
     }
 }
 
@@ -222,6 +281,8 @@ pub struct Rebuild {
     pub pages: usize,
     /// Whether open tabs were told to reload.
     pub reloaded: bool,
+    /// Whether the search index is still to be rebuilt ([`Builder::take_search`]).
+    pub search_pending: bool,
 }
 
 impl Rebuild {
@@ -233,6 +294,10 @@ impl Rebuild {
 /// Runs the pipeline and swaps the result in.
 pub struct Builder {
     opts: Options,
+    /// Good builds so far.
+    builds: u64,
+    /// The search index the last rebuild left for later.
+    search: Option<SearchJob>,
     /// The date given with `--date`; without it, each rebuild takes today's.
     fixed_date: Option<jiff::civil::Date>,
     epoch: String,
@@ -248,6 +313,8 @@ impl Builder {
             .unwrap_or(0);
         Builder {
             opts,
+            builds: 0,
+            search: None,
             fixed_date,
             epoch: format!("{started:x}"),
             counter: 0,
@@ -265,10 +332,16 @@ impl Builder {
         {
             self.opts.date = today;
         }
-        let collected = crate::output::Collect::default();
-        let outcome = pipeline::run(&self.opts, &collected);
-        let old = shared.snapshot();
         let first = self.last_diagnostics.is_none();
+        // After the first build, pages are served before the search index is rebuilt
+        // (the slowest part of a rebuild of a large site); `take_search` hands it over.
+        let search_later = !first && self.opts.cache.is_some();
+        if let Some(c) = &self.opts.cache {
+            c.defer_search(search_later);
+        }
+        let collected = crate::output::Collect::default();
+        let mut outcome = pipeline::run(&self.opts, &collected);
+        let old = shared.snapshot();
         let diagnostics_changed = self.last_diagnostics.as_ref() != Some(&outcome.diagnostics);
         self.last_diagnostics = Some(outcome.diagnostics.clone());
 
@@ -287,22 +360,38 @@ impl Builder {
                 has_build: old.has_build,
                 errors,
                 generation: String::new(),
+                build: old.build,
             };
             (snap, None, reload)
         } else {
-            let files: HashMap<String, Body> = collected
+            let mut files: HashMap<String, Body> = collected
                 .into_files()
                 .into_iter()
                 .map(|f| (f.path.clone(), Body::from_output(f)))
                 .collect();
+            if search_later {
+                // Until the new index is made, the previous one is served.
+                for (p, b) in old.files.iter().filter(|(p, _)| is_search_file(p)) {
+                    files.insert(p.clone(), b.clone());
+                }
+            }
             let changes = Changes::between(&old.files, &files);
             let reload = !changes.is_empty() || !old.errors.is_empty() || !old.has_build;
+            self.builds += 1;
             let snap = Snapshot {
                 files,
                 has_build: true,
                 errors: Vec::new(),
                 generation: String::new(),
                 overlay: None,
+                build: self.builds,
+            };
+            self.search = match (search_later, outcome.site.take()) {
+                (true, Some(site)) => Some(SearchJob {
+                    build: self.builds,
+                    site,
+                }),
+                _ => None,
             };
             (snap, Some(changes), reload)
         };
@@ -317,6 +406,7 @@ impl Builder {
         }
         Rebuild {
             first,
+            search_pending: self.search.is_some(),
             elapsed: started.elapsed(),
             diagnostics: outcome.diagnostics,
             diagnostics_changed,
@@ -324,6 +414,13 @@ impl Builder {
             pages,
             reloaded: reload && !first,
         }
+    }
+}
+
+impl Builder {
+    /// The search index the last rebuild left for later, to run after it is reported.
+    pub fn take_search(&mut self) -> Option<SearchJob> {
+        self.search.take()
     }
 }
 

@@ -270,6 +270,18 @@ pub(crate) mod testing {
         (site, diags)
     }
 
+    /// Loads and resolves the site in `root` on 2024-06-01, drafts included.
+    pub fn resolve_folder(root: &std::path::Path) -> (Option<Site>, Vec<Diagnostic>) {
+        super::resolve(
+            crate::load::load_content(root),
+            &Options {
+                base_url: None,
+                drafts: true,
+                date: jiff::civil::date(2024, 6, 1),
+            },
+        )
+    }
+
     /// The messages of `diags`, as `code path:line: message`.
     pub fn said(diags: &[Diagnostic]) -> Vec<String> {
         diags

@@ -78,15 +78,7 @@ fn a_reference_to_a_record_missing_in_a_language_says_which_language_it_shows() 
 fn every_key_klaster_writes_is_a_static_key() {
     let root =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/digital-health-network");
-    let content = crate::load::load_content(&root);
-    let (site, _) = crate::resolve::resolve(
-        content,
-        &crate::resolve::Options {
-            base_url: None,
-            drafts: true,
-            date: jiff::civil::date(2024, 6, 1),
-        },
-    );
+    let (site, _) = crate::resolve::testing::resolve_folder(&root);
     let site = site.expect("the example site resolves");
     let backlinks = Backlinks::new(&site);
     let mut unlisted = std::collections::BTreeSet::new();

@@ -59,22 +59,6 @@ pub fn build_date(arg: Option<&str>) -> Result<jiff::civil::Date, String> {
     Ok(jiff::Zoned::now().date())
 }
 
-fn rss_mb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmHWM")).map(|l| {
-                l.split_whitespace()
-                    .nth(1)
-                    .unwrap_or("0")
-                    .parse::<u64>()
-                    .unwrap_or(0)
-                    / 1024
-            })
-        })
-        .unwrap_or(0)
-}
-
 fn timed<T>(
     name: &'static str,
     out: &mut Outcome,
@@ -83,9 +67,6 @@ fn timed<T>(
 ) -> T {
     let t = Instant::now();
     let r = f();
-    if std::env::var("KLASTER_RSS").is_ok() {
-        eprintln!("after {name}: peak {} MiB, {:?}", rss_mb(), t.elapsed());
-    }
     out.timings.push((name, t.elapsed()));
     if let Some(p) = progress {
         p.done(name, t.elapsed());
@@ -121,12 +102,7 @@ pub fn run(opts: &Options, sink: &dyn Sink) -> Outcome {
             render::render(site, sink, progress, opts.cache.as_deref())
         });
         match rendered {
-            Ok(stats) => {
-                if std::env::var("KLASTER_RSS").is_ok() {
-                    eprintln!("render timings: {:?}", stats.timings);
-                }
-                out.stats = stats
-            }
+            Ok(stats) => out.stats = stats,
             Err(render::Failure::Content(mut d)) => out.diagnostics.append(&mut d),
             Err(render::Failure::Output(e)) => out.output_error = Some(e),
         }

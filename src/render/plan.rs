@@ -198,54 +198,49 @@ pub fn section_page(lists: &Lists, lang_index: usize, lang: &str, c: Collection)
     paths::section(lang, c)
 }
 
-/// Versions of a section page: in the languages where the section has records; elsewhere
-/// the switcher leads to that language's home.
-fn section_versions(site: &Site, lists: &Lists, c: Collection) -> Vec<Version> {
+/// A page's version in every language: `own` gives its path there (if it exists
+/// there); where it does not, the switcher leads to the section page of `section` in
+/// that language, or to the home page.
+fn versions(
+    site: &Site,
+    lists: &Lists,
+    section: Option<Collection>,
+    own: impl Fn(usize, &str) -> Option<String>,
+) -> Vec<Version> {
     site.config
         .languages
         .iter()
         .enumerate()
         .map(|(li, l)| Version {
             lang: l.code.clone(),
-            own: section_page(lists, li, &l.code, c),
-            fallback: paths::home(&l.code),
+            own: own(li, &l.code),
+            fallback: section
+                .and_then(|c| section_page(lists, li, &l.code, c))
+                .unwrap_or_else(|| paths::home(&l.code)),
         })
         .collect()
+}
+
+/// Versions of a section page: in the languages where the section has records.
+fn section_versions(site: &Site, lists: &Lists, c: Collection) -> Vec<Version> {
+    versions(site, lists, None, |li, code| {
+        section_page(lists, li, code, c)
+    })
 }
 
 /// Versions of the n-th news list page: in the languages with that many pages of news.
 fn news_versions(site: &Site, lists: &Lists, n: usize) -> Vec<Version> {
-    site.config
-        .languages
-        .iter()
-        .enumerate()
-        .map(|(li, l)| {
-            let items = lists.lang(li).news.len();
-            Version {
-                lang: l.code.clone(),
-                own: (items > 0 && n <= paths::news_pages(items))
-                    .then(|| paths::news_page(&l.code, n)),
-                fallback: section_page(lists, li, &l.code, Collection::News)
-                    .unwrap_or_else(|| paths::home(&l.code)),
-            }
-        })
-        .collect()
+    versions(site, lists, Some(Collection::News), |li, code| {
+        let items = lists.lang(li).news.len();
+        (items > 0 && n <= paths::news_pages(items)).then(|| paths::news_page(code, n))
+    })
 }
 
-/// Versions of a record's page: its own where it exists, else the section page (or the
-/// home page where the section has no page).
+/// Versions of a record's page: its own where it exists.
 fn record_versions(site: &Site, lists: &Lists, r: &Record) -> Vec<Version> {
-    site.config
-        .languages
-        .iter()
-        .enumerate()
-        .map(|(li, l)| Version {
-            lang: l.code.clone(),
-            own: r.locale(&l.code).and_then(|loc| loc.path.clone()),
-            fallback: section_page(lists, li, &l.code, r.id.collection)
-                .unwrap_or_else(|| paths::home(&l.code)),
-        })
-        .collect()
+    versions(site, lists, Some(r.id.collection), |_, code| {
+        r.locale(code).and_then(|loc| loc.path.clone())
+    })
 }
 
 /// Every page of the site, in a stable order.

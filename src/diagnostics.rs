@@ -101,8 +101,11 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    fn sort_key(&self) -> (&str, usize, usize, Severity, &str) {
+    /// Problems that keep a file from being read at all come first: they are the
+    /// causes, and what follows in other files is often their consequence.
+    fn sort_key(&self) -> (bool, &str, usize, usize, Severity, &str) {
         (
+            !(self.is_error() && ROOT_CAUSES.contains(&self.code)),
             &self.path,
             self.line,
             self.column,
@@ -112,7 +115,11 @@ impl Diagnostic {
     }
 }
 
-/// Sorts diagnostics by file and position and drops exact repeats (a problem in a file
+/// Codes of errors that stop a file from being read: syntax, encoding, reading.
+const ROOT_CAUSES: &[&str] = &["yaml", "front-matter", "encoding", "io", "limit", "symlink"];
+
+/// Sorts diagnostics (errors that keep a file from being read first, then by file and
+/// position) and drops exact repeats (a problem in a file
 /// shared by all languages is found once per language).
 pub fn normalize(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

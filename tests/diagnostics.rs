@@ -652,3 +652,58 @@ fn text_output_shows_ten_of_a_kind_and_counts_the_rest() {
     assert_eq!(all, 10 + more, "{}", json.stdout);
     assert!(all >= 14, "{all}");
 }
+
+/// A partner file that cannot be read or parsed is one error: the records and pages
+/// that refer to it get none of their own (its id comes from its file name).
+#[test]
+fn a_broken_file_is_one_error_not_one_per_reference() {
+    let broken: [(&str, &[u8]); 3] = [
+        (
+            "a missing colon",
+            b"name {et: Teaduspark Tehnopol, en: Science Park Tehnopol}\ncategory: startup\n",
+        ),
+        (
+            "a tab",
+            b"name: {et: Teaduspark Tehnopol, en: Science Park Tehnopol}\n\tcategory: startup\n",
+        ),
+        (
+            "a Windows-1252 byte",
+            b"name: {et: Teaduspark Tehnopol \xe4, en: Science Park Tehnopol}\ncategory: startup\n",
+        ),
+    ];
+    for (what, bytes) in broken {
+        let site = TestSite::new();
+        site.write_bytes("content/partners/tehnopol.yaml", bytes);
+        let run = site.check();
+        assert_eq!(run.code, 1, "{what}: {}", run.all());
+        let text = run.all();
+        let errors = text.lines().filter(|l| l.starts_with("error: ")).count();
+        assert_eq!(errors, 1, "{what}: {text}");
+        assert!(
+            text.contains("--> content/partners/tehnopol.yaml"),
+            "{what}: {text}"
+        );
+        assert!(!text.contains("there is no record"), "{what}: {text}");
+        assert!(text.contains("check failed: 1 error"), "{what}: {text}");
+    }
+}
+
+/// Errors that keep a file from being read are listed before the others.
+#[test]
+fn errors_that_stop_a_file_being_read_come_first() {
+    let site = TestSite::new();
+    site.write("content/partners/zz-broken.yaml", "name: [unclosed\n");
+    site.write(
+        "content/partners/aa-wrong.yaml",
+        "name: A\ncategory: no-such-category\n",
+    );
+    let run = site.check();
+    let text = run.all();
+    let syntax = text
+        .find("--> content/partners/zz-broken.yaml")
+        .unwrap_or_else(|| panic!("{text}"));
+    let other = text
+        .find("--> content/partners/aa-wrong.yaml")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(syntax < other, "{text}");
+}

@@ -62,6 +62,41 @@ pub struct RawFile {
     /// The front matter or YAML document (a mapping, if valid).
     pub fields: Option<Node>,
     pub body: Option<Body>,
+    /// The file could not be read or parsed (its error is already reported). The
+    /// record still exists, so that what refers to it gets no errors of its own: one
+    /// mistake, one message.
+    pub broken: bool,
+}
+
+impl RawFile {
+    /// A record file that could not be read or parsed, named by its path.
+    fn broken(rel: String, lang: Option<String>) -> RawFile {
+        RawFile {
+            file: Arc::new(SourceFile {
+                rel,
+                text: String::new(),
+            }),
+            lang,
+            fields: None,
+            body: None,
+            broken: true,
+        }
+    }
+}
+
+/// The record a file that failed to load belongs to, from its name, when the failure
+/// is an error (not a file that is no record at all).
+fn broken_record_file(
+    collection: Collection,
+    rel: &str,
+    error: &Diagnostic,
+) -> Option<((Collection, String), RawFile)> {
+    if !error.is_error() {
+        return None;
+    }
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let (stem, lang, _) = split_name(name)?;
+    Some(((collection, stem), RawFile::broken(rel.to_string(), lang)))
 }
 
 /// All files of one record, before validation.
@@ -324,20 +359,25 @@ pub fn load_content(root: &Path) -> LoadedContent {
     }
 
     // Record files, in parallel.
-    let parsed: Vec<(Loaded, Vec<Diagnostic>)> = record_paths
+    let parsed: Vec<(Loaded, Vec<Diagnostic>, Collection, String)> = record_paths
         .par_iter()
         .map(|(collection, path)| {
             let mut warnings = Vec::new();
             let r = load_record_file(root, *collection, path, &budget, &mut warnings);
-            (r, warnings)
+            (r, warnings, *collection, rel_path(root, path))
         })
         .collect();
     let mut by_id: BTreeMap<(Collection, String), Vec<RawFile>> = BTreeMap::new();
-    for (item, mut warnings) in parsed {
+    for (item, mut warnings, collection, rel) in parsed {
         out.diagnostics.append(&mut warnings);
         match item {
             Ok((c, stem, file)) => by_id.entry((c, stem)).or_default().push(file),
-            Err(d) => out.diagnostics.push(d),
+            Err(d) => {
+                if let Some((id, file)) = broken_record_file(collection, &rel, &d) {
+                    by_id.entry(id).or_default().push(file);
+                }
+                out.diagnostics.push(d);
+            }
         }
     }
     out.records = group(by_id);
@@ -499,6 +539,7 @@ fn parse_record(
         lang,
         fields,
         body,
+        broken: false,
     })
 }
 
@@ -546,7 +587,12 @@ pub fn load_memory(files: &[(&str, &str)]) -> LoadedContent {
             };
             match parse_record(source(path), lang, md, None) {
                 Ok(raw) => by_id.entry((c, stem)).or_default().push(raw),
-                Err(d) => out.diagnostics.push(d),
+                Err(d) => {
+                    if let Some((id, file)) = broken_record_file(c, path, &d) {
+                        by_id.entry(id).or_default().push(file);
+                    }
+                    out.diagnostics.push(d);
+                }
             }
         }
     }

@@ -18,6 +18,11 @@ pub fn resolve_record(
     shared: &Shared,
     today: jiff::civil::Date,
 ) -> (Option<Record>, Vec<Diagnostic>, Vec<ExternalLink>) {
+    // A file of the record could not be read or parsed: that error is reported, and
+    // the record stays known (for references) without errors of its own.
+    if raw.files.iter().any(|f| f.broken) {
+        return (None, Vec::new(), Vec::new());
+    }
     let mut diags = Vec::new();
     let mut links = Vec::new();
     let id = RecordId::new(raw.collection, raw.stem.clone());

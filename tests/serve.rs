@@ -732,3 +732,45 @@ fn the_search_index_catches_up_after_the_edited_page_is_served() {
         std::thread::sleep(Duration::from_millis(25));
     }
 }
+
+/// Warnings reach the browser too: a closed box in the corner of every page, with
+/// their count, that does not cover the page; it goes away when they are fixed.
+#[test]
+fn serve_shows_warnings_in_a_closed_box_on_every_page() {
+    let site = TestSite::new();
+    let serve = Serve::start(&site);
+    assert!(!serve.get("/en/").body.contains("klaster-warnings"));
+    site.write(
+        "content/partners/solo.yaml",
+        "name: Solo\ncategory: startup\nsummary: {et: Ainult eesti keeles}\n",
+    );
+    let page = serve.wait_for("/en/partners/", RELOAD_WITHIN, |r| {
+        r.body.contains("<details id=\"klaster-warnings\">")
+    });
+    assert!(
+        page.body.contains("<summary>klaster: 1 warning</summary>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("content/partners/solo.yaml"),
+        "{}",
+        page.body
+    );
+    // Not the error overlay: the page itself is shown as built.
+    assert!(!page.body.contains(OVERLAY), "{}", page.body);
+    assert!(page.body.contains(">Solo</a>"), "{}", page.body);
+    let other = serve.get("/et/");
+    assert!(
+        other.body.contains("<summary>klaster: 1 warning</summary>"),
+        "{}",
+        other.body
+    );
+    site.write(
+        "content/partners/solo.yaml",
+        "name: Solo\ncategory: startup\nsummary: {et: Eesti keeles, en: In English}\n",
+    );
+    serve.wait_for("/en/partners/", RELOAD_WITHIN, |r| {
+        !r.body.contains("klaster-warnings")
+    });
+}

@@ -137,7 +137,7 @@ fn report(r: &Rebuild) {
         }
         None => "nothing changed".to_string(),
     };
-    let fixed = if r.reloaded && r.changes.is_some_and(|c| c.is_empty()) {
+    let fixed = if r.errors_fixed && r.changes.is_some_and(|c| c.is_empty()) {
         " (errors fixed)"
     } else {
         ""

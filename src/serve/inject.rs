@@ -1,5 +1,5 @@
-//! What `serve` adds to HTML responses: the live-reload script and, while the current
-//! build has errors, an overlay that lists them.
+//! What `serve` adds to HTML responses: the live-reload script, while the current
+//! build has errors an overlay that lists them, and a closed box with its warnings.
 //!
 //! Both are added on the server, before `</body>`, so the overlay shows without
 //! JavaScript too. Everything taken from diagnostics is HTML-escaped.
@@ -60,40 +60,7 @@ padding:2rem 1rem;background:rgba(17,17,17,.94);color:#f4f4f4;font:16px/1.5 syst
         if n == 1 { "" } else { "s" }
     );
     for d in errors.iter().take(OVERLAY_LIMIT) {
-        let place = if d.line > 0 {
-            format!("{}:{}:{}", d.path, d.line, d.column)
-        } else {
-            d.path.clone()
-        };
-        let _ = write!(
-            out,
-            "<li><p class=\"k-where\"><code>{}</code></p><p class=\"k-msg\">{}</p>",
-            escape(&visible(&place)),
-            escape(&visible(&d.message))
-        );
-        if let Some(src) = d.source_line.as_deref().filter(|_| d.line > 0) {
-            let gutter = d.line.to_string();
-            let caret_pad: String = src
-                .chars()
-                .take(d.column.max(1) - 1)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            let _ = write!(
-                out,
-                "<pre>{gutter} | {}\n{} | {}^</pre>",
-                escape(&visible(src)),
-                " ".repeat(gutter.len()),
-                caret_pad
-            );
-        }
-        if let Some(help) = &d.help {
-            let _ = write!(
-                out,
-                "<p class=\"k-help\">help: {}</p>",
-                escape(&visible(help))
-            );
-        }
-        out.push_str("</li>");
+        item(&mut out, d);
     }
     out.push_str("</ol>");
     if n > OVERLAY_LIMIT {
@@ -107,6 +74,89 @@ padding:2rem 1rem;background:rgba(17,17,17,.94);color:#f4f4f4;font:16px/1.5 syst
         "<p><button type=\"button\" onclick=\"this.closest('#klaster-overlay').remove()\">Hide</button></p>\
 </div></div>",
     );
+    out
+}
+
+/// One diagnostic as a list item: file:line:column, message, quoted line, help.
+fn item(out: &mut String, d: &Diagnostic) {
+    let place = if d.line > 0 {
+        format!("{}:{}:{}", d.path, d.line, d.column)
+    } else {
+        d.path.clone()
+    };
+    let _ = write!(
+        out,
+        "<li><p class=\"k-where\"><code>{}</code></p><p class=\"k-msg\">{}</p>",
+        escape(&visible(&place)),
+        escape(&visible(&d.message))
+    );
+    if let Some(src) = d.source_line.as_deref().filter(|_| d.line > 0) {
+        let gutter = d.line.to_string();
+        let caret_pad: String = src
+            .chars()
+            .take(d.column.max(1) - 1)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let _ = write!(
+            out,
+            "<pre>{gutter} | {}\n{} | {}^</pre>",
+            escape(&visible(src)),
+            " ".repeat(gutter.len()),
+            caret_pad
+        );
+    }
+    if let Some(help) = &d.help {
+        let _ = write!(
+            out,
+            "<p class=\"k-help\">help: {}</p>",
+            escape(&visible(help))
+        );
+    }
+    out.push_str("</li>");
+}
+
+/// The warnings of the current build, in a box in the corner of every page that stays
+/// closed until opened and never covers the page: what `build` would print in the
+/// terminal, for editors who only look at the browser.
+pub fn warnings(warnings: &[Diagnostic]) -> String {
+    let n = warnings.len();
+    if n == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    out.push_str(
+        "<details id=\"klaster-warnings\">\
+<style>\
+#klaster-warnings{position:fixed;right:1rem;bottom:1rem;z-index:2147483646;max-width:min(40rem,calc(100vw - 2rem));\
+max-height:70vh;overflow:auto;box-sizing:border-box;background:#1f1f1f;color:#f4f4f4;border-left:6px solid #ffd479;\
+font:15px/1.5 system-ui,sans-serif;text-align:left;box-shadow:0 2px 12px rgba(0,0,0,.4)}\
+#klaster-warnings summary{cursor:pointer;padding:.5rem 1rem;color:#ffd479}\
+#klaster-warnings ol{margin:0;padding:0 1rem 1rem 2.5rem}\
+#klaster-warnings li{margin:0 0 1rem}\
+#klaster-warnings p{margin:.25rem 0}\
+#klaster-warnings code,#klaster-warnings pre{font:13px/1.4 ui-monospace,Menlo,Consolas,monospace}\
+#klaster-warnings .k-where code{color:#ffd479}\
+#klaster-warnings pre{margin:.5rem 0;padding:.5rem .75rem;background:#111;color:#f4f4f4;overflow:auto;white-space:pre}\
+#klaster-warnings .k-help{color:#9fe0a6}\
+</style>",
+    );
+    let _ = write!(
+        out,
+        "<summary>klaster: {n} warning{}</summary><ol>",
+        if n == 1 { "" } else { "s" }
+    );
+    for d in warnings.iter().take(OVERLAY_LIMIT) {
+        item(&mut out, d);
+    }
+    out.push_str("</ol>");
+    if n > OVERLAY_LIMIT {
+        let _ = write!(
+            out,
+            "<p>… and {} more: see the terminal.</p>",
+            n - OVERLAY_LIMIT
+        );
+    }
+    out.push_str("</details>");
     out
 }
 

@@ -281,6 +281,8 @@ pub struct Rebuild {
     pub pages: usize,
     /// Whether open tabs were told to reload.
     pub reloaded: bool,
+    /// The build before had errors and this one has none.
+    pub errors_fixed: bool,
     /// Whether the search index is still to be rebuilt ([`Builder::take_search`]).
     pub search_pending: bool,
 }
@@ -354,8 +356,14 @@ impl Builder {
                 .collect();
             let reload = errors != old.errors || first;
             let files = old.files.clone();
+            let warnings: Vec<Diagnostic> = outcome
+                .diagnostics
+                .iter()
+                .filter(|d| !d.is_error())
+                .cloned()
+                .collect();
             let snap = Snapshot {
-                overlay: Some(inject::overlay(&errors)),
+                overlay: Some(inject::overlay(&errors) + &inject::warnings(&warnings)),
                 files,
                 has_build: old.has_build,
                 errors,
@@ -376,14 +384,19 @@ impl Builder {
                 }
             }
             let changes = Changes::between(&old.files, &files);
-            let reload = !changes.is_empty() || !old.errors.is_empty() || !old.has_build;
+            // Tabs also reload when only the warnings changed: they show them.
+            let reload = !changes.is_empty()
+                || !old.errors.is_empty()
+                || !old.has_build
+                || diagnostics_changed;
             self.builds += 1;
+            let warnings = inject::warnings(&outcome.diagnostics);
             let snap = Snapshot {
                 files,
                 has_build: true,
                 errors: Vec::new(),
                 generation: String::new(),
-                overlay: None,
+                overlay: (!warnings.is_empty()).then_some(warnings),
                 build: self.builds,
             };
             self.search = match (search_later, outcome.site.take()) {
@@ -413,6 +426,7 @@ impl Builder {
             changes,
             pages,
             reloaded: reload && !first,
+            errors_fixed: !first && !old.errors.is_empty() && changes.is_some(),
         }
     }
 }

@@ -707,3 +707,110 @@ fn errors_that_stop_a_file_being_read_come_first() {
         .unwrap_or_else(|| panic!("{text}"));
     assert!(syntax < other, "{text}");
 }
+
+/// Messages for people who do not know YAML: each common slip named as such, with the
+/// fix written out.
+#[test]
+fn common_slips_are_named_in_plain_words() {
+    let cases: [(&str, &str, &str, &[&str]); 6] = [
+        (
+            "content/partners/tehnopol.yaml",
+            "name: Tehnopol\ncategory startup\n",
+            "a missing colon",
+            &[
+                "error: `category startup` needs a colon after the field name: `category: startup`",
+                "tehnopol.yaml:2:",
+            ],
+        ),
+        (
+            "content/partners/tehnopol.yaml",
+            "category startup\n",
+            "a missing colon on the only line",
+            &["error: `category startup` needs a colon after the field name: `category: startup`"],
+        ),
+        (
+            "content/partners/tehnopol.yaml",
+            "name: Tehnopol\n\tcategory: startup\n",
+            "a tab",
+            &[
+                "error: this line has a tab; YAML files must be indented with spaces",
+                "tehnopol.yaml:2:1",
+                "2 | →category: startup",
+                "use spaces instead of a tab",
+            ],
+        ),
+        (
+            "content/partners/tehnopol.yaml",
+            "name: Tehnopol\ncategory: startup\ncity: Tartu: Estonia\n",
+            "a value with `: `",
+            &[
+                "error: the value of `city` contains `: `, which YAML reads as another field",
+                "put the value in quotes: `city: \"Tartu: Estonia\"`",
+            ],
+        ),
+        (
+            "content/news/hello.yaml",
+            "date: 31.12.2024\n",
+            "a day-first date",
+            &[
+                "`31.12.2024` is not a date in the form klaster reads",
+                "did you mean `2024-12-31`? Dates are written year-month-day",
+            ],
+        ),
+        (
+            "content/pages/about.en.md",
+            "---\ntitle: About\nNo closing line here.\n",
+            "front matter never closed",
+            &[
+                "error: the front matter that begins on line 1 is never closed",
+                "add a line `---` after the last field",
+            ],
+        ),
+    ];
+    for (path, text, what, expected) in cases {
+        let site = TestSite::new();
+        site.write(path, text);
+        let run = site.check();
+        assert_eq!(run.code, 1, "{what}: {}", run.all());
+        let out = run.all();
+        for e in expected {
+            assert!(out.contains(e), "{what}: expected {e:?} in\n{out}");
+        }
+    }
+    // An unknown partner: the nearest names, and how to create it.
+    let site = TestSite::new();
+    site.write(
+        "content/projects/development.yaml",
+        "title: {et: A, en: A}\nsummary: {et: K, en: S}\nfunder: erdf\nstart: 2023-09-01\ncoordinator: tehnopl\nobjectives: [{et: E, en: O}]\nresults: [{et: T, en: R}]\n",
+    );
+    let out = site.check().all();
+    assert!(
+        out.contains("did you mean `tehnopol`? Or, to add it: `klaster new partners tehnopl`"),
+        "{out}"
+    );
+}
+
+#[test]
+fn init_names_a_language_given_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = klaster(
+        &[
+            "init",
+            &tmp.path().join("s").to_string_lossy(),
+            "--languages",
+            "fi,fi",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(
+        run.stderr.contains("error: `fi` is in --languages twice"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("not valid language codes"),
+        "{}",
+        run.stderr
+    );
+}

@@ -31,6 +31,23 @@ pub fn run(args: Args) -> u8 {
         eprintln!("error: --languages needs at least one language code, e.g. `et,en`");
         return USAGE;
     }
+    if let Some((_, twice)) = languages
+        .iter()
+        .enumerate()
+        .find(|(i, l)| languages[..*i].contains(l))
+    {
+        eprintln!(
+            "error: `{twice}` is in --languages twice\n  help: name each language once, e.g. `--languages {}`",
+            languages
+                .iter()
+                .enumerate()
+                .filter(|(j, l)| !languages[..*j].contains(l))
+                .map(|(_, l)| l.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        return USAGE;
+    }
     let today = match super::build_date(None) {
         Ok(d) => d,
         Err(code) => return code,

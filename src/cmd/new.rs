@@ -26,12 +26,13 @@ pub fn run(args: Args) -> u8 {
     if !is_valid_slug(&args.slug) {
         let suggestion = slugify(&args.slug);
         eprintln!(
-            "error: `{}` is not a valid slug\n  help: slugs use lower-case a-z, 0-9 and single hyphens (`[a-z0-9]+(-[a-z0-9]+)*`){}",
+            "error: `{}` is not a valid slug\n  help: {}{}",
             args.slug,
+            klaster::model::SLUG_RULE,
             if suggestion.is_empty() {
                 String::new()
             } else {
-                format!(", e.g. `{suggestion}`")
+                format!("; here: `{suggestion}`")
             }
         );
         return USAGE;

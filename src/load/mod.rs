@@ -175,15 +175,81 @@ pub fn parse_yaml(
         }
         Err(e) => {
             let line = if e.line > 0 { e.line + line_offset } else { 0 };
-            Err(Diagnostic::error(
-                "yaml",
-                file.rel.clone(),
-                format!("YAML syntax error: {}", e.message),
-            )
-            .at(&file.text, line, e.column)
-            .with_help("check indentation, colons and quotes on this line and the one before it"))
+            Err(explain_yaml_error(
+                file,
+                text,
+                line_offset,
+                line,
+                e.column,
+                &e.message,
+            ))
         }
     }
+}
+
+/// A YAML syntax error in words for people who do not know YAML: a tab, a field
+/// without its colon and a value with a `: ` in it are named as such; anything else
+/// keeps the parser's message.
+fn explain_yaml_error(
+    file: &Arc<SourceFile>,
+    text: &str,
+    line_offset: usize,
+    line: usize,
+    column: usize,
+    message: &str,
+) -> Diagnostic {
+    let error = |msg: String| Diagnostic::error("yaml", file.rel.clone(), msg);
+    // A tab anywhere in the YAML: the parser often names the line before it.
+    if message.contains("tab")
+        && let Some((i, l)) = text.lines().enumerate().find(|(_, l)| l.contains('\t'))
+    {
+        let col = l.chars().take_while(|c| *c != '\t').count() + 1;
+        let mut d = error("this line has a tab; YAML files must be indented with spaces".into())
+            .at(&file.text, i + 1 + line_offset, col)
+            .with_help("use spaces instead of a tab (the tab is shown as →)");
+        d.source_line = d.source_line.map(|l| l.replace('\t', "→"));
+        return d;
+    }
+    let source = file
+        .text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .unwrap_or("")
+        .trim_end();
+    let trimmed = source.trim_start();
+    // `category company`: a field name, a space and a value, without the colon.
+    if message.contains("expected ':'")
+        && let Some((name, value)) = trimmed.split_once(' ')
+        && !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !value.trim().is_empty()
+    {
+        let value = value.trim();
+        let indent = source.len() - trimmed.len();
+        return error(format!(
+            "`{name} {value}` needs a colon after the field name: `{name}: {value}`"
+        ))
+        .at(&file.text, line, indent + name.len() + 1)
+        .with_help(format!("write `{name}: {value}`"));
+    }
+    // `city: a: b`: a value holding `: ` must be quoted.
+    if message.contains("mapping values are not allowed")
+        && let Some((name, value)) = trimmed.split_once(": ")
+        && value.contains(": ")
+    {
+        let value = value.trim();
+        let quoted = value.replace('"', "\\\"");
+        return error(format!(
+            "the value of `{name}` contains `: `, which YAML reads as another field"
+        ))
+        .at(&file.text, line, column)
+        .with_help(format!("put the value in quotes: `{name}: \"{quoted}\"`"));
+    }
+    error(format!("YAML syntax error: {message}"))
+        .at(&file.text, line, column)
+        .with_help("check indentation, colons and quotes on this line and the one before it")
 }
 
 /// Splits a record file name into (stem, language, is_markdown):
@@ -517,6 +583,22 @@ fn parse_record(
                     text: file.text[..start].to_string(),
                 });
                 (head, Some(fields), Some(body))
+            }
+            // Opened with `---` but never closed: say so (the fields would otherwise
+            // run to the end of the file).
+            None if file
+                .text
+                .lines()
+                .next()
+                .is_some_and(|l| l.trim_end() == "---") =>
+            {
+                return Err(Diagnostic::error(
+                    "front-matter",
+                    file.rel.clone(),
+                    "the front matter that begins on line 1 is never closed",
+                )
+                .at(&file.text, 1, 1)
+                .with_help("add a line `---` after the last field, before the text"));
             }
             None => {
                 return Err(Diagnostic::error(

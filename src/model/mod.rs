@@ -99,6 +99,9 @@ impl Serialize for RecordId {
     }
 }
 
+/// The slug rule in words, for messages (an example rather than a pattern).
+pub const SLUG_RULE: &str = "slugs use lower-case letters a-z, digits 0-9 and single hyphens between them, like `university-of-tartu`";
+
 /// Whether `s` is a valid slug: `[a-z0-9]+(-[a-z0-9]+)*`.
 pub fn is_valid_slug(s: &str) -> bool {
     !s.is_empty()

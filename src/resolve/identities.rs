@@ -6,7 +6,7 @@ use crate::diagnostics::{Diagnostic, suggestion_help};
 use crate::load::yaml::Kind;
 use crate::load::{RawFile, RawRecord, YamlFile};
 use crate::model::paths::{self, RESERVED_SLUGS};
-use crate::model::{Collection, RecordId, SiteConfig, is_valid_slug, slugify};
+use crate::model::{Collection, RecordId, SLUG_RULE, SiteConfig, is_valid_slug, slugify};
 use std::collections::{BTreeMap, HashMap};
 
 /// What every record needs to know about the others.
@@ -69,7 +69,7 @@ pub fn identities(
                     first,
                     "slug",
                     format!("the file name `{}` is not a valid slug", raw.stem),
-                    format!("slugs use lower-case a-z, 0-9 and single hyphens (`[a-z0-9]+(-[a-z0-9]+)*`); rename it to `{suggestion}`"),
+                    format!("{SLUG_RULE}; rename it to `{suggestion}`"),
                 )
                 .at(&first.file.text, 0, 0),
             );
@@ -254,12 +254,13 @@ fn slug_for(raw: &RawRecord, lang: &str, diags: &mut Vec<Diagnostic>) -> Option<
             return Some(value);
         }
         diags.push(
-            Diagnostic::error("slug", f.file.rel.clone(), format!("`{value}` is not a valid slug"))
-                .at(&f.file.text, at.line, at.column)
-                .with_help(format!(
-                    "slugs use lower-case a-z, 0-9 and single hyphens (`[a-z0-9]+(-[a-z0-9]+)*`), e.g. `{}`",
-                    slugify(&value)
-                )),
+            Diagnostic::error(
+                "slug",
+                f.file.rel.clone(),
+                format!("`{value}` is not a valid slug"),
+            )
+            .at(&f.file.text, at.line, at.column)
+            .with_help(format!("{SLUG_RULE}; here: `{}`", slugify(&value))),
         );
         return None;
     }

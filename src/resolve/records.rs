@@ -234,7 +234,26 @@ fn check_unknown_fields(
     for f in &raw.files {
         let Some(node) = &f.fields else { continue };
         let Some(map) = node.as_map() else {
-            if !matches!(node.kind, Kind::Null) {
+            // One line of text such as `category company`: a field without its colon.
+            let missing_colon = node.scalar_text().and_then(|t| {
+                let (name, value) = t.trim().split_once(' ')?;
+                let known = allowed.contains(&name);
+                (known && !value.trim().is_empty() && !t.contains('\n'))
+                    .then(|| (name.to_string(), value.trim().to_string()))
+            });
+            if let Some((name, value)) = missing_colon {
+                diags.push(
+                    Diagnostic::error(
+                        "type",
+                        f.file.rel.clone(),
+                        format!(
+                            "`{name} {value}` needs a colon after the field name: `{name}: {value}`"
+                        ),
+                    )
+                    .at(&f.file.text, node.line, node.column + name.chars().count())
+                    .with_help(format!("write `{name}: {value}`")),
+                );
+            } else if !matches!(node.kind, Kind::Null) {
                 diags.push(
                     Diagnostic::error(
                         "type",

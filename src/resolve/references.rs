@@ -90,7 +90,14 @@ pub fn record<'i>(ids: &'i IdTable, id: &RecordId, written: &str) -> Result<&'i 
         None => Err(problem(
             "unknown-reference",
             format!("there is no record `{id}`"),
-            suggestion_help(&id.stem, &ids.stems(id.collection)),
+            {
+                let known = suggestion_help(&id.stem, &ids.stems(id.collection));
+                let or = if known.ends_with('?') { " Or" } else { "; or" };
+                format!(
+                    "{known}{or}, to add it: `klaster new {} {}`",
+                    id.collection, id.stem
+                )
+            },
         )),
     }
 }

@@ -93,6 +93,21 @@ pub fn date(s: &str) -> Result<jiff::civil::Date, Invalid> {
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     let help = "write dates as YYYY-MM-DD, e.g. `2023-09-01`";
     if !shape {
+        // `31.12.2024`, `31/12/2024`: day, month and year the other way round.
+        let parts: Vec<&str> = s.split(['.', '/']).collect();
+        if let [d, m, y] = parts[..]
+            && y.len() == 4
+            && [d, m, y]
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            && let (Ok(d), Ok(m), Ok(y)) = (d.parse::<i8>(), m.parse::<i8>(), y.parse::<i16>())
+            && jiff::civil::Date::new(y, m, d).is_ok()
+        {
+            return Err(invalid(
+                format!("`{s}` is not a date in the form klaster reads"),
+                format!("did you mean `{y:04}-{m:02}-{d:02}`? Dates are written year-month-day"),
+            ));
+        }
         return Err(invalid(format!("`{s}` is not a date"), help));
     }
     s.parse::<jiff::civil::Date>()

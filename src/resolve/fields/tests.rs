@@ -116,5 +116,8 @@ fn references_suggest_what_exists() {
     ]);
     assert_eq!(diags.len(), 1, "{:?}", said(&diags));
     assert_eq!(diags[0].message, "there is no record `partners/tehnopl`");
-    assert_eq!(diags[0].help.as_deref(), Some("did you mean `tehnopol`?"));
+    assert_eq!(
+        diags[0].help.as_deref(),
+        Some("did you mean `tehnopol`? Or, to add it: `klaster new partners tehnopl`")
+    );
 }

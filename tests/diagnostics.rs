@@ -814,3 +814,26 @@ fn init_names_a_language_given_twice() {
         run.stderr
     );
 }
+
+/// A missing translation is reported at the file where it is to be added: the
+/// language's own file, when the record has one.
+#[test]
+fn a_missing_translation_points_at_the_languages_own_file() {
+    let site = TestSite::new();
+    site.write("content/partners/solo.yaml", "category: startup\n");
+    site.write(
+        "content/partners/solo.et.md",
+        "---\nname: Üksi\nsummary: Lühidalt.\n---\n",
+    );
+    site.write("content/partners/solo.en.md", "---\nname: Solo\n---\n");
+    let out = site.check().all();
+    let at = out
+        .find("warning: the `en` translation of `summary` is missing; the `et` text is shown")
+        .unwrap_or_else(|| panic!("{out}"));
+    let rest = &out[at..];
+    assert!(rest.contains("--> content/partners/solo.en.md"), "{out}");
+    assert!(
+        rest.contains("add `summary:` with the `en` text to this file (the `et` text is in content/partners/solo.et.md)"),
+        "{out}"
+    );
+}

@@ -338,7 +338,17 @@ impl<'a> Reader<'a> {
                 }
                 Some(t) => {
                     if f.layer == Layer::Default {
-                        self.note_fallback(label, (f.file, f.node), false);
+                        // Where the record has a file of this language, the text is to
+                        // be added there, not to the other language's file.
+                        let own_file = self
+                            .layers
+                            .iter()
+                            .find(|(_, l)| *l == Layer::Lang)
+                            .map(|(r, _)| r.file.clone());
+                        match own_file {
+                            Some(own) => self.note_missing_in(label, key, &own, f.file),
+                            None => self.note_fallback(label, (f.file, f.node), false),
+                        }
                     }
                     Some(t)
                 }
@@ -348,6 +358,26 @@ impl<'a> Reader<'a> {
                 }
             },
         }
+    }
+
+    /// A text the language's own file `own` lacks, shown from `from` meanwhile.
+    fn note_missing_in(&mut self, label: &str, key: &str, own: &SourceFile, from: &SourceFile) {
+        self.fallback
+            .insert(label.to_string(), self.default.to_string());
+        self.diags.push(
+            Diagnostic::warning(
+                "translation",
+                own.rel.clone(),
+                format!(
+                    "the `{}` translation of `{label}` is missing; the `{}` text is shown",
+                    self.lang, self.default
+                ),
+            )
+            .with_help(format!(
+                "add `{key}:` with the `{}` text to this file (the `{}` text is in {})",
+                self.lang, self.default, from.rel
+            )),
+        );
     }
 
     fn note_fallback(&mut self, label: &str, at: (&SourceFile, &Node), empty: bool) {

@@ -111,6 +111,14 @@ enum Command {
         #[arg(long, default_value = "et,en", value_name = "CODES")]
         languages: String,
     },
+    /// Write content/i18n/<LANG>.yaml with every interface text of the theme to translate
+    Strings {
+        /// The language, e.g. `sv`
+        lang: String,
+        /// The site folder (holding content/ and themes/) [default: the current folder]
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
     /// Manage translations: mark a record's translation as up to date
     Translations {
         /// The site folder (holding content/ and themes/) [default: the current folder]
@@ -190,6 +198,10 @@ fn main() -> ExitCode {
             open,
             drafts,
             date,
+        }),
+        Command::Strings { lang, root } => cmd::strings::run(cmd::strings::Args {
+            root: cmd::site_root(root.as_deref()),
+            lang,
         }),
         Command::New {
             collection,

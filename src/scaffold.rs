@@ -404,3 +404,50 @@ pub fn site(languages: &[String], today: jiff::civil::Date) -> Vec<NewFile> {
     }
     files
 }
+
+/// `content/i18n/<lang>.yaml` with every interface text of `theme` to translate: each
+/// key with the language's text where the theme has one (else `""`, which shows the
+/// default language's text meanwhile), the English text beside it as a comment.
+pub fn strings_file(theme: &crate::load::theme::LoadedTheme, lang: &str) -> NewFile {
+    let texts = |code: &str| -> std::collections::BTreeMap<String, String> {
+        let mut out = std::collections::BTreeMap::new();
+        for (l, file) in theme.i18n.iter().filter(|(l, _)| l == code) {
+            let _ = l;
+            for (k, v) in file.node.as_map().unwrap_or(&[]) {
+                if let (Some(k), Some(v)) = (k.scalar_text(), v.scalar_text()) {
+                    out.insert(k, v);
+                }
+            }
+        }
+        out
+    };
+    let english = texts("en");
+    let own = texts(lang);
+    let mut text = format!(
+        "# The interface texts of the site in `{lang}`: the words the theme puts on every page\n\
+         # (menus, buttons, labels). Write each one after its name, in quotes; the English\n\
+         # text is the comment beside it. A text left \"\" shows the default language's text\n\
+         # (or English) until it is written. `{{n}}`-style parts are filled in by the page.\n"
+    );
+    for (key, en) in &english {
+        let value = own.get(key).map(String::as_str).unwrap_or("");
+        let quoted = serde_json::to_string(value).unwrap_or_else(|_| "\"\"".into());
+        let comment = en.replace('\n', " ");
+        text.push_str(&format!("{key}: {quoted}  # {comment}\n"));
+    }
+    NewFile {
+        path: format!("content/i18n/{lang}.yaml"),
+        text,
+    }
+}
+
+/// The languages of `languages` for which `theme` has no interface texts.
+pub fn languages_without_strings<'a>(
+    theme: &crate::load::theme::LoadedTheme,
+    languages: &'a [String],
+) -> Vec<&'a String> {
+    languages
+        .iter()
+        .filter(|l| !theme.i18n.iter().any(|(code, _)| code == *l))
+        .collect()
+}

@@ -439,3 +439,74 @@ fn commands_name_files_as_the_loader_does() {
     assert!(text.starts_with("---\ntranslated_from: \""), "{text}");
     assert!(text.contains("...\nText."), "{text}");
 }
+
+/// A language the theme has no texts for: the warning names `klaster strings`, which
+/// writes every text to translate (English beside each); `init` writes it at once; a
+/// text left "" shows the fallback and a written one is used.
+#[test]
+fn strings_writes_every_interface_text_to_translate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("site");
+    let run = klaster(
+        &["init", &dir.to_string_lossy(), "--languages", "fi,sv"],
+        tmp.path(),
+    );
+    assert_eq!(run.code, 0, "{}", run.all());
+    let file = dir.join("content/i18n/sv.yaml");
+    let text = std::fs::read_to_string(&file).expect("init writes content/i18n/sv.yaml");
+    let english = std::fs::read_to_string(repo().join("themes/default/i18n/en.yaml")).unwrap();
+    let keys = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(':'))
+            .map(|l| l.split(':').next().unwrap().to_string())
+            .collect()
+    };
+    let mut en_keys = keys(&english);
+    en_keys.sort();
+    assert_eq!(keys(&text), en_keys);
+    assert!(text.contains("partners: \"\"  # Partners\n"), "{text}");
+
+    // The command itself, and its refusal to overwrite.
+    std::fs::remove_file(&file).unwrap();
+    let build = klaster(&["build"], &dir);
+    assert!(
+        build.stderr.contains("run `klaster strings sv`"),
+        "{}",
+        build.stderr
+    );
+    let run = klaster(&["strings", "sv"], &dir);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        run.stdout.contains(&format!(
+            "created content/i18n/sv.yaml with {} texts",
+            en_keys.len()
+        )),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    let again = klaster(&["strings", "sv"], &dir);
+    assert_eq!(again.code, 2, "{}", again.all());
+    assert!(
+        again.stderr.contains("already exists; nothing was written"),
+        "{}",
+        again.stderr
+    );
+    let bad = klaster(&["strings", "not a code"], &dir);
+    assert_eq!(bad.code, 2);
+
+    // "" falls back to the default language; a written text is used.
+    let build = klaster(&["build"], &dir);
+    assert_eq!(build.code, 0, "{}", build.all());
+    let home = std::fs::read_to_string(dir.join("output/sv/index.html")).unwrap();
+    assert!(home.contains(">Kumppanit</a>"), "{home}");
+    std::fs::write(
+        &file,
+        text.replace("partners: \"\"", "partners: \"Partner\""),
+    )
+    .unwrap();
+    let build = klaster(&["build"], &dir);
+    assert_eq!(build.code, 0, "{}", build.all());
+    let home = std::fs::read_to_string(dir.join("output/sv/index.html")).unwrap();
+    assert!(home.contains(">Partner</a>"), "{home}");
+}

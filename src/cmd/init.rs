@@ -52,13 +52,19 @@ pub fn run(args: Args) -> u8 {
         Ok(d) => d,
         Err(code) => return code,
     };
-    let files = klaster::scaffold::site(&languages, today);
+    let mut files = klaster::scaffold::site(&languages, today);
     if files.len() < 4 {
         eprintln!(
             "error: `{}` are not valid language codes (use BCP 47 codes like `et`, `en`, `fi`)",
             args.languages
         );
         return USAGE;
+    }
+    // Languages the default theme has no interface texts for get a file to translate.
+    if let (Some(theme), _) = klaster::load::theme::load(&args.dir, "default") {
+        for lang in klaster::scaffold::languages_without_strings(&theme, &languages) {
+            files.push(klaster::scaffold::strings_file(&theme, lang));
+        }
     }
     for f in &files {
         let path = args.dir.join(&f.path);

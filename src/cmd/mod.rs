@@ -6,6 +6,7 @@ pub mod init;
 pub mod new;
 pub mod progress;
 pub mod serve;
+pub mod strings;
 pub mod translations;
 
 use klaster::diagnostics::{self, Diagnostic};

@@ -49,7 +49,11 @@ pub fn resolve(
                     format!("content/i18n/{lang}.yaml"),
                     format!("the theme has no interface strings for `{lang}`; the default language's (or else English) are shown"),
                 )
-                .with_help(format!("write content/i18n/{lang}.yaml with the theme's texts translated (see docs/content.md, \"Interface texts\")")),
+                .with_help(if site_i18n.contains_key(lang) {
+                    format!("write the texts in content/i18n/{lang}.yaml (each is still \"\")")
+                } else {
+                    format!("run `klaster strings {lang}`: it writes content/i18n/{lang}.yaml with every text to translate")
+                }),
             );
         }
         by_lang.insert(
@@ -184,6 +188,8 @@ fn merge(strings: &mut Merged, file: &SourceFile, node: &Node, diags: &mut Vec<D
     for (k, v) in map {
         let key = k.scalar_text().unwrap_or_default();
         match v.scalar_text() {
+            // Not written yet (as `klaster strings` leaves it): the fallback shows.
+            Some(text) if text.trim().is_empty() => {}
             Some(text) => {
                 strings.insert(key, (text, file.rel.clone()));
             }

@@ -245,6 +245,20 @@ async function visibleCards(page) {
   return page.locator(".partner-card:visible").count();
 }
 
+// The language chooser's boxes are all as wide (and as tall) as each other.
+async function chooserCheck(page) {
+  return page.evaluate(() => {
+    const boxes = [...document.querySelectorAll(".language-choices a")].map((a) => a.getBoundingClientRect());
+    if (boxes.length < 2) return [`${boxes.length} language boxes`];
+    const widths = boxes.map((b) => Math.round(b.width));
+    const heights = boxes.map((b) => Math.round(b.height));
+    const problems = [];
+    if (Math.max(...widths) - Math.min(...widths) > 1) problems.push(`language boxes of different widths: ${widths.join(", ")} px`);
+    if (Math.max(...heights) - Math.min(...heights) > 1) problems.push(`language boxes of different heights: ${heights.join(", ")} px`);
+    return problems;
+  });
+}
+
 // At phone width each filter label sits on the same line as its control.
 async function filterLayoutCheck(page) {
   return page.evaluate(() => {
@@ -324,6 +338,7 @@ async function checkSite(context, { label, root, pages }) {
           }
           problems.push(...(await axeCheck(page)));
           problems.push(...(await spacingCheck(page)));
+          if (p.kind === "root") problems.push(...(await chooserCheck(page)));
         } catch (e) {
           problems.push(`the check itself failed: ${e.message}`);
         }

@@ -1033,3 +1033,24 @@ fn partner_cards_under_a_category_heading_do_not_repeat_it() {
     assert!(html.contains("<form class=\"filter\" id=\"partner-filter\" role=\"search\">"));
     assert!(html.contains("<noscript><link rel=\"stylesheet\" href=\"/noscript.css?v="));
 }
+
+#[test]
+fn titles_get_typographic_quotes_as_bodies_do() {
+    let site = TestSite::new();
+    site.write(
+        "content/news/quoted.yaml",
+        "date: 2024-05-03\ntitle: {et: \"Tere \\\"klaster\\\" -- tere\", en: \"The \\\"cluster\\\" day -- it's here\"}\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let html =
+        std::fs::read_to_string(site.path().join("output/en/news/quoted/index.html")).unwrap();
+    assert!(
+        html.contains("<h1>The “cluster” day – it’s here</h1>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<title>The “cluster” day – it’s here"),
+        "{html}"
+    );
+}

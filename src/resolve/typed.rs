@@ -188,7 +188,10 @@ pub struct Built {
 }
 
 pub fn build(c: Collection, mut v: Values, r: &mut Reader, today: jiff::civil::Date) -> Built {
-    let label = v.text(schema::label_field(c));
+    // Titles and names get the typographic quotes and dashes their bodies get.
+    let label = v
+        .text(schema::label_field(c))
+        .map(|t| crate::markup::smart_punctuation(&t));
     let summary = v.text("summary");
     let data = match c {
         Collection::Partners => v.text("category").map(|category| {

@@ -499,7 +499,20 @@ fn strings_writes_every_interface_text_to_translate() {
     let build = klaster(&["build"], &dir);
     assert_eq!(build.code, 0, "{}", build.all());
     let home = std::fs::read_to_string(dir.join("output/sv/index.html")).unwrap();
-    assert!(home.contains(">Kumppanit</a>"), "{home}");
+    // Finnish texts on a Swedish page are marked as Finnish.
+    assert!(
+        home.contains("<a href=\"/sv/partners/\" lang=\"fi\">Kumppanit</a>"),
+        "{home}"
+    );
+    assert!(
+        home.contains("<a class=\"search-link\" href=\"/sv/search/\" lang=\"fi\">Haku</a>"),
+        "{home}"
+    );
+    let fi = std::fs::read_to_string(dir.join("output/fi/index.html")).unwrap();
+    assert!(
+        fi.contains("<a href=\"/fi/partners/\">Kumppanit</a>"),
+        "{fi}"
+    );
     std::fs::write(
         &file,
         text.replace("partners: \"\"", "partners: \"Partner\""),
@@ -508,5 +521,8 @@ fn strings_writes_every_interface_text_to_translate() {
     let build = klaster(&["build"], &dir);
     assert_eq!(build.code, 0, "{}", build.all());
     let home = std::fs::read_to_string(dir.join("output/sv/index.html")).unwrap();
-    assert!(home.contains(">Partner</a>"), "{home}");
+    assert!(
+        home.contains("<a href=\"/sv/partners/\">Partner</a>"),
+        "{home}"
+    );
 }

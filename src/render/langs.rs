@@ -76,6 +76,8 @@ impl<'a> LangData<'a> {
                 MenuItem::Section(c) => Some(json!({
                     "key": c.name(),
                     "label": strings.get(code, c.name()).unwrap_or(c.name()),
+                    // The label's language where it fell back to another one.
+                    "label_lang": strings.lang_of(code, c.name()).filter(|l| *l != code),
                     "url": urls.url(&paths::section(code, *c)?),
                 })),
                 MenuItem::Record(id) => {

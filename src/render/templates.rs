@@ -146,6 +146,20 @@ pub fn build(theme: &Theme, env: Arc<Env>) -> Result<Tera, Vec<Diagnostic>> {
     );
     let e = env.clone();
     tera.register_filter(
+        "t_lang",
+        move |key: String, kwargs: Kwargs, state: &State| -> Result<String, Error> {
+            let lang = t_lang(&kwargs, state)?;
+            let page = lang_of(state)?;
+            // The language the text is shown in, when it is not the page's (a fallback):
+            // for a `lang` attribute on the element that shows it.
+            Ok(match e.strings.lang_of(&lang, &key) {
+                Some(l) if l != page => l.to_string(),
+                _ => String::new(),
+            })
+        },
+    );
+    let e = env.clone();
+    tera.register_filter(
         "date",
         move |value: String, _: Kwargs, state: &State| -> Result<String, Error> {
             let lang = lang_of(state)?;

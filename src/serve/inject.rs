@@ -59,22 +59,27 @@ padding:2rem 1rem;background:rgba(17,17,17,.94);color:#f4f4f4;font:16px/1.5 syst
 <p>Fix the file and save it: the page reloads itself.</p><ol>",
         if n == 1 { "" } else { "s" }
     );
-    for d in errors.iter().take(OVERLAY_LIMIT) {
-        item(&mut out, d);
-    }
-    out.push_str("</ol>");
-    if n > OVERLAY_LIMIT {
-        let _ = write!(
-            out,
-            "<p>… and {} more: see the terminal.</p>",
-            n - OVERLAY_LIMIT
-        );
-    }
+    list(&mut out, errors);
     out.push_str(
         "<p><button type=\"button\" onclick=\"this.closest('#klaster-overlay').remove()\">Hide</button></p>\
 </div></div>",
     );
     out
+}
+
+/// The `<ol>` items of `diags` (at most [`OVERLAY_LIMIT`], then how many more).
+fn list(out: &mut String, diags: &[Diagnostic]) {
+    for d in diags.iter().take(OVERLAY_LIMIT) {
+        item(out, d);
+    }
+    out.push_str("</ol>");
+    if diags.len() > OVERLAY_LIMIT {
+        let _ = write!(
+            out,
+            "<p>… and {} more: see the terminal.</p>",
+            diags.len() - OVERLAY_LIMIT
+        );
+    }
 }
 
 /// One diagnostic as a list item: file:line:column, message, quoted line, help.
@@ -145,17 +150,7 @@ font:15px/1.5 system-ui,sans-serif;text-align:left;box-shadow:0 2px 12px rgba(0,
         "<summary>klaster: {n} warning{}</summary><ol>",
         if n == 1 { "" } else { "s" }
     );
-    for d in warnings.iter().take(OVERLAY_LIMIT) {
-        item(&mut out, d);
-    }
-    out.push_str("</ol>");
-    if n > OVERLAY_LIMIT {
-        let _ = write!(
-            out,
-            "<p>… and {} more: see the terminal.</p>",
-            n - OVERLAY_LIMIT
-        );
-    }
+    list(&mut out, warnings);
     out.push_str("</details>");
     out
 }

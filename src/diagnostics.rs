@@ -155,6 +155,13 @@ pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// A quoted line as it is shown: deceptive characters escaped, and a tab as `→` (one
+/// character, so the caret stays under its column, and visible where a tab is the
+/// mistake).
+pub fn quoted(line: &str) -> String {
+    visible(line).replace('\t', "→")
+}
+
 /// Renders diagnostics for a terminal or a log: `error: message`, ` --> path:line:col`,
 /// the quoted line with a caret under the column, and the help. Characters that could
 /// disguise a name or a line (bidirectional overrides, controls) are written escaped.
@@ -185,7 +192,7 @@ pub fn render_text(diags: &[Diagnostic], color: bool) -> String {
             path: visible(&d.path).into_owned(),
             message: visible(&d.message).into_owned(),
             help: d.help.as_deref().map(|h| visible(h).into_owned()),
-            source_line: d.source_line.as_deref().map(|l| visible(l).into_owned()),
+            source_line: d.source_line.as_deref().map(quoted),
             ..d.clone()
         };
         let d = &shown;

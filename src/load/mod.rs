@@ -204,11 +204,10 @@ fn explain_yaml_error(
         && let Some((i, l)) = text.lines().enumerate().find(|(_, l)| l.contains('\t'))
     {
         let col = l.chars().take_while(|c| *c != '\t').count() + 1;
-        let mut d = error("this line has a tab; YAML files must be indented with spaces".into())
+        // (Quoted lines show a tab as →: diagnostics::render_text, the serve overlay.)
+        return error("this line has a tab; YAML files must be indented with spaces".into())
             .at(&file.text, i + 1 + line_offset, col)
             .with_help("use spaces instead of a tab (the tab is shown as →)");
-        d.source_line = d.source_line.map(|l| l.replace('\t', "→"));
-        return d;
     }
     let source = file
         .text

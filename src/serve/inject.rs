@@ -4,7 +4,7 @@
 //! Both are added on the server, before `</body>`, so the overlay shows without
 //! JavaScript too. Everything taken from diagnostics is HTML-escaped.
 
-use crate::diagnostics::{Diagnostic, visible};
+use crate::diagnostics::{Diagnostic, quoted, visible};
 use std::fmt::Write as _;
 
 /// The path of the server-sent events endpoint the script listens to.
@@ -97,15 +97,11 @@ fn item(out: &mut String, d: &Diagnostic) {
     );
     if let Some(src) = d.source_line.as_deref().filter(|_| d.line > 0) {
         let gutter = d.line.to_string();
-        let caret_pad: String = src
-            .chars()
-            .take(d.column.max(1) - 1)
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
+        let caret_pad: String = src.chars().take(d.column.max(1) - 1).map(|_| ' ').collect();
         let _ = write!(
             out,
             "<pre>{gutter} | {}\n{} | {}^</pre>",
-            escape(&visible(src)),
+            escape(&quoted(src)),
             " ".repeat(gutter.len()),
             caret_pad
         );

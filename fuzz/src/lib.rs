@@ -116,7 +116,10 @@ pub fn problems(html: &str, kind: Markup) -> Vec<String> {
         let name = el.name();
         match (name, kind) {
             ("script", Markup::Page(_)) if theme_script(el) => {}
-            ("form", Markup::Page(r)) if el.id().is_some_and(|id| r.ids.contains(id)) => {}
+            ("form", Markup::Page(r))
+                if el
+                    .id()
+                    .is_some_and(|id| r.ids.contains(id) || r.id_has_reserved_prefix(id)) => {}
             (
                 "script" | "iframe" | "frame" | "frameset" | "object" | "embed" | "applet" | "form"
                 | "base" | "style" | "link" | "meta" | "template" | "textarea" | "button"

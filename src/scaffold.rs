@@ -411,8 +411,7 @@ pub fn site(languages: &[String], today: jiff::civil::Date) -> Vec<NewFile> {
 pub fn strings_file(theme: &crate::load::theme::LoadedTheme, lang: &str) -> NewFile {
     let texts = |code: &str| -> std::collections::BTreeMap<String, String> {
         let mut out = std::collections::BTreeMap::new();
-        for (l, file) in theme.i18n.iter().filter(|(l, _)| l == code) {
-            let _ = l;
+        for (_, file) in theme.i18n.iter().filter(|(l, _)| l == code) {
             for (k, v) in file.node.as_map().unwrap_or(&[]) {
                 if let (Some(k), Some(v)) = (k.scalar_text(), v.scalar_text()) {
                     out.insert(k, v);

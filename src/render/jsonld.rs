@@ -13,8 +13,7 @@ pub struct JsonLd<'a> {
 }
 
 /// Serialises JSON-LD for a `<script>` element: `<` is escaped so no text can close it.
-pub fn to_script(v: &J) -> String {
-    let mut v = v.clone();
+pub fn to_script(mut v: J) -> String {
     drop_nulls(&mut v);
     serde_json::to_string(&v)
         .unwrap_or_default()

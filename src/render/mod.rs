@@ -226,25 +226,23 @@ pub fn render(
 /// One template mistake fails every page that uses it: one message for it, naming the
 /// first page and how many others failed the same way.
 fn one_per_mistake(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let mut out: Vec<(Diagnostic, usize)> = Vec::new();
-    let cause = |d: &Diagnostic| {
-        d.message
-            .split_once(" failed: ")
-            .map(|(_, c)| c.to_string())
-            .unwrap_or_else(|| d.message.clone())
-    };
+    // The same mistake: the same place and the same cause, whichever page failed.
+    type Key = (String, usize, usize, String);
+    let mut out: Vec<(Key, Diagnostic, usize)> = Vec::new();
     for d in diags {
-        let key = (d.path.clone(), d.line, d.column, cause(&d));
-        match out
-            .iter_mut()
-            .find(|(o, _)| (o.path.clone(), o.line, o.column, cause(o)) == key)
-        {
-            Some((_, n)) => *n += 1,
-            None => out.push((d, 0)),
+        let cause = d
+            .message
+            .split_once(" failed: ")
+            .map_or(d.message.as_str(), |(_, c)| c)
+            .to_string();
+        let key = (d.path.clone(), d.line, d.column, cause);
+        match out.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, n)) => *n += 1,
+            None => out.push((key, d, 0)),
         }
     }
     out.into_iter()
-        .map(|(mut d, others)| {
+        .map(|(_, mut d, others)| {
             if others > 0
                 && let Some((head, c)) = d.message.split_once(" failed: ")
             {

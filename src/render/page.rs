@@ -47,7 +47,7 @@ impl Renderer<'_> {
         r.locale(lang).map(|loc| vb.page(r, loc))
     }
 
-    fn script(v: &J) -> Value {
+    fn script(v: J) -> Value {
         Value::safe_string(&jsonld::to_script(v))
     }
 
@@ -67,7 +67,7 @@ impl Renderer<'_> {
             urls: &urls,
             lang: code,
         };
-        let org = || Self::script(&ld_json.organisation());
+        let org = || Self::script(ld_json.organisation());
         let mut vars: Vars = Vec::new();
         match page.kind {
             PageKind::Root | PageKind::NotFound | PageKind::LangNotFound => {
@@ -174,7 +174,7 @@ impl Renderer<'_> {
                     .collect();
                 let people: Vec<&Record> = lists.people.iter().map(|i| &site.records[*i]).collect();
                 vars.push(("groups", Value::from(groups)));
-                vars.push(("jsonld", Self::script(&ld_json.people(&people))));
+                vars.push(("jsonld", Self::script(ld_json.people(&people))));
             }
             PageKind::StrategyList | PageKind::Projects => {
                 let c = if page.kind == PageKind::Projects {
@@ -222,7 +222,7 @@ impl Renderer<'_> {
                     let r = &site.records[i];
                     vars.push(("page", self.page_value(i, code).unwrap_or_else(Value::none)));
                     if let Some(loc) = r.locale(code) {
-                        vars.push(("jsonld", Self::script(&ld_json.record(loc))));
+                        vars.push(("jsonld", Self::script(ld_json.record(loc))));
                     }
                 }
             }

@@ -80,6 +80,30 @@ pub enum MenuItem {
     Record(RecordId),
 }
 
+/// `brand:` of site.yaml: the site's look without a template.
+#[derive(Clone, Debug, Default)]
+pub struct Brand {
+    /// The header logo; also og:image and the JSON-LD logo when a page has no image.
+    pub logo: Option<super::FileRef>,
+    /// The browser tab's icon; the logo when not given, else the theme's.
+    pub favicon: Option<super::FileRef>,
+    /// The main colour as given and the colours derived from it (made accessible).
+    pub color: Option<BrandColor>,
+    /// The home page's picture and its text alternative.
+    pub image: Option<super::FileRef>,
+    pub image_alt: Text,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrandColor {
+    /// As written in site.yaml, normalised to `#rrggbb`.
+    pub given: String,
+    pub main: String,
+    pub hover: String,
+    pub tint: String,
+    pub focus: String,
+}
+
 #[derive(Clone, Debug)]
 pub struct SiteConfig {
     pub title: Text,
@@ -97,6 +121,7 @@ pub struct SiteConfig {
     pub funders: Vec<Funder>,
     pub menu: Vec<MenuItem>,
     pub unsafe_html: bool,
+    pub brand: Brand,
     pub extra: serde_json::Value,
 }
 

@@ -299,6 +299,32 @@ impl<'a> ValueBuilder<'a> {
     }
 
     /// Site settings in this language.
+    /// `site.brand`: each picture as a file (`url`, `format`, …) with its `mime` type,
+    /// the home picture with its `alt`, and the colours.
+    fn brand(&self) -> J {
+        let b = &self.site.config.brand;
+        let picture = |f: &FileRef| {
+            json!({
+                "url": file_url(&self.urls, f),
+                "src": f.src,
+                "mime": paths::mime(&f.src),
+            })
+        };
+        let favicon = b.favicon.as_ref().or(b.logo.as_ref()).map(picture);
+        let mut image = b.image.as_ref().map(picture);
+        if let Some(J::Object(m)) = &mut image {
+            m.insert("alt".into(), J::from(self.text(&b.image_alt)));
+        }
+        json!({
+            "logo": b.logo.as_ref().map(picture),
+            "favicon": favicon,
+            "image": image,
+            "color": b.color.as_ref().map(|c| json!({
+                "given": c.given, "main": c.main, "hover": c.hover, "tint": c.tint, "focus": c.focus,
+            })),
+        })
+    }
+
     pub fn site(&self, eu_ongoing: bool) -> J {
         let c = &self.site.config;
         let org = &c.organisation;
@@ -341,6 +367,7 @@ impl<'a> ValueBuilder<'a> {
             "partner_categories": labels(&c.partner_categories),
             "people_groups": labels(&c.people_groups),
             "funders": c.funders.iter().map(|f| json!({"key": f.key, "name": self.text(&f.name), "eu": f.eu})).collect::<Vec<_>>(),
+            "brand": self.brand(),
             "extra": c.extra,
             "build_date": self.site.build_date.to_string(),
             "eu_ongoing": eu_ongoing,

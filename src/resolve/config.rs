@@ -19,6 +19,7 @@ const FIELDS: &[&str] = &[
     "funders",
     "menu",
     "unsafe_html",
+    "brand",
     "extra",
 ];
 
@@ -55,7 +56,7 @@ pub struct ConfigReader<'a> {
 }
 
 impl<'a> ConfigReader<'a> {
-    fn error(&mut self, node: &Node, msg: impl Into<String>, help: impl Into<String>) {
+    pub fn error(&mut self, node: &Node, msg: impl Into<String>, help: impl Into<String>) {
         self.push(
             Diagnostic::error("site", self.file.rel.clone(), msg),
             node,
@@ -485,6 +486,8 @@ pub fn read(
         funders,
         menu,
         unsafe_html,
+        // Read with the media files (resolve/brand.rs).
+        brand: Default::default(),
         extra,
     };
     (Some(config), r.diags)

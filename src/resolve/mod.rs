@@ -10,6 +10,8 @@
 //! Render takes the result and nothing else.
 
 mod body;
+mod brand;
+mod color;
 mod config;
 mod fields;
 mod identities;
@@ -88,6 +90,8 @@ pub fn resolve(content: LoadedContent, opts: &Options) -> (Option<Site>, Vec<Dia
     let Some(mut config) = config else {
         return (None, diags);
     };
+    let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
+    config.brand = brand::read(site_file, &codes, &content.media, settings, &mut diags);
     let mut content = content;
     let Some(loaded_theme) = content.theme.take() else {
         return (None, diags);

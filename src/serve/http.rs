@@ -105,41 +105,7 @@ pub fn lookup(raw_path: &str, query: Option<&str>, exists: impl Fn(&str) -> bool
     Lookup::NotFound
 }
 
-/// The Content-Type of an output file, by its extension.
-pub fn content_type(path: &str) -> &'static str {
-    let ext = path
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "svg" => "image/svg+xml; charset=utf-8",
-        "xml" => "application/xml; charset=utf-8",
-        "json" => "application/json; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "csv" => "text/csv; charset=utf-8",
-        "md" => "text/markdown; charset=utf-8",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "ttf" => "font/ttf",
-        "otf" => "font/otf",
-        "mp4" => "video/mp4",
-        "webm" => "video/webm",
-        "mp3" => "audio/mpeg",
-        "zip" => "application/zip",
-        "wasm" => "application/wasm",
-        _ => "application/octet-stream",
-    }
-}
+pub use crate::model::paths::content_type;
 
 /// The "page not found" to show for a missing address, as static hosts pick it: the
 /// language's own (`/en/404.html` for a missing `/en/...`), else the site's.

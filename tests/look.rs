@@ -1,0 +1,110 @@
+//! The site's look from site.yaml without a template: `brand:` (logo, favicon, colour,
+//! home picture), and what the theme derives from it.
+
+mod common;
+use common::*;
+
+const SITE_END: &str = "\nbrand:\n";
+
+fn branded(brand: &str) -> TestSite {
+    let site = TestSite::new();
+    let yaml = std::fs::read_to_string(site.path().join("content/site.yaml")).unwrap();
+    site.write("content/site.yaml", &format!("{yaml}{SITE_END}{brand}"));
+    site.write(
+        "content/media/brand/logo.svg",
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40" viewBox="0 0 200 40"><text x="0" y="28">Test</text></svg>"#,
+    );
+    site
+}
+
+fn page(site: &TestSite, rel: &str) -> String {
+    std::fs::read_to_string(site.path().join("output").join(rel))
+        .unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn logo_and_colour_brand_every_page_and_the_logo_is_the_favicon() {
+    let site = branded("  logo: brand/logo.svg\n  color: \"#0b5d7a\"\n");
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(!run.all().contains("contrast"), "{}", run.all());
+    for p in [
+        "en/index.html",
+        "et/partners/index.html",
+        "en/projects/development/index.html",
+    ] {
+        let html = page(&site, p);
+        assert!(
+            html.contains(r#"<img class="site-logo" src="/media/brand/logo.svg" alt="#),
+            "{p}: no logo in the header"
+        );
+        assert!(
+            html.contains("--accent: #0b5d7a;"),
+            "{p}: colour not applied"
+        );
+        assert!(
+            html.contains(r#"<link rel="icon" href="/media/brand/logo.svg" type="image/svg+xml">"#),
+            "{p}: the favicon is not the logo"
+        );
+    }
+}
+
+#[test]
+fn a_light_colour_is_a_contrast_warning_and_the_theme_uses_a_darker_one() {
+    let site = branded("  color: \"#ffee00\"\n");
+    let run = site.check();
+    assert_eq!(run.code, 0, "a warning, not an error: {}", run.all());
+    let out = run.all();
+    assert!(out.contains("`#ffee00`"), "{out}");
+    assert!(out.contains("on white (`#ffffff`)"), "{out}");
+    assert!(out.contains("4.5:1"), "{out}");
+    assert!(out.contains("content/site.yaml"), "{out}");
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let html = page(&site, "en/index.html");
+    let used = html
+        .split("--accent: ")
+        .nth(1)
+        .and_then(|s| s.get(..7))
+        .expect("an accent colour");
+    assert_ne!(used, "#ffee00");
+    assert!(used.starts_with('#') && used.len() == 7, "{used}");
+}
+
+#[test]
+fn brand_mistakes_are_diagnostics() {
+    let cases = [
+        (
+            "  colour: \"#0b5d7a\"\n",
+            "unknown field `colour` in `brand`",
+            "`color`",
+        ),
+        ("  color: blue\n", "`blue` is not a colour", "\"#0b5d7a\""),
+        (
+            "  logo: brand/nope.svg\n",
+            "`brand/nope.svg` does not exist",
+            "content/media/",
+        ),
+        (
+            "  image: brand/logo.svg\n",
+            "`brand.image_alt` is missing",
+            "image_alt",
+        ),
+        (
+            "  logo: brand/doc.pdf\n",
+            "must be an SVG, PNG, JPEG or WebP",
+            "convert",
+        ),
+    ];
+    for (yaml, message, help) in cases {
+        let site = branded(yaml);
+        site.write("content/media/brand/doc.pdf", "%PDF-1.4");
+        let run = site.check();
+        let out = run.all();
+        assert_eq!(run.code, 1, "{yaml}: {out}");
+        assert!(out.contains(message), "{yaml}: {out}");
+        assert!(out.contains(help), "{yaml}: {out}");
+        let errors = out.lines().filter(|l| l.starts_with("error")).count();
+        assert_eq!(errors, 1, "{yaml}: one message: {out}");
+    }
+}

@@ -41,7 +41,6 @@ fn connected_health_builds_every_url_in_et_and_en() {
             "strategy/strategy-2019-2023/index.html",
             "projects/index.html",
             "projects/cluster-development/index.html",
-            "news/index.html",
             "about/index.html",
             "feed.xml",
         ] {
@@ -112,7 +111,13 @@ fn connected_health_builds_every_url_in_et_and_en() {
     assert!(sitemap.contains("<xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"https://example.org/en/partners/tehnopol/\"/>"));
     let feed = std::fs::read_to_string(site.join("en/feed.xml")).unwrap();
     assert!(feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""));
-    assert!(feed.contains("https://example.org/en/projects/cluster-development/"));
+    // The project's dates are not known, so it is not in the feed (which needs a date)
+    // and its page says so instead of publishing placeholder dates.
+    assert!(!feed.contains("<entry>"), "{feed}");
+    let project =
+        std::fs::read_to_string(site.join("en/projects/cluster-development/index.html")).unwrap();
+    assert!(project.contains("Dates to be confirmed"));
+    assert!(!project.contains("class=\"status"), "no derived status");
 
     let problems = broken_links(&site, "https://example.org");
     assert!(

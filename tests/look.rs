@@ -108,3 +108,65 @@ fn brand_mistakes_are_diagnostics() {
         assert_eq!(errors, 1, "{yaml}: one message: {out}");
     }
 }
+
+#[test]
+fn a_project_without_dates_says_they_are_to_be_confirmed_and_check_notes_it() {
+    let site = TestSite::new();
+    site.write(
+        "content/projects/development.yaml",
+        "title: {et: Arendusprojekt, en: Development project}\nfunder: erdf\ncontacts: [anna-test]\n",
+    );
+    let run = site.check();
+    assert_eq!(run.code, 0, "{}", run.all());
+    let out = run.all();
+    assert_eq!(
+        out.matches("has no `start` date").count(),
+        1,
+        "one note: {out}"
+    );
+    assert!(out.contains("note"), "{out}");
+    assert!(out.contains("content/projects/development.yaml"), "{out}");
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let html = page(&site, "en/projects/development/index.html");
+    assert!(html.contains("Dates to be confirmed"), "{html}");
+    assert!(
+        !html.contains("class=\"status"),
+        "no derived status: {html}"
+    );
+    let et = page(&site, "et/projects/development/index.html");
+    assert!(et.contains("Kuupäevad täpsustamisel"));
+    let list = page(&site, "en/projects/index.html");
+    assert!(list.contains("Dates to be confirmed"));
+    let feed = page(&site, "en/feed.xml");
+    assert!(!feed.contains("/en/projects/development/"), "{feed}");
+}
+
+#[test]
+fn project_contacts_show_their_role_and_body_headings_are_not_repeated() {
+    let site = TestSite::new();
+    site.write(
+        "content/people/anna-test.yaml",
+        "name: Anna Test\ngroups: [team]\nrole: {et: Projektijuht, en: Project manager}\n",
+    );
+    site.write(
+        "content/projects/development.en.md",
+        "---\n---\nIntro.\n\n## Objectives\n\nIn words.\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let html = page(&site, "en/projects/development/index.html");
+    assert!(
+        html.contains("<p class=\"role\">Project manager</p>"),
+        "{html}"
+    );
+    let headings = html.matches(">Objectives</h2>").count();
+    assert_eq!(headings, 1, "the body's heading only: {html}");
+    assert!(
+        html.contains("<ul class=\"key-points\" aria-label=\"Objectives\">"),
+        "{html}"
+    );
+    // The Estonian body has no such heading: the theme's heading stays.
+    let et = page(&site, "et/projects/development/index.html");
+    assert!(et.contains("<h2>Eesmärgid</h2>"), "{et}");
+}

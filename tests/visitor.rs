@@ -38,7 +38,6 @@ fn every_page_has_valid_json_ld_of_its_kind() {
         ("en/index.html", "Organization"),
         ("en/partners/tehnopol/index.html", "Organization"),
         ("en/projects/cluster-development/index.html", "Project"),
-        ("en/news/advisory-board-2019/index.html", "NewsArticle"),
         ("en/strategy/strategy-2019-2023/index.html", "Report"),
         ("et/about/index.html", "WebPage"),
         ("index.html", "Organization"),

@@ -356,14 +356,17 @@ pub enum ProjectStatus {
 }
 
 impl ProjectStatus {
-    pub fn of(start: Date, end: Option<Date>, today: Date) -> ProjectStatus {
-        if today < start {
+    /// The status on `today`; none while the start is not known (the dates are to be
+    /// confirmed, so nothing is said about it).
+    pub fn of(start: Option<Date>, end: Option<Date>, today: Date) -> Option<ProjectStatus> {
+        let start = start?;
+        Some(if today < start {
             ProjectStatus::Planned
         } else if end.is_some_and(|e| today > e) {
             ProjectStatus::Completed
         } else {
             ProjectStatus::Ongoing
-        }
+        })
     }
 }
 
@@ -374,9 +377,10 @@ pub struct Project {
     pub grant: Option<Money>,
     pub total_cost: Option<Money>,
     pub public_funding: Option<Money>,
-    pub start: Date,
+    /// Left out while the dates are not known yet.
+    pub start: Option<Date>,
     pub end: Option<Date>,
-    pub status: ProjectStatus,
+    pub status: Option<ProjectStatus>,
     pub coordinator: Option<RecordId>,
     pub implementers: Vec<RecordId>,
     pub contacts: Vec<RecordId>,

@@ -24,8 +24,12 @@ pub fn atom(
             RecordData::News(n) => n.date,
             // A planned project enters the feed when it starts: an entry dated in the
             // future would be the feed's newest for months.
-            RecordData::Project(p) if p.start > site.build_date => continue,
-            RecordData::Project(p) => p.start,
+            // Not in the feed before it starts (a date in the future), nor while its
+            // dates are not known.
+            RecordData::Project(p) => match p.start {
+                Some(start) if start <= site.build_date => start,
+                _ => continue,
+            },
             _ => continue,
         };
         entries.push((date, r, loc));

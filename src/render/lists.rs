@@ -72,11 +72,12 @@ fn label<'a>(site: &'a Site, i: usize, lang: &str) -> &'a str {
         .unwrap_or("")
 }
 
-fn status_rank(s: ProjectStatus) -> u8 {
+fn status_rank(s: Option<ProjectStatus>) -> u8 {
     match s {
-        ProjectStatus::Ongoing => 0,
-        ProjectStatus::Planned => 1,
-        ProjectStatus::Completed => 2,
+        Some(ProjectStatus::Ongoing) => 0,
+        Some(ProjectStatus::Planned) => 1,
+        None => 2,
+        Some(ProjectStatus::Completed) => 3,
     }
 }
 
@@ -115,7 +116,7 @@ impl LangLists {
         let mut projects = of(Collection::Projects);
         let project_key = |i: usize| match data(site, i, lang) {
             Some(RecordData::Project(p)) => (status_rank(p.status), std::cmp::Reverse(p.start)),
-            _ => (3, std::cmp::Reverse(jiff::civil::Date::MIN)),
+            _ => (4, std::cmp::Reverse(None)),
         };
         projects.sort_by(|a, b| {
             project_key(*a)
@@ -175,7 +176,7 @@ impl LangLists {
             .iter()
             .copied()
             .filter(|i| {
-                matches!(data(site, *i, lang), Some(RecordData::Project(p)) if p.status == ProjectStatus::Ongoing)
+                matches!(data(site, *i, lang), Some(RecordData::Project(p)) if p.status == Some(ProjectStatus::Ongoing))
             })
             .collect();
         LangLists {

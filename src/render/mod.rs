@@ -76,7 +76,7 @@ pub fn render(
     let eu_ongoing = site.collection(Collection::Projects).any(|r| {
         r.locales.first().is_some_and(|l| match &l.data {
             RecordData::Project(p) => {
-                p.status == ProjectStatus::Ongoing
+                p.status == Some(ProjectStatus::Ongoing)
                     && site.config.funder(&p.funder).is_some_and(|f| f.eu)
             }
             _ => false,

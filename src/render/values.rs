@@ -294,7 +294,12 @@ impl<'a> ValueBuilder<'a> {
     pub fn page(&self, rec: &Record, loc: &Localized) -> tera::Value {
         let mut o = self.card_obj(rec, loc);
         let (body, toc) = loc.body.open();
-        o.put("body", body).put("toc", toc);
+        // The body's headings in lower case, so a theme can leave out a heading of its
+        // own that the text already has ("Objectives" above the structured list).
+        let headings: Vec<String> = toc.iter().map(|t| t.title.to_lowercase()).collect();
+        o.put("body", body)
+            .put("toc", toc)
+            .put("headings", headings);
         o.done()
     }
 

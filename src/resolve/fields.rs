@@ -123,6 +123,16 @@ impl<'a> Reader<'a> {
         self.push(Diagnostic::warning(code, at.0.rel.clone(), msg), at, help);
     }
 
+    /// A note about the whole record, at the first line of its main file.
+    pub fn note_home(&mut self, code: &'static str, msg: &str, help: &str) {
+        let first = entries_first_line(self.home);
+        self.diags.push(
+            Diagnostic::note(code, self.home.rel.clone(), msg)
+                .at(&self.home.text, first, 1)
+                .with_help(help),
+        );
+    }
+
     fn push(&mut self, d: Diagnostic, (file, node): (&SourceFile, &Node), help: impl Into<String>) {
         self.diags
             .push(d.at(&file.text, node.line, node.column).with_help(help));

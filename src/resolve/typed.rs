@@ -247,8 +247,17 @@ pub fn build(c: Collection, mut v: Values, r: &mut Reader, today: jiff::civil::D
                     "check `start` and `end`",
                 );
             }
-            match (v.text("funder"), start) {
-                (Some(funder), Some(start)) => Some(RecordData::Project(Box::new(Project {
+            let funder = v.text("funder");
+            // Said once, not once per language, and only of a project that builds.
+            if start.is_none() && funder.is_some() && r.lang == r.default {
+                r.note_home(
+                    "dates",
+                    "the project has no `start` date: its page says the dates are to be confirmed and shows no status",
+                    "add `start: YYYY-MM-DD` (and `end:`) when the dates are known",
+                );
+            }
+            funder.map(|funder| {
+                RecordData::Project(Box::new(Project {
                     funder,
                     programme: v.text("programme"),
                     grant: v.money("grant"),
@@ -263,9 +272,8 @@ pub fn build(c: Collection, mut v: Values, r: &mut Reader, today: jiff::civil::D
                     objectives: v.list("objectives"),
                     results: v.list("results"),
                     website: v.text("website"),
-                }))),
-                _ => None,
-            }
+                }))
+            })
         }
         Collection::News => v.date("date").map(|date| {
             RecordData::News(Box::new(News {

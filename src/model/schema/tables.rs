@@ -306,7 +306,7 @@ pub const PROJECTS: &[Field] = &[
     f(
         "start",
         K::Date,
-        true,
+        false,
         "date",
         "`start: 2023-09-01`",
         "the first day, YYYY-MM-DD",

@@ -59,6 +59,7 @@ const KEYS: &[&str] = &[
     "grant",
     "group_labels",
     "groups",
+    "headings",
     "home_url",
     "hover",
     "href",

@@ -86,14 +86,14 @@ fn missing_required_fields_are_one_message_per_file() {
     assert_eq!(
         said(&diags),
         [
-            "missing-field content/projects/p.yaml:1: the required fields `title`, `funder` and `start` are missing"
+            "missing-field content/projects/p.yaml:1: the required fields `title` and `funder` are missing"
         ]
     );
     let (_, diags) = resolve(&[("content/projects/p.yaml", "")]);
     assert_eq!(
         said(&diags),
         [
-            "missing-field content/projects/p.yaml:1: the file is empty; a project needs `title`, `funder` and `start`"
+            "missing-field content/projects/p.yaml:1: the file is empty; a project needs `title` and `funder`"
         ]
     );
 }

@@ -170,3 +170,91 @@ fn project_contacts_show_their_role_and_body_headings_are_not_repeated() {
     let et = page(&site, "et/projects/development/index.html");
     assert!(et.contains("<h2>Eesmärgid</h2>"), "{et}");
 }
+
+/// A valid 1 × 1 PNG.
+const PNG: &[u8] = &[
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 4, 0,
+    0, 0, 181, 28, 12, 2, 0, 0, 0, 11, 73, 68, 65, 84, 120, 218, 99, 100, 96, 0, 0, 0, 6, 0, 2, 48,
+    129, 208, 47, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];
+
+fn json_ld(html: &str) -> serde_json::Value {
+    let start = html
+        .find("<script type=\"application/ld+json\">")
+        .expect("JSON-LD")
+        + 35;
+    let end = start + html[start..].find("</script>").expect("end of JSON-LD");
+    serde_json::from_str(&html[start..end]).expect("valid JSON-LD")
+}
+
+#[test]
+fn link_previews_and_json_ld_take_the_record_s_picture_else_the_brand_s() {
+    let site = branded(
+        "  logo: brand/logo.png\n  image: brand/home.png\n  image_alt: {et: Maja, en: A house}\n",
+    );
+    site.write_bytes("content/media/brand/logo.png", PNG);
+    site.write_bytes("content/media/brand/home.png", PNG);
+    site.write_bytes("content/media/logos/t.png", PNG);
+    site.write(
+        "content/partners/tehnopol.yaml",
+        "name: {et: Teaduspark Tehnopol, en: Science Park Tehnopol}\ncategory: startup\nlogo: logos/t.png\n",
+    );
+    let run = site.build(&["--base-url", "https://example.org"]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let og = |html: &str| -> (Option<String>, Option<String>) {
+        let get = |prop: &str| {
+            html.split(&format!("<meta property=\"{prop}\" content=\""))
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .map(str::to_string)
+        };
+        (get("og:image"), get("og:image:alt"))
+    };
+    let partner = page(&site, "en/partners/tehnopol/index.html");
+    assert_eq!(
+        og(&partner),
+        (
+            Some("https://example.org/media/logos/t.png".into()),
+            Some("Science Park Tehnopol".into())
+        )
+    );
+    let home = page(&site, "en/index.html");
+    assert_eq!(
+        og(&home),
+        (
+            Some("https://example.org/media/brand/home.png".into()),
+            Some("A house".into())
+        )
+    );
+    let news = page(&site, "en/news/hello/index.html");
+    assert_eq!(
+        og(&news).0.as_deref(),
+        Some("https://example.org/media/brand/logo.png")
+    );
+    let ld = json_ld(&news);
+    assert_eq!(ld["@type"], "NewsArticle");
+    assert_eq!(ld["image"], "https://example.org/media/brand/logo.png");
+    assert_eq!(ld["publisher"]["logo"]["@type"], "ImageObject");
+    assert_eq!(
+        ld["publisher"]["logo"]["url"],
+        "https://example.org/media/brand/logo.png"
+    );
+    let org = json_ld(&home);
+    assert_eq!(
+        org["logo"]["url"],
+        "https://example.org/media/brand/logo.png"
+    );
+}
+
+#[test]
+fn an_svg_logo_is_never_the_link_preview() {
+    let site = branded("  logo: brand/logo.svg\n");
+    assert_eq!(site.build(&[]).code, 0);
+    let home = page(&site, "en/index.html");
+    assert!(!home.contains("og:image"), "{home}");
+    assert!(
+        json_ld(&home)["logo"]["url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/media/brand/logo.svg"))
+    );
+}

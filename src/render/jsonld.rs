@@ -46,6 +46,43 @@ impl JsonLd<'_> {
         t.text(self.lang, self.default())
     }
 
+    /// The picture a link preview shows for a page (`og:image`) and a news article's
+    /// `image`, with its text alternative: the record's own (a partner's logo), on the
+    /// home page the brand picture, else the site's logo. SVG is passed over: the
+    /// services that show previews do not read it.
+    pub fn share_image(&self, loc: Option<&Localized>, home: bool) -> Option<(String, String)> {
+        let brand = &self.site.config.brand;
+        let raster = |f: &&FileRef| f.local && !f.src.to_ascii_lowercase().ends_with(".svg");
+        let own = match loc.map(|l| &l.data) {
+            Some(RecordData::Partner(p)) => p.logo.as_ref(),
+            Some(RecordData::Person(p)) => p.photo.as_ref(),
+            _ => None,
+        };
+        let candidates = [
+            own.map(|f| (f, loc.map(|l| l.label.clone()).unwrap_or_default())),
+            brand
+                .image
+                .as_ref()
+                .filter(|_| home)
+                .map(|f| (f, self.text(&brand.image_alt))),
+            brand
+                .logo
+                .as_ref()
+                .map(|f| (f, self.text(&self.site.config.title))),
+        ];
+        candidates
+            .into_iter()
+            .flatten()
+            .find(|(f, _)| raster(f))
+            .map(|(f, alt)| (self.urls.permalink(&paths::media(&f.src)), alt))
+    }
+
+    /// The site's logo as schema.org wants it for an organisation.
+    fn logo(&self) -> Option<J> {
+        let logo = self.site.config.brand.logo.as_ref()?;
+        Some(json!({"@type": "ImageObject", "url": self.urls.permalink(&paths::media(&logo.src))}))
+    }
+
     /// The cluster itself.
     pub fn organisation(&self) -> J {
         let c = &self.site.config;
@@ -72,6 +109,9 @@ impl JsonLd<'_> {
         }
         if let Some(w) = &c.organisation.website {
             o["sameAs"] = J::String(w.clone());
+        }
+        if let Some(logo) = self.logo() {
+            o["logo"] = logo;
         }
         o
     }
@@ -203,6 +243,7 @@ impl JsonLd<'_> {
                 "headline": loc.label,
                 "datePublished": n.date,
                 "publisher": publisher,
+                "image": self.share_image(Some(loc), false).map(|(url, _)| url),
             }),
             RecordData::Strategy(s) => {
                 let coverage = match s.period.to {

@@ -69,6 +69,14 @@ impl Renderer<'_> {
         };
         let org = || Self::script(ld_json.organisation());
         let mut vars: Vars = Vec::new();
+        let share = |image: Option<(String, String)>| match image {
+            Some((url, alt)) => to_value(&json!({"url": url, "alt": alt})),
+            None => Value::none(),
+        };
+        if !page.kind.has_record() {
+            let home = page.kind == PageKind::Home;
+            vars.push(("share_image", share(ld_json.share_image(None, home))));
+        }
         match page.kind {
             PageKind::Root | PageKind::NotFound | PageKind::LangNotFound => {
                 match page.kind {
@@ -223,6 +231,7 @@ impl Renderer<'_> {
                     vars.push(("page", self.page_value(i, code).unwrap_or_else(Value::none)));
                     if let Some(loc) = r.locale(code) {
                         vars.push(("jsonld", Self::script(ld_json.record(loc))));
+                        vars.push(("share_image", share(ld_json.share_image(Some(loc), false))));
                     }
                 }
             }

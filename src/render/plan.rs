@@ -50,6 +50,18 @@ impl PageKind {
     }
 
     /// The `page_kind` templates see, and the `kind-…` class of the page's body.
+    /// Whether the page is one record's own page.
+    pub fn has_record(self) -> bool {
+        matches!(
+            self,
+            PageKind::Partner
+                | PageKind::Strategy
+                | PageKind::Project
+                | PageKind::News
+                | PageKind::Page
+        )
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             PageKind::Root => "root",

@@ -14,6 +14,7 @@ use tera::value::Key;
 const KEYS: &[&str] = &[
     "accessibility_url",
     "address",
+    "alt",
     "alternates",
     "amount",
     "anchor",

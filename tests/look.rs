@@ -258,3 +258,61 @@ fn an_svg_logo_is_never_the_link_preview() {
             .is_some_and(|u| u.ends_with("/media/brand/logo.svg"))
     );
 }
+
+#[test]
+fn people_show_their_term_and_initials_without_a_photo() {
+    let site = TestSite::new();
+    site.write(
+        "content/people/anna-test.yaml",
+        "name: Anna Maria Test\ngroups: [board]\nterm: {from: 2019, to: 2023}\n",
+    );
+    site.write(
+        "content/people/ben-test.yaml",
+        "name: Ben Test\ngroups: [board]\nterm: {from: 2021}\nphoto: people/ben.png\n",
+    );
+    site.write_bytes("content/media/people/ben.png", PNG);
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let html = page(&site, "en/people/index.html");
+    assert!(html.contains("Term: 2019–2023"), "{html}");
+    assert!(html.contains("Term: since 2021"), "{html}");
+    assert!(
+        html.contains(r#"<span class="photo initials" aria-hidden="true">AT</span>"#),
+        "{html}"
+    );
+    let et = page(&site, "et/people/index.html");
+    assert!(et.contains("Ametiaeg: alates 2021"), "{et}");
+}
+
+#[test]
+fn the_home_page_shows_key_figures_and_a_handful_of_projects() {
+    let site = TestSite::new();
+    for i in 1..=9 {
+        site.write(
+            &format!("content/projects/p{i}.yaml"),
+            &format!("title: Project {i}\nfunder: erdf\nstart: 2024-01-0{i}\n"),
+        );
+    }
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.all());
+    let html = page(&site, "en/index.html");
+    let doc = scraper::Html::parse_document(&html);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    let figures: Vec<String> = doc
+        .select(&sel(".figures li"))
+        .map(|li| {
+            li.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    assert_eq!(figures, ["1 Partners", "10 Current projects"], "{html}");
+    assert_eq!(
+        doc.select(&sel("#h-projects ~ .cards .project-item"))
+            .count(),
+        6
+    );
+    assert!(html.contains("All projects (10)"), "{html}");
+}

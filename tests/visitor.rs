@@ -578,7 +578,7 @@ fn the_home_page_shows_a_handful_of_ongoing_projects_and_links_to_all() {
     assert_eq!(shown, [4, 5, 6, 7, 8], "{home}");
     assert!(home.find(">Project 8<") < home.find(">Project 4<"));
     assert!(
-        home.contains("<a href=\"/en/projects/\">All projects</a>"),
+        home.contains("<a href=\"/en/projects/\">All projects (9)</a>"),
         "{home}"
     );
     let all = std::fs::read_to_string(site.path().join("output/en/projects/index.html")).unwrap();

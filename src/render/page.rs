@@ -127,6 +127,24 @@ impl Renderer<'_> {
                 let ongoing = &lists.ongoing[..lists.ongoing.len().min(HOME_PROJECTS)];
                 vars.push(("current_projects", Value::from(ld.values(ongoing))));
                 vars.push(("ongoing_total", Value::from(lists.ongoing.len())));
+                vars.push(("project_total", Value::from(lists.projects.len())));
+                // With nothing ongoing, the projects coming up (planned, or dates to be
+                // confirmed) instead, so the home page still shows the work.
+                let upcoming: Vec<usize> = if lists.ongoing.is_empty() {
+                    lists
+                        .projects
+                        .iter()
+                        .copied()
+                        .filter(|&i| {
+                            matches!(&site.records[i].locale(code).map(|l| &l.data),
+                                Some(RecordData::Project(p)) if p.status != Some(ProjectStatus::Completed))
+                        })
+                        .take(HOME_PROJECTS)
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                vars.push(("upcoming_projects", Value::from(ld.values(&upcoming))));
                 vars.push(("partner_counts", to_value(&J::Array(counts))));
                 vars.push(("partner_total", Value::from(members)));
                 vars.push(("jsonld", org()));

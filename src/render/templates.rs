@@ -200,6 +200,10 @@ pub fn build(theme: &Theme, env: Arc<Env>) -> Result<Tera, Vec<Diagnostic>> {
             Ok(e.formats.get(&lang).country(&code))
         },
     );
+    tera.register_filter(
+        "initials",
+        |name: String, _: Kwargs, _: &State| -> Result<String, Error> { Ok(initials(&name)) },
+    );
     let e = env.clone();
     tera.register_filter(
         "filesize",
@@ -265,5 +269,17 @@ pub fn build(theme: &Theme, env: Arc<Env>) -> Result<Tera, Vec<Diagnostic>> {
         Ok(tera)
     } else {
         Err(diags)
+    }
+}
+
+/// "Piret Hirv" → "PH": the first letters of the first and last words, for a person
+/// without a photo.
+pub fn initials(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let first = |w: &&str| w.chars().next().into_iter().flat_map(char::to_uppercase);
+    match words.as_slice() {
+        [] => String::new(),
+        [one] => first(one).collect(),
+        [a, .., b] => first(a).chain(first(b)).collect(),
     }
 }

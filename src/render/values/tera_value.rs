@@ -61,6 +61,7 @@ const KEYS: &[&str] = &[
     "group_labels",
     "groups",
     "headings",
+    "height",
     "home_url",
     "hover",
     "href",
@@ -124,6 +125,7 @@ const KEYS: &[&str] = &[
     "url",
     "value",
     "website",
+    "width",
 ];
 
 /// [`KEYS`] as a set (one hash instead of seven comparisons a key).

@@ -55,6 +55,21 @@ pub enum ImageError {
         #[source]
         source: std::io::Error,
     },
+
+    /// The file is not well-formed XML.
+    #[error("this file is not a readable SVG image: {detail}")]
+    Svg { detail: String },
+
+    /// The file is XML, but its root element is not `<svg>`.
+    #[error("this file is not an SVG image: its first element is `<{root}>`, not `<svg>`")]
+    NotSvg { root: String },
+
+    /// The SVG declares XML entities, which can expand a small file into gigabytes or
+    /// pull in other files; it is refused rather than guessed at.
+    #[error(
+        "this SVG file declares XML entities (`<!ENTITY` in its DOCTYPE), which klaster refuses"
+    )]
+    SvgEntities,
 }
 
 impl ImageError {
@@ -90,6 +105,21 @@ impl ImageError {
             ImageError::Resize { .. } | ImageError::Encode { .. } => None,
             ImageError::Cache { .. } => Some(
                 "check that the disk is not full and that the folder can be written".to_string(),
+            ),
+            ImageError::Svg { .. } => Some(
+                "open the file in a drawing program (Inkscape, Illustrator) and save it again \
+                 as SVG"
+                    .to_string(),
+            ),
+            ImageError::NotSvg { .. } => Some(
+                "only SVG drawings can have the `.svg` ending; export the image as SVG or \
+                 rename it to its real format"
+                    .to_string(),
+            ),
+            ImageError::SvgEntities => Some(
+                "export the drawing again as plain SVG (in Inkscape: Save As → Plain SVG; in \
+                 Illustrator: File → Export → SVG)"
+                    .to_string(),
             ),
         }
     }

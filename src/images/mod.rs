@@ -1,7 +1,8 @@
 //! Responsive images: the raster images of a site (JPEG, PNG, WebP) are resized to the
 //! widths a theme asks for and encoded twice, as WebP for the browsers that take it
 //! and in a fallback of the source's own family for the rest, so that a phone does not
-//! download a 6000-pixel camera original.
+//! download a 6000-pixel camera original. SVG drawings are passed through, with
+//! everything that could run a script or fetch something from elsewhere taken out.
 //!
 //! [`process`] caches its output by a hash of the source bytes and the settings, so a
 //! build never resizes the same image twice, and builds running side by side can share
@@ -15,6 +16,7 @@
 mod cache;
 mod error;
 mod raster;
+mod svg;
 
 #[cfg(test)]
 mod tests;
@@ -23,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 pub use error::ImageError;
+pub use svg::{Svg, sanitize_svg};
 
 /// The largest width and the largest height, in pixels, of an image [`process`] takes.
 /// 12000 × 12000 covers any camera a site's photographer has; past it, a file is far

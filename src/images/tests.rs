@@ -681,10 +681,260 @@ fn the_cache_folder_is_created_and_shared_by_parallel_calls() {
     }
 }
 
+// ---- SVG -----------------------------------------------------------------------------
+
+fn clean(svg: &str) -> String {
+    let out = sanitize_svg(svg.as_bytes()).unwrap();
+    String::from_utf8(out.bytes).unwrap()
+}
+
+/// The output parses as XML, to the end, with one root.
+fn assert_well_formed(xml: &str) {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut depth = 0i64;
+    loop {
+        match reader.read_event().unwrap() {
+            quick_xml::events::Event::Start(_) => depth += 1,
+            quick_xml::events::Event::End(_) => depth -= 1,
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(depth, 0, "{xml}");
+}
+
+#[test]
+fn svg_scripts_and_handlers_are_removed() {
+    let out = clean(
+        r##"<?xml version="1.0"?>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10" onload="alert(1)">
+  <script type="text/javascript"><![CDATA[ alert(2) ]]></script>
+  <html:script xmlns:html="http://www.w3.org/1999/xhtml">alert(3)</html:script>
+  <g OnClick="alert(4)"><rect width="5" height="5" fill="red"/></g>
+  <foreignObject width="5" height="5"><body xmlns="http://www.w3.org/1999/xhtml"><iframe src="https://example.org"/></body></foreignObject>
+  <a href="javascript:alert(5)"><text>x</text></a>
+  <a xlink:href="https://example.org/"><text>y</text></a>
+  <use xlink:href="#dot"/>
+  <use href="#dot"/>
+  <image href="data:image/png;base64,iVBORw0KGgo=" width="1" height="1"/>
+  <image href="https://example.org/tracker.png" width="1" height="1"/>
+  <set attributeName="href" to="javascript:alert(6)"/>
+  <animate attributeName="onclick" values="alert(7)"/>
+  <embed src="x.swf"/><object data="x.html">fallback</object>
+  <circle id="dot" r="1" fill="url(#grad)" style="stroke: url(https://example.org/s.svg#a)"/>
+</svg>"##,
+    );
+    assert_well_formed(&out);
+    for gone in [
+        "alert",
+        "script",
+        "onload",
+        "OnClick",
+        "foreignObject",
+        "iframe",
+        "example.org",
+        "javascript",
+        "embed",
+        "object",
+        "<set",
+        "<animate",
+        "fallback",
+        "style=",
+    ] {
+        assert!(!out.contains(gone), "{gone} in {out}");
+    }
+    for kept in [
+        r##"<use xlink:href="#dot"/>"##,
+        r##"<use href="#dot"/>"##,
+        r#"href="data:image/png;base64,iVBORw0KGgo=""#,
+        r##"fill="url(#grad)""##,
+        r#"<rect width="5" height="5" fill="red"/>"#,
+        r#"xmlns:xlink="http://www.w3.org/1999/xlink""#,
+        "<text>x</text>",
+    ] {
+        assert!(out.contains(kept), "{kept} missing from {out}");
+    }
+    assert!(!out.starts_with("<?xml"));
+}
+
+#[test]
+fn svg_style_sheets_that_load_from_elsewhere_are_dropped() {
+    let out = clean(
+        r#"<svg xmlns="http://www.w3.org/2000/svg">
+<style>@import url(https://example.org/a.css); rect { fill: red }</style>
+<style><![CDATA[ circle { fill: blue } ]]></style>
+<style>path { fill: url( 'https://example.org/x.svg#p') }</style>
+<style>line { stroke: u\72l(https://example.org/y) }</style>
+<style>g { fill: url(#ok) }</style>
+</svg>"#,
+    );
+    assert_well_formed(&out);
+    assert!(!out.contains("example.org"), "{out}");
+    assert!(!out.contains("@import"), "{out}");
+    assert!(
+        out.contains("<style><![CDATA[ circle { fill: blue } ]]></style>"),
+        "{out}"
+    );
+    assert!(out.contains("<style>g { fill: url(#ok) }</style>"), "{out}");
+}
+
+#[test]
+fn svg_size_comes_from_width_and_height_or_the_view_box() {
+    let size = |svg: &str| {
+        let s = sanitize_svg(svg.as_bytes()).unwrap();
+        (s.width, s.height)
+    };
+    assert_eq!(
+        size(r#"<svg width="120" height="80px"/>"#),
+        (Some(120.0), Some(80.0))
+    );
+    assert_eq!(
+        size(r#"<svg viewBox="0 0 24 12"/>"#),
+        (Some(24.0), Some(12.0))
+    );
+    assert_eq!(
+        size(r#"<svg viewBox="0,0,24,12" width="48"/>"#),
+        (Some(48.0), Some(24.0))
+    );
+    assert_eq!(
+        size(r#"<svg viewBox="0 0 24 12" height="6"/>"#),
+        (Some(12.0), Some(6.0))
+    );
+    assert_eq!(
+        size(r#"<svg width="1in" height="72pt"/>"#),
+        (Some(96.0), Some(96.0))
+    );
+    assert_eq!(
+        size(r#"<svg width="100%" height="100%" viewBox="0 0 30 20"/>"#),
+        (Some(30.0), Some(20.0))
+    );
+    assert_eq!(size(r#"<svg width="100%"/>"#), (None, None));
+    assert_eq!(size(r#"<svg viewBox="0 0 0 10"/>"#), (None, None));
+}
+
+#[test]
+fn svg_without_a_namespace_gets_one() {
+    let out = clean(r#"<svg width="1" height="1"><rect width="1" height="1"/></svg>"#);
+    assert_eq!(
+        out,
+        r#"<svg width="1" height="1" xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>"#
+    );
+}
+
+#[test]
+fn svg_text_and_values_stay_escaped() {
+    let out = clean(
+        r#"<svg><text font-family="A &amp; B &quot;x&quot;">1 &lt; 2 &#x263A; &amp;</text><!-- (c) Someone --></svg>"#,
+    );
+    assert_well_formed(&out);
+    assert!(
+        out.contains(r#"font-family="A &amp; B &quot;x&quot;""#),
+        "{out}"
+    );
+    assert!(out.contains("1 &lt; 2 &#x263A; &amp;"), "{out}");
+    assert!(out.contains("<!-- (c) Someone -->"), "{out}");
+}
+
+#[test]
+fn a_plain_doctype_is_dropped() {
+    let out = clean(
+        r#"<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">
+<svg xmlns="http://www.w3.org/2000/svg"/>"#,
+    );
+    assert_eq!(out, r#"<svg xmlns="http://www.w3.org/2000/svg"/>"#);
+}
+
+#[test]
+fn a_doctype_with_entities_is_refused() {
+    let bomb = r#"<?xml version="1.0"?>
+<!DOCTYPE svg [
+  <!ENTITY a "aaaaaaaaaa">
+  <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+]>
+<svg xmlns="http://www.w3.org/2000/svg"><text>&b;</text></svg>"#;
+    let err = sanitize_svg(bomb.as_bytes()).unwrap_err();
+    assert!(matches!(err, ImageError::SvgEntities), "{err:?}");
+    assert!(err.help().is_some());
+    let external = r#"<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg>&x;</svg>"#;
+    assert!(matches!(
+        sanitize_svg(external.as_bytes()),
+        Err(ImageError::SvgEntities)
+    ));
+}
+
+#[test]
+fn an_undefined_entity_is_an_error() {
+    let err = sanitize_svg(b"<svg><text>&nbsp;</text></svg>").unwrap_err();
+    assert!(err.to_string().contains("&nbsp;"), "{err}");
+}
+
+#[test]
+fn a_file_that_is_not_svg_is_refused() {
+    let err = sanitize_svg(b"<html><body>hi</body></html>").unwrap_err();
+    assert!(
+        matches!(&err, ImageError::NotSvg { root } if root == "html"),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "this file is not an SVG image: its first element is `<html>`, not `<svg>`"
+    );
+    for bad in [
+        &b""[..],
+        b"just text",
+        b"<svg><g></svg>",
+        b"<svg>",
+        b"<svg></svg><svg></svg>",
+        b"<svg a=\"1\" a=\"2\"/>",
+        b"<svg a=1/>",
+        b"\xff\xfe<\0s\0v\0g\0/\0>\0",
+    ] {
+        let err = sanitize_svg(bad).unwrap_err();
+        assert!(
+            err.to_string().starts_with("this file is not"),
+            "{:?}: {err}",
+            String::from_utf8_lossy(bad)
+        );
+    }
+}
+
+#[test]
+fn processing_instructions_are_dropped() {
+    let out =
+        clean(r#"<?xml-stylesheet href="https://example.org/a.css"?><svg><?foo bar?><g/></svg>"#);
+    assert_eq!(out, r#"<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>"#);
+}
+
 // ---- never a panic -------------------------------------------------------------------
 
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn sanitize_svg_never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
+        let _ = sanitize_svg(&bytes);
+    }
+
+    #[test]
+    fn sanitize_svg_output_is_well_formed(
+        parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "<g>", "</g>", "<script>", "</script>", "<style>", "</style>", "<a href=\"#x\">",
+                "</a>", "<rect onload=\"x\" fill=\"url(#a)\"/>", "text", "&amp;", "&lt;",
+                "<![CDATA[ a ]]>", "<!-- c -->", "<foreignObject>", "</foreignObject>",
+            ]),
+            0..24,
+        )
+    ) {
+        let svg = format!("<svg>{}</svg>", parts.concat());
+        if let Ok(out) = sanitize_svg(svg.as_bytes()) {
+            let out = String::from_utf8(out.bytes).unwrap();
+            assert_well_formed(&out);
+            proptest::prop_assert!(!out.contains("script"));
+            proptest::prop_assert!(!out.contains("onload"));
+            proptest::prop_assert!(!out.contains("foreignObject"));
+        }
+    }
 
     #[test]
     fn process_never_panics(

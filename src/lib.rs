@@ -10,6 +10,7 @@
 
 pub mod diagnostics;
 pub mod i18n;
+pub mod images;
 pub mod links;
 pub mod load;
 pub mod markdown;

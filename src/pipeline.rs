@@ -7,7 +7,7 @@ use crate::model::Site;
 use crate::output::Sink;
 use crate::progress::Progress;
 use crate::render::{self, Stats};
-use crate::{load, resolve};
+use crate::{images, load, resolve};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -86,13 +86,27 @@ pub fn run(opts: &Options, sink: &dyn Sink) -> Outcome {
         load::load_content(&opts.root)
     });
     out.diagnostics.append(&mut content.diagnostics);
+    let theme_settings = content
+        .theme
+        .as_ref()
+        .map(|t| t.settings.as_slice())
+        .unwrap_or(&[]);
+    let (image_settings, mut d) = images::stage::settings(theme_settings);
+    out.diagnostics.append(&mut d);
+    if let Some(p) = progress {
+        p.stage("images", None);
+    }
+    let (pictures, mut d) = timed("images", &mut out, progress, || {
+        images::stage::prepare(&content.media, &image_settings, &opts.root)
+    });
+    out.diagnostics.append(&mut d);
     let resolve_opts = resolve::Options {
         base_url: opts.base_url.clone(),
         drafts: opts.drafts,
         date: opts.date,
     };
     let (site, mut d) = timed("resolve", &mut out, progress, || {
-        resolve::resolve(content, &resolve_opts)
+        resolve::resolve(content, pictures, &resolve_opts)
     });
     out.diagnostics.append(&mut d);
     if let Some(site) = &site

@@ -524,7 +524,11 @@ fn two_files_for_one_language_are_an_error() {
 #[test]
 fn media_links_in_bodies_are_checked_and_get_the_base_path() {
     let site = TestSite::new();
-    site.write_bytes("content/media/logo.png", b"\x89PNG");
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::RgbImage::new(4, 2)
+        .write_to(&mut png, image::ImageFormat::Png)
+        .unwrap();
+    site.write_bytes("content/media/logo.png", png.get_ref());
     site.write(
         "content/pages/about.en.md",
         "---\n---\n![Logo](media/logo.png) and [missing](media/nothing.pdf)\n",
@@ -543,7 +547,9 @@ fn media_links_in_bodies_are_checked_and_get_the_base_path() {
     let run = site.build(&["--base-url", "https://example.org/sub/"]);
     assert_eq!(run.code, 0, "{}", run.all());
     let page = std::fs::read_to_string(site.path().join("output/en/about/index.html")).unwrap();
-    assert!(page.contains("src=\"/sub/media/logo.png\""), "{page}");
+    // The picture's copies, under the base path too.
+    assert!(page.contains("src=\"/sub/img/"), "{page}");
+    assert!(page.contains("srcset=\"/sub/img/"), "{page}");
     assert!(site.path().join("output/media/logo.png").is_file());
 }
 

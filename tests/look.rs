@@ -35,7 +35,8 @@ fn logo_and_colour_brand_every_page_and_the_logo_is_the_favicon() {
     ] {
         let html = page(&site, p);
         assert!(
-            html.contains(r#"<img class="site-logo" src="/media/brand/logo.svg" alt="#),
+            html.contains(r#"<img src="/media/brand/logo.svg" alt="Test"#)
+                && html.contains(r#"class="site-logo" width="200" height="40">"#),
             "{p}: no logo in the header"
         );
         assert!(
@@ -210,30 +211,30 @@ fn link_previews_and_json_ld_take_the_record_s_picture_else_the_brand_s() {
         };
         (get("og:image"), get("og:image:alt"))
     };
+    // A resized copy (1 × 1 here: never scaled up), published under /img/.
+    let copy = |html: &str| {
+        let (url, alt) = og(html);
+        let url = url.expect("og:image");
+        assert!(
+            url.starts_with("https://example.org/img/") && url.ends_with("-1.png"),
+            "{url}"
+        );
+        let file = site
+            .path()
+            .join("output")
+            .join(&url["https://example.org/".len()..]);
+        assert!(file.is_file(), "{url}");
+        (url, alt)
+    };
     let partner = page(&site, "en/partners/tehnopol/index.html");
-    assert_eq!(
-        og(&partner),
-        (
-            Some("https://example.org/media/logos/t.png".into()),
-            Some("Science Park Tehnopol".into())
-        )
-    );
+    assert_eq!(copy(&partner).1.as_deref(), Some("Science Park Tehnopol"));
     let home = page(&site, "en/index.html");
-    assert_eq!(
-        og(&home),
-        (
-            Some("https://example.org/media/brand/home.png".into()),
-            Some("A house".into())
-        )
-    );
+    assert_eq!(copy(&home).1.as_deref(), Some("A house"));
     let news = page(&site, "en/news/hello/index.html");
-    assert_eq!(
-        og(&news).0.as_deref(),
-        Some("https://example.org/media/brand/logo.png")
-    );
+    let (news_image, _) = copy(&news);
     let ld = json_ld(&news);
     assert_eq!(ld["@type"], "NewsArticle");
-    assert_eq!(ld["image"], "https://example.org/media/brand/logo.png");
+    assert_eq!(ld["image"], news_image.as_str());
     assert_eq!(ld["publisher"]["logo"]["@type"], "ImageObject");
     assert_eq!(
         ld["publisher"]["logo"]["url"],

@@ -49,6 +49,7 @@ fuzz_target!(|data: &[u8]| {
         unsafe_html: false,
         reserved: reserved(),
         labels: &labels,
+        pictures: None,
     };
     let out = markdown::render(src, &opts, &resolve);
 

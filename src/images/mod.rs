@@ -16,6 +16,7 @@
 mod cache;
 mod error;
 mod raster;
+pub mod stage;
 mod svg;
 
 #[cfg(test)]

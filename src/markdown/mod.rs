@@ -94,6 +94,10 @@ impl Default for Labels {
     }
 }
 
+/// Writes an image of `content/media/` (its path there, and its text alternative) as
+/// a `<picture>` with resized copies; `None` leaves it a plain `<img>`.
+pub type PictureWriter<'a> = dyn Fn(&str, &str) -> Option<String> + 'a;
+
 /// How a body is rendered.
 #[derive(Clone, Copy)]
 pub struct Options<'a> {
@@ -102,6 +106,7 @@ pub struct Options<'a> {
     /// Ids and classes the theme uses.
     pub reserved: &'a Reserved,
     pub labels: &'a Labels,
+    pub pictures: Option<&'a PictureWriter<'a>>,
 }
 
 fn parse_options() -> ParseOptions {
@@ -149,6 +154,7 @@ pub fn render(src: &str, opts: &Options, resolve: &LinkResolver) -> Rendered {
         table_head: false,
         alignments: Vec::new(),
         cell: 0,
+        image: None,
         rendered: Rendered::default(),
     };
     for (event, range) in events {
@@ -227,6 +233,9 @@ struct Renderer<'o, 'r, 'e> {
     table_head: bool,
     alignments: Vec<pulldown_cmark::Alignment>,
     cell: usize,
+    /// A media image being read: its path under media/, its alt text so far, and where
+    /// its start event is.
+    image: Option<(String, String, usize)>,
     rendered: Rendered,
 }
 
@@ -288,15 +297,47 @@ impl<'e> Renderer<'_, '_, 'e> {
                         dest_url,
                         title,
                         id,
-                    } => Tag::Image {
-                        link_type,
-                        dest_url: self.fix_url(dest_url, offset, resolve),
-                        title,
-                        id,
-                    },
+                    } => {
+                        let media = dest_url
+                            .strip_prefix("/media/")
+                            .or_else(|| dest_url.strip_prefix("media/"))
+                            .filter(|p| !p.contains(['#', '?']))
+                            .map(str::to_string);
+                        let dest_url = self.fix_url(dest_url, offset, resolve);
+                        if let Some(path) = media
+                            && self.opts.pictures.is_some()
+                            && self
+                                .rendered
+                                .problems
+                                .last()
+                                .is_none_or(|p| p.offset != offset)
+                        {
+                            let at = self.target().len();
+                            self.image = Some((path, String::new(), at));
+                        }
+                        Tag::Image {
+                            link_type,
+                            dest_url,
+                            title,
+                            id,
+                        }
+                    }
                     other => other,
                 };
                 self.target().push(Event::Start(tag));
+            }
+            Event::End(TagEnd::Image) => {
+                let written = self.image.take().and_then(|(path, alt, at)| {
+                    let write = self.opts.pictures?;
+                    write(&path, &alt).map(|html| (html, at))
+                });
+                match written {
+                    Some((html, at)) => {
+                        self.target().truncate(at);
+                        self.target().push(Event::Html(CowStr::from(html)));
+                    }
+                    None => self.target().push(Event::End(TagEnd::Image)),
+                }
             }
             Event::Start(Tag::Heading {
                 level, id, classes, ..
@@ -431,6 +472,13 @@ impl<'e> Renderer<'_, '_, 'e> {
                 }
             }
             other => {
+                if let Some((_, alt, _)) = &mut self.image {
+                    match &other {
+                        Event::Text(t) | Event::Code(t) => alt.push_str(t),
+                        Event::SoftBreak | Event::HardBreak => alt.push(' '),
+                        _ => {}
+                    }
+                }
                 if let Some(h) = &mut self.heading {
                     match &other {
                         Event::Text(t) | Event::Code(t) => h.text.push_str(t),

@@ -52,12 +52,14 @@ const TAGS: &[&str] = &[
     "mark",
     "ol",
     "p",
+    "picture",
     "pre",
     "q",
     "s",
     "samp",
     "section",
     "small",
+    "source",
     "span",
     "strong",
     "sub",
@@ -95,7 +97,13 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b.tags(TAGS.iter().copied().collect())
         .generic_attributes(GENERIC.iter().copied().collect())
         .add_tag_attributes("a", ["href"])
-        .add_tag_attributes("img", ["src", "alt", "width", "height"])
+        .add_tag_attributes(
+            "img",
+            [
+                "src", "alt", "width", "height", "srcset", "sizes", "loading", "decoding",
+            ],
+        )
+        .add_tag_attributes("source", ["type", "srcset", "sizes"])
         .add_tag_attributes("ol", ["start", "reversed"])
         .add_tag_attributes("td", ["colspan", "rowspan"])
         .add_tag_attributes("th", ["colspan", "rowspan", "scope"])
@@ -149,6 +157,15 @@ fn filter<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, 
             }
             None => None,
         },
+        // A `srcset` only of the site's own files: its addresses are not checked as
+        // `src` is, so one to another host (or another scheme) drops it.
+        "srcset" => value
+            .split(',')
+            .all(|c| {
+                let url = c.split_whitespace().next().unwrap_or("");
+                url.starts_with('/') && !url.starts_with("//")
+            })
+            .then_some(Cow::Borrowed(value)),
         _ => Some(Cow::Borrowed(value)),
     }
 }

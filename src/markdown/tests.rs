@@ -20,6 +20,7 @@ fn md(src: &str) -> Rendered {
             unsafe_html: false,
             reserved: &reserved,
             labels: &labels,
+            pictures: None,
         },
         &no_links,
     )
@@ -34,6 +35,7 @@ fn md_unsafe(src: &str) -> Rendered {
             unsafe_html: true,
             reserved: &reserved,
             labels: &labels,
+            pictures: None,
         },
         &no_links,
     )
@@ -201,6 +203,7 @@ fn resolves_record_links_and_reports_broken_ones() {
         unsafe_html: false,
         reserved: &reserved,
         labels: &labels,
+        pictures: None,
     };
     let r = render(src, &opts, &resolve);
     assert!(

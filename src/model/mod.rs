@@ -2,12 +2,14 @@
 //! `render` turns into pages. Plain data, no I/O.
 
 pub mod paths;
+mod pictures;
 mod records;
 pub mod schema;
 mod site;
 mod strings;
 mod theme;
 
+pub use pictures::*;
 pub use records::*;
 pub use site::*;
 pub use strings::Strings;

@@ -105,6 +105,13 @@ pub fn media(rel: &str) -> String {
     format!("/media/{rel}")
 }
 
+/// A resized copy of a picture, by its name in the image cache (`<hash>-640.webp`).
+/// One folder for all of them: the name is a hash of the picture's bytes, so a picture
+/// used twice (or renamed) is published once.
+pub fn resized_image(name: &str) -> String {
+    format!("/img/{name}")
+}
+
 /// The folder of a language's search index.
 pub fn search_index(lang: &str) -> String {
     format!("/search/{lang}/")
@@ -144,7 +151,7 @@ pub fn is_generated(output: &str, languages: &[&str]) -> bool {
         output,
         "index.html" | "404.html" | "sitemap.xml" | "robots.txt"
     ) || (output.starts_with("sitemap-") && output.ends_with(".xml"))
-        || matches!(first, "data" | "media" | "search")
+        || matches!(first, "data" | "media" | "img" | "search")
         || languages.contains(&first)
 }
 

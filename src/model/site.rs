@@ -171,6 +171,8 @@ pub struct Site {
     pub build_date: jiff::civil::Date,
     /// Media files by path relative to `content/media/`.
     pub media: BTreeMap<String, MediaFile>,
+    /// The pictures among them, resized or sanitised (the images stage).
+    pub pictures: super::Pictures,
     /// Whether the build includes drafts.
     pub drafts: bool,
     /// Every use of an outside address, sorted, each place once.

@@ -74,13 +74,29 @@ impl JsonLd<'_> {
             .into_iter()
             .flatten()
             .find(|(f, _)| raster(f))
-            .map(|(f, alt)| (self.urls.permalink(&paths::media(&f.src)), alt))
+            // A copy about as wide as the previews show (1200 px).
+            .map(|(f, alt)| (self.picture_url(f, 1200), alt))
+    }
+
+    /// The address of a media picture for machines that fetch one file: the resized
+    /// copy nearest to `width` for a raster picture, never a large original.
+    fn picture_url(&self, f: &FileRef, width: u32) -> String {
+        let path = match self
+            .site
+            .pictures
+            .get(&f.src)
+            .and_then(|p| p.copy_near(width))
+        {
+            Some(copy) => copy.path.clone(),
+            None => paths::media(&f.src),
+        };
+        self.urls.permalink(&path)
     }
 
     /// The site's logo as schema.org wants it for an organisation.
     fn logo(&self) -> Option<J> {
         let logo = self.site.config.brand.logo.as_ref()?;
-        Some(json!({"@type": "ImageObject", "url": self.urls.permalink(&paths::media(&logo.src))}))
+        Some(json!({"@type": "ImageObject", "url": self.picture_url(logo, 640)}))
     }
 
     /// The cluster itself.
@@ -153,7 +169,7 @@ impl JsonLd<'_> {
             None => {}
         }
         if let Some(photo) = &p.photo {
-            o["image"] = J::String(self.urls.permalink(&paths::media(&photo.src)));
+            o["image"] = J::String(self.picture_url(photo, 640));
         }
         let _ = loc;
         o
@@ -195,7 +211,7 @@ impl JsonLd<'_> {
                     o["address"] = json!({"@type": "PostalAddress", "addressLocality": p.city, "addressCountry": p.country});
                 }
                 if let Some(logo) = &p.logo {
-                    o["logo"] = J::String(self.urls.permalink(&paths::media(&logo.src)));
+                    o["logo"] = J::String(self.picture_url(logo, 640));
                 }
                 o["memberOf"] = publisher.clone();
                 o

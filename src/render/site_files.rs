@@ -4,8 +4,8 @@
 use super::lists::Lists;
 use super::plan::Page;
 use super::{exports, feeds};
-use crate::model::Site;
 use crate::model::paths;
+use crate::model::{PictureKind, Site};
 use crate::output::{Content, OutputFile};
 
 /// Every file that is not a page or the search index.
@@ -45,10 +45,29 @@ pub fn files(site: &Site, lists: &Lists, pages: &[Page]) -> Vec<OutputFile> {
         });
     }
     for (rel, media) in &site.media {
+        // An SVG drawing is published sanitised, never as it was given.
+        let content = match site.pictures.get(rel).map(|p| &p.kind) {
+            Some(PictureKind::Svg(bytes)) => Content::Shared(bytes.clone()),
+            _ => Content::Copy(media.abs.clone()),
+        };
         files.push(OutputFile {
             path: paths::output_file(&paths::media(rel)),
-            content: Content::Copy(media.abs.clone()),
+            content,
         });
+    }
+    // The resized copies, each once (two media files with the same bytes share them).
+    let mut seen = std::collections::HashSet::new();
+    for picture in site.pictures.values() {
+        if let PictureKind::Raster(copies) = &picture.kind {
+            for r in copies {
+                if seen.insert(r.path.as_str()) {
+                    files.push(OutputFile {
+                        path: paths::output_file(&r.path),
+                        content: Content::Copy(r.file.clone()),
+                    });
+                }
+            }
+        }
     }
     files
 }

@@ -19,6 +19,8 @@ pub struct Env {
     pub base_path: String,
     /// Static file path → content hash.
     pub assets: BTreeMap<String, String>,
+    /// The prepared pictures of `content/media/`, for `image`.
+    pub pictures: crate::model::Pictures,
 }
 
 impl Env {
@@ -48,6 +50,7 @@ impl Env {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.hash.clone()))
                 .collect(),
+            pictures: site.pictures.clone(),
         }
     }
 }
@@ -248,6 +251,32 @@ pub fn build(theme: &Theme, env: Arc<Env>) -> Result<Tera, Vec<Diagnostic>> {
                     "asset: the theme has no static file `{path}`"
                 ))),
             }
+        },
+    );
+
+    let e = env.clone();
+    tera.register_function(
+        "image",
+        move |kwargs: Kwargs, _: &State| -> Result<Value, Error> {
+            let src: String = kwargs.must_get("src")?;
+            let src = src
+                .trim_start_matches("media/")
+                .trim_start_matches('/')
+                .to_string();
+            let alt: String = kwargs.get("alt")?.unwrap_or_default();
+            let class: Option<String> = kwargs.get("class")?;
+            let sizes: Option<String> = kwargs.get("sizes")?;
+            let show = crate::pictures::Show {
+                src: &src,
+                alt: &alt,
+                class: class.as_deref(),
+                width: kwargs.get("width")?,
+                height: kwargs.get("height")?,
+                sizes: sizes.as_deref(),
+                lazy: kwargs.get("lazy")?.unwrap_or(true),
+            };
+            let html = crate::pictures::markup(e.pictures.get(&src), &show, &e.base_path);
+            Ok(Value::safe_string(&html))
         },
     );
 

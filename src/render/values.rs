@@ -315,7 +315,20 @@ impl<'a> ValueBuilder<'a> {
                 "mime": paths::mime(&f.src),
             })
         };
-        let favicon = b.favicon.as_ref().or(b.logo.as_ref()).map(picture);
+        // A raster icon is the small copy, never a large original.
+        let favicon = b.favicon.as_ref().or(b.logo.as_ref()).map(|f| {
+            match self
+                .site
+                .pictures
+                .get(&f.src)
+                .and_then(|p| p.copy_near(180))
+            {
+                Some(copy) => {
+                    json!({"url": self.urls.url(&copy.path), "src": f.src, "mime": copy.mime})
+                }
+                None => picture(f),
+            }
+        });
         let mut image = b.image.as_ref().map(picture);
         if let Some(J::Object(m)) = &mut image {
             m.insert("alt".into(), J::from(self.text(&b.image_alt)));

@@ -111,7 +111,22 @@ pub fn read_body(
         }
     };
     let default_labels = markdown::Labels::default();
+    let pictures = shared.pictures;
+    let write_picture = |path: &str, alt: &str| -> Option<String> {
+        let picture = pictures.get(path)?;
+        let show = crate::pictures::Show {
+            src: path,
+            alt,
+            class: None,
+            width: None,
+            height: None,
+            sizes: Some(crate::pictures::BODY_SIZES),
+            lazy: true,
+        };
+        Some(crate::pictures::markup(Some(picture), &show, base))
+    };
     let opts = markdown::Options {
+        pictures: Some(&write_picture),
         unsafe_html: shared.config.unsafe_html,
         reserved: &shared.theme.reserved,
         labels: shared.labels.get(lang).unwrap_or(&default_labels),

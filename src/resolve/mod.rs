@@ -48,6 +48,8 @@ pub struct Shared<'a> {
     pub languages: Vec<&'a str>,
     pub ids: &'a IdTable,
     pub media: &'a BTreeMap<String, (PathBuf, u64)>,
+    /// The prepared pictures among them, for bodies' `<picture>`s.
+    pub pictures: &'a crate::model::Pictures,
     pub config: &'a SiteConfig,
     pub theme: &'a Theme,
     /// The words Markdown rendering writes itself, per language.
@@ -75,7 +77,11 @@ fn labels(strings: &Strings, lang: &str) -> Labels {
 
 /// Builds the site model. Returns `None` when the content cannot make a site at all
 /// (no usable site.yaml, no theme); otherwise the site plus every problem found.
-pub fn resolve(content: LoadedContent, opts: &Options) -> (Option<Site>, Vec<Diagnostic>) {
+pub fn resolve(
+    content: LoadedContent,
+    pictures: crate::model::Pictures,
+    opts: &Options,
+) -> (Option<Site>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let Some(site_file) = &content.site else {
         return (None, diags);
@@ -126,6 +132,7 @@ pub fn resolve(content: LoadedContent, opts: &Options) -> (Option<Site>, Vec<Dia
         languages: config.languages.iter().map(|l| l.code.as_str()).collect(),
         ids: &ids,
         media: &content.media,
+        pictures: &pictures,
         config: &config,
         theme: &theme,
         labels: config
@@ -177,6 +184,7 @@ pub fn resolve(content: LoadedContent, opts: &Options) -> (Option<Site>, Vec<Dia
                 )
             })
             .collect(),
+        pictures,
         config,
         theme,
         records,
@@ -263,6 +271,7 @@ pub(crate) mod testing {
         let mut diags = content.diagnostics.clone();
         let (site, mut d) = super::resolve(
             content,
+            Default::default(),
             &Options {
                 base_url: None,
                 drafts: false,
@@ -278,6 +287,7 @@ pub(crate) mod testing {
     pub fn resolve_folder(root: &std::path::Path) -> (Option<Site>, Vec<Diagnostic>) {
         super::resolve(
             crate::load::load_content(root),
+            Default::default(),
             &Options {
                 base_url: None,
                 drafts: true,

@@ -14,12 +14,12 @@
 // ($CHROME_PATH, default /usr/bin/chromium) through chrome-launcher.
 //
 // Targets: performance ≥ 95, accessibility, best practices and SEO 100. On the 404
-// page, `http-status-code` (it answers 404), `is-crawlable` (noindex) and the browser's
-// console note of the 404 status are expected.
+// page, `http-status-code` (it answers 404), `is-crawlable` (noindex), the browser's
+// console note of the 404 status and `bf-cache` for that status are expected.
 // Prints one line per run, a table of the scores and, for every score below its target,
 // the failing audits with what they found. The JSON reports go to DIR (default:
 // <repo>/target/lighthouse), named <site>-<lang>-<kind>-<form>.json. The exit code is 1
-// when a target is missed or a run fails.
+// when a target is missed, a run fails or an audit could not run.
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -279,8 +279,6 @@ function judge(lhr, kind) {
               .map((m) => `${m.title} ${m.displayValue} (score ${m.score})`)
               .join(", "),
         );
-      }
-      if (c === "performance") {
         for (const id of PERF_CULPRITS) {
           const a = lhr.audits[id];
           if (a && !failing.includes(a) && a.scoreDisplayMode !== "notApplicable") lines.push(...describe(a));
@@ -294,7 +292,13 @@ function judge(lhr, kind) {
       misses.push({ category: c, score, missed, lines });
     }
   }
-  return { scores, misses, missed: misses.some((m) => m.missed) };
+  // An audit that could not run leaves its question open, whatever the score: a sign
+  // that this Lighthouse does not understand this Chromium.
+  const broken = CATEGORIES.flatMap((c) => lhr.categories[c]?.auditRefs ?? [])
+    .map((ref) => lhr.audits[ref.id])
+    .filter((a, i, all) => a?.scoreDisplayMode === "error" && all.indexOf(a) === i);
+  const errors = broken.map((a) => `${a.id} could not run: ${snippet(a.errorMessage, 300)}`);
+  return { scores, misses, errors, missed: misses.some((m) => m.missed) || errors.length > 0 };
 }
 
 // ---------------------------------------------------------------- main
@@ -336,7 +340,7 @@ for (const root of siteDirs) {
           const warnings = (lhr.runWarnings ?? []).filter((w) => !(p.kind === "404" && /\(Status code: 404\)/.test(w)));
           Object.assign(row, judge(lhr, p.kind), { warnings });
         } catch (e) {
-          Object.assign(row, { error: snippet(e.message ?? String(e), 600), scores: {}, misses: [], missed: true });
+          Object.assign(row, { error: snippet(e.message ?? String(e), 600), scores: {}, misses: [], errors: [], missed: true });
         }
         if (row.missed) failures++;
         results.push(row);
@@ -374,10 +378,11 @@ console.log(`targets: perf ≥ ${TARGETS.performance}, the others ${TARGETS.acce
 
 // What failed, run by run.
 for (const r of results) {
-  if (r.misses.length === 0 && !r.error && r.warnings?.length === 0) continue;
+  if (r.misses.length === 0 && r.errors.length === 0 && !r.error && r.warnings?.length === 0) continue;
   console.log("");
   console.log(`== ${r.site} ${r.lang} ${r.kind} ${r.form}  ${r.url}`);
   if (r.error) console.log(`   the run failed: ${r.error}`);
+  for (const e of r.errors) console.log(`   ${e}`);
   for (const w of r.warnings ?? []) console.log(`   Lighthouse warning: ${snippet(w, 400)}`);
   for (const m of r.misses) {
     console.log(`   ${m.category} ${m.score ?? "-"} (target ${TARGETS[m.category]})${m.missed ? "" : ", only expected audits"}:`);

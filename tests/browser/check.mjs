@@ -9,18 +9,18 @@
 //   - reflow: no horizontal scrolling on those pages at 320 px (WCAG 1.4.10);
 //   - no request leaves the local server and no script error on those pages;
 //   - the partner filter (#filter-text, #filter-category) narrows the list;
-//   - full-page screenshots of the home, partners, project and strategy pages at
+//   - full-page screenshots of those pages (every template in every language) at
 //     both widths, written to DIR (default: <repo>/target/screenshots).
 // Each check prints `ok` or `FAIL` with its problems; the last line is
 // `N passed, M failed`, and the exit code is 1 when anything failed.
 
 import { spawn } from "node:child_process";
-import { createReadStream, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { htmlFiles, pagesToVisit, serve } from "./site.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -32,8 +32,6 @@ const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const WIDTHS = [375, 1280];
 const REFLOW_WIDTH = 320;
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-// Templates screenshotted, by the kind-* class of <body>.
-const SCREENSHOT_KINDS = ["home", "partners", "project", "strategy"];
 
 // ---------------------------------------------------------------- arguments
 const args = process.argv.slice(2);
@@ -68,88 +66,6 @@ const snippet = (s, n = 300) => {
   const t = String(s ?? "").replace(/\s+/g, " ").trim();
   return t.length > n ? t.slice(0, n) + "…" : t;
 };
-
-// ---------------------------------------------------------------- the site
-function htmlFiles(dir) {
-  const out = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...htmlFiles(p));
-    else if (e.name.endsWith(".html")) out.push(p);
-  }
-  return out.sort();
-}
-
-// URL path of a built file: `en/partners/index.html` → `/en/partners/`.
-function urlPath(root, file) {
-  const rel = path.relative(root, file).split(path.sep).join("/");
-  return "/" + rel.replace(/(^|\/)index\.html$/, "$1");
-}
-
-// One page per (template, language): the first file, in path order, whose <body>
-// has that kind-* class. New templates (search, ...) are picked up on their own.
-function pagesToVisit(root) {
-  const seen = new Map();
-  for (const file of htmlFiles(root)) {
-    const text = readFileSync(file, "utf8");
-    const kind = /<body[^>]*class="[^"]*\bkind-([\w-]+)/.exec(text)?.[1] ?? "unknown";
-    const lang = /<html[^>]*\blang="([^"]+)"/.exec(text)?.[1] ?? "none";
-    const key = kind === "root" || kind === "404" ? kind : `${lang}-${kind}`;
-    if (!seen.has(key)) seen.set(key, { key, kind, lang, url: urlPath(root, file) });
-  }
-  // The 404 page is checked where a visitor meets it: at an address that does not exist.
-  for (const p of seen.values()) if (p.kind === "404") p.url = "/no-such-page/";
-  return [...seen.values()];
-}
-
-const TYPES = {
-  ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript",
-  ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-  ".webp": "image/webp", ".json": "application/json", ".xml": "application/xml",
-  ".csv": "text/csv", ".txt": "text/plain", ".pdf": "application/pdf", ".woff2": "font/woff2",
-};
-
-// A static server for one built site on 127.0.0.1 and a free port:
-// `/x/` → `x/index.html`, a folder without its slash → redirect, misses → 404.html.
-function serve(root, prefix = "") {
-  const server = http.createServer((req, res) => {
-    let rel;
-    try {
-      rel = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    } catch {
-      rel = "/";
-    }
-    if (prefix) {
-      // A site published under a sub-path: nothing exists outside it.
-      if (!rel.startsWith(prefix + "/")) {
-        res.writeHead(404, { "Content-Type": "text/plain" }).end("outside the sub-path\n");
-        return;
-      }
-      rel = rel.slice(prefix.length);
-    }
-    let file = path.join(root, path.normalize(rel));
-    if (!file.startsWith(root)) file = root + "/\0";
-    let st = statSync(file, { throwIfNoEntry: false });
-    if (st?.isDirectory()) {
-      if (!rel.endsWith("/")) {
-        res.writeHead(301, { Location: rel + "/" }).end();
-        return;
-      }
-      file = path.join(file, "index.html");
-      st = statSync(file, { throwIfNoEntry: false });
-    }
-    let status = 200;
-    if (!st?.isFile()) {
-      status = 404;
-      file = path.join(root, "404.html");
-    }
-    res.writeHead(status, { "Content-Type": TYPES[path.extname(file)] ?? "application/octet-stream" });
-    createReadStream(file).on("error", () => res.end()).pipe(res);
-  });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => resolve({ server, origin: `http://127.0.0.1:${server.address().port}` })),
-  );
-}
 
 // ---------------------------------------------------------------- vnu
 // One JVM for every file of every site; resolves to vnu's messages.
@@ -333,9 +249,7 @@ async function checkSite(context, { label, root, pages }) {
       for (const width of WIDTHS) {
         const { page, problems } = await open(context, origin, p.url, width);
         try {
-          if (SCREENSHOT_KINDS.includes(p.kind)) {
-            await page.screenshot({ path: path.join(shotDir, `${label}-${p.lang}-${p.kind}-${width}.png`), fullPage: true });
-          }
+          await page.screenshot({ path: path.join(shotDir, `${label}-${p.lang}-${p.kind}-${width}.png`), fullPage: true });
           problems.push(...(await axeCheck(page)));
           problems.push(...(await spacingCheck(page)));
           if (p.kind === "root") problems.push(...(await chooserCheck(page)));
@@ -389,7 +303,7 @@ async function checkSite(context, { label, root, pages }) {
 // A site under /sub/: the search finds the strategy document, and every result it
 // shows opens (its address keeps the sub-path once).
 async function subpathSearchCheck(context, root) {
-  const { server, origin } = await serve(root, "/sub");
+  const { server, origin } = await serve(root, { prefix: "/sub" });
   try {
     for (const lang of Object.keys(SEARCH_WORDS)) {
       const { page, problems } = await open(context, origin, `/sub/${lang}/search/`, 1280);

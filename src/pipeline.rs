@@ -1,4 +1,4 @@
-//! The stages wired together: load → resolve → render → a sink. `build`, `check` and
+//! The stages wired together: load → images → resolve → render → a sink. `build`, `check` and
 //! `serve` all go through here, so they can never disagree about a site. Nothing is
 //! decided here; each stage owns its part (docs/architecture.md).
 

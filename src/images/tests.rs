@@ -1001,3 +1001,30 @@ fn measure() {
         start.elapsed()
     );
 }
+
+#[test]
+fn svg_attributes_holding_a_script_address_are_dropped_whatever_their_name() {
+    // Found by the `svg` fuzz target: a misspelt `xlink:hrff` kept its `javascript:`.
+    let out = clean(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><a xlink:hrff="java script:x()" data-x="VBScript:y"><rect width="1" height="1"/></a></svg>"#,
+    );
+    assert!(!out.contains("hrff"), "{out}");
+    assert!(!out.contains("data-x"), "{out}");
+    assert!(out.contains("<rect"), "{out}");
+}
+
+#[test]
+fn an_attribute_name_beginning_with_a_wide_character_is_not_a_panic() {
+    // Found by the `svg` fuzz target: the `on…` check sliced the name's first two bytes.
+    let out = clean("<svg xmlns=\"http://www.w3.org/2000/svg\" \u{150}x=\"1\"><rect/></svg>");
+    assert!(out.contains("<rect"), "{out}");
+}
+
+#[test]
+fn a_root_named_with_two_colons_is_not_an_svg() {
+    // Found by the `svg` fuzz target: `<J:javascript:svg/>` passed as an `svg` root.
+    assert!(matches!(
+        sanitize_svg(b"<J:javascript:svg/>"),
+        Err(ImageError::NotSvg { .. })
+    ));
+}

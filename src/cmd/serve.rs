@@ -2,7 +2,7 @@
 //! this layer checks the arguments, prints what happens and opens the browser.
 
 use super::{OK, USAGE, print_diagnostics, summary_counts};
-use klaster::diagnostics::Diagnostic;
+use klaster::diagnostics::{Diagnostic, Severity};
 use klaster::serve::{Notice, Rebuild, Server, Settings, StartError};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -150,12 +150,17 @@ fn report(r: &Rebuild) {
     eprintln!("rebuilt in {ms} ms: {what}{fixed}{warnings}{search}");
 }
 
+/// "; 2 warnings, 1 note": what the build said besides errors, each kind by its name.
 fn warnings_note(diags: &[Diagnostic]) -> String {
-    let n = diags.iter().filter(|d| !d.is_error()).count();
-    if n == 0 {
+    let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
+    let parts: Vec<String> = [(Severity::Warning, "warning"), (Severity::Note, "note")]
+        .into_iter()
+        .filter_map(|(s, word)| Some(count(s)).filter(|n| *n > 0).map(|n| plural(n, word)))
+        .collect();
+    if parts.is_empty() {
         String::new()
     } else {
-        format!("; {}", plural(n, "warning"))
+        format!("; {}", parts.join(", "))
     }
 }
 

@@ -4,7 +4,7 @@
 //! Both are added on the server, before `</body>`, so the overlay shows without
 //! JavaScript too. Everything taken from diagnostics is HTML-escaped.
 
-use crate::diagnostics::{Diagnostic, quoted, visible};
+use crate::diagnostics::{Diagnostic, Severity, quoted, visible};
 use std::fmt::Write as _;
 
 /// The path of the server-sent events endpoint the script listens to.
@@ -141,11 +141,15 @@ font:15px/1.5 system-ui,sans-serif;text-align:left;box-shadow:0 2px 12px rgba(0,
 #klaster-warnings .k-help{color:#9fe0a6}\
 </style>",
     );
-    let _ = write!(
-        out,
-        "<summary>klaster: {n} warning{}</summary><ol>",
-        if n == 1 { "" } else { "s" }
-    );
+    // Warnings and notes each by their name ("1 warning, 2 notes").
+    let said: Vec<String> = [(Severity::Warning, "warning"), (Severity::Note, "note")]
+        .into_iter()
+        .filter_map(|(severity, word)| {
+            let k = warnings.iter().filter(|d| d.severity == severity).count();
+            (k > 0).then(|| format!("{k} {word}{}", if k == 1 { "" } else { "s" }))
+        })
+        .collect();
+    let _ = write!(out, "<summary>klaster: {}</summary><ol>", said.join(", "));
     list(&mut out, warnings);
     out.push_str("</details>");
     out
@@ -219,6 +223,19 @@ mod tests {
         assert!(!html.contains("<script>alert"));
         assert!(!html.contains("<img"));
         assert!(html.contains("1 error "));
+    }
+
+    #[test]
+    fn the_warnings_box_names_warnings_and_notes_apart() {
+        let w = Diagnostic::warning("translation", "a.yaml", "w");
+        let n = Diagnostic::note("dates", "b.yaml", "n");
+        let html = warnings(&[w.clone(), n.clone(), n]);
+        assert!(
+            html.contains("<summary>klaster: 1 warning, 2 notes</summary>"),
+            "{html}"
+        );
+        assert!(warnings(&[w]).contains("<summary>klaster: 1 warning</summary>"));
+        assert_eq!(warnings(&[]), "");
     }
 
     #[test]

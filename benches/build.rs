@@ -223,6 +223,7 @@ fn main() {
             date: jiff::civil::date(2026, 1, 1),
             progress: None,
             cache: None,
+            pictures: None,
         };
         let t = Instant::now();
         let staging = klaster::write::Staging::begin(&root.join("output")).expect("staging");
@@ -274,6 +275,7 @@ fn main() {
         date: jiff::civil::date(2026, 1, 1),
         progress: None,
         cache: Some(cache),
+        pictures: Some(std::sync::Arc::new(klaster::images::stage::Memo::default())),
     };
     let _ = pipeline::run(&opts, &klaster::output::Discard);
     let mut rebuilds = Vec::new();

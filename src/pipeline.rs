@@ -23,6 +23,9 @@ pub struct Options {
     /// Pages and search indexes of the previous build, reused where nothing they show
     /// changed (`serve`).
     pub cache: Option<Arc<render::cache::Cache>>,
+    /// Pictures prepared by earlier runs, reused while their files are unchanged
+    /// (`serve`).
+    pub pictures: Option<Arc<images::stage::Memo>>,
 }
 
 /// What a run produced (its files went to the sink).
@@ -97,7 +100,12 @@ pub fn run(opts: &Options, sink: &dyn Sink) -> Outcome {
         p.stage("images", None);
     }
     let (pictures, mut d) = timed("images", &mut out, progress, || {
-        images::stage::prepare(&content.media, &image_settings, &opts.root)
+        images::stage::prepare(
+            &content.media,
+            &image_settings,
+            &opts.root,
+            opts.pictures.as_deref(),
+        )
     });
     out.diagnostics.append(&mut d);
     let resolve_opts = resolve::Options {

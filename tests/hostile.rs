@@ -14,6 +14,7 @@ fn run_site(site: &TestSite) -> pipeline::Outcome {
             date: jiff::civil::date(2024, 6, 1),
             progress: None,
             cache: None,
+            pictures: None,
         },
         &klaster::output::Discard,
     )

@@ -19,6 +19,7 @@ fn run(site: &TestSite, cache: Option<Arc<Cache>>) -> (Outcome, Vec<OutputFile>)
             date: jiff::civil::date(2024, 6, 1),
             progress: None,
             cache,
+            pictures: None,
         },
         &files,
     );

@@ -756,6 +756,7 @@ fuzz_target!(|input: Input| {
             date: jiff::civil::date(2026, 1, 15),
             progress: None,
             cache: None,
+            pictures: None,
         },
         &sink,
     );

@@ -53,6 +53,7 @@ pub fn run(args: Args) -> u8 {
         date,
         progress: Some(super::progress::for_stderr()),
         cache: None,
+        pictures: None,
     };
     // Files stream into a temporary folder beside the output as they are rendered;
     // it replaces the output only if everything succeeded, and is removed otherwise.

@@ -62,6 +62,7 @@ pub fn run(args: Args) -> u8 {
             date,
             progress: None,
             cache: None,
+            pictures: None,
         },
         &klaster::output::Discard,
     );

@@ -9,10 +9,11 @@ use crate::load::YamlFile;
 use crate::load::yaml::Kind;
 use crate::model::{Picture, PictureKind, Pictures, Resized, paths};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 /// Where the resized copies are kept between builds, below the site's root. It is not
 /// part of the content (load never reads it) and can be deleted at any time.
@@ -137,18 +138,78 @@ fn prepare_one(
     })
 }
 
+/// A file as it was when its picture was prepared: size and modification time.
+type Stamp = (u64, SystemTime);
+
+/// Pictures prepared by earlier runs of this process (`serve`), by file: an edit of
+/// one record then neither reads nor hashes every photo of the site again, only those
+/// whose size or modification time changed. Forgotten when the theme's settings change.
+#[derive(Default)]
+pub struct Memo(Mutex<Remembered>);
+
+#[derive(Default)]
+struct Remembered {
+    /// The settings the pictures were made with.
+    settings: Option<Settings>,
+    files: HashMap<PathBuf, (Stamp, Picture)>,
+}
+
+fn stamp(abs: &Path) -> Option<Stamp> {
+    let m = std::fs::symlink_metadata(abs).ok()?;
+    Some((m.len(), m.modified().ok()?))
+}
+
+/// Whether the cache still has every copy of a remembered picture.
+fn copies_exist(p: &Picture) -> bool {
+    match &p.kind {
+        PictureKind::Raster(copies) => copies.iter().all(|c| c.file.is_file()),
+        PictureKind::Svg(_) => true,
+    }
+}
+
 /// Prepares every picture among `media`, with a diagnostic for each that cannot be
-/// read, decoded or sanitised.
+/// read, decoded or sanitised; with a `memo`, unchanged files are taken from it.
 pub fn prepare(
     media: &BTreeMap<String, (PathBuf, u64)>,
     settings: &Settings,
     root: &Path,
+    memo: Option<&Memo>,
 ) -> (Pictures, Vec<Diagnostic>) {
     let cache = root.join(CACHE_DIR);
+    let remembered = |abs: &Path| -> Option<Picture> {
+        let guard = memo?.0.lock().ok()?;
+        if guard.settings.as_ref() != Some(settings) {
+            return None;
+        }
+        let (was, picture) = guard.files.get(abs)?;
+        (stamp(abs).as_ref() == Some(was) && copies_exist(picture)).then(|| picture.clone())
+    };
     let results: Vec<(String, Result<Picture, Failed>)> = media
         .par_iter()
         .filter(|(rel, _)| is_picture(rel))
-        .map(|(rel, (abs, _))| (rel.clone(), prepare_one(abs, rel, settings, &cache)))
+        .map(|(rel, (abs, _))| {
+            let picture = match remembered(abs) {
+                Some(p) => Ok(p),
+                None => {
+                    // Stamped before reading: a save during the read is seen next time.
+                    let before = stamp(abs);
+                    let made = prepare_one(abs, rel, settings, &cache);
+                    if let (Some(memo), Some(before), Ok(p)) = (memo, before, &made)
+                        && let Ok(mut guard) = memo.0.lock()
+                    {
+                        if guard.settings.as_ref() != Some(settings) {
+                            *guard = Remembered {
+                                settings: Some(settings.clone()),
+                                files: HashMap::new(),
+                            };
+                        }
+                        guard.files.insert(abs.clone(), (before, p.clone()));
+                    }
+                    made
+                }
+            };
+            (rel.clone(), picture)
+        })
         .collect();
     let mut pictures = Pictures::new();
     let mut diags = Vec::new();

@@ -1028,3 +1028,45 @@ fn a_root_named_with_two_colons_is_not_an_svg() {
         Err(ImageError::NotSvg { .. })
     ));
 }
+
+#[test]
+fn the_memo_skips_unchanged_files_and_reads_changed_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.jpg");
+    let original = jpeg(&photo(400, 300));
+    std::fs::write(&file, &original).unwrap();
+    let media = std::collections::BTreeMap::from([(
+        "p.jpg".to_string(),
+        (file.clone(), original.len() as u64),
+    )]);
+    let s = settings(&[160]);
+    let memo = stage::Memo::default();
+    let (first, d) = stage::prepare(&media, &s, dir.path(), Some(&memo));
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(first["p.jpg"].width, Some(400));
+    // Same size and modification time: taken from the memo, the file is not read
+    // (its bytes are now garbage, which reading would report).
+    let mtime = std::fs::metadata(&file).unwrap().modified().unwrap();
+    std::fs::write(&file, vec![0u8; original.len()]).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let (again, d) = stage::prepare(&media, &s, dir.path(), Some(&memo));
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(again["p.jpg"].width, Some(400));
+    // A new modification time: read again, and the damage is reported.
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(mtime + Duration::from_secs(5))
+        .unwrap();
+    let (_, d) = stage::prepare(&media, &s, dir.path(), Some(&memo));
+    assert_eq!(d.len(), 1, "{d:?}");
+    // Without a memo every run reads the file.
+    let (_, d) = stage::prepare(&media, &s, dir.path(), None);
+    assert_eq!(d.len(), 1, "{d:?}");
+}

@@ -147,6 +147,7 @@ impl Server {
             progress: None,
             // Rebuilds render only the pages whose inputs changed.
             cache: Some(Arc::new(crate::render::cache::Cache::new())),
+            pictures: Some(Arc::new(crate::images::stage::Memo::default())),
         };
         let shared = Arc::new(Shared::default());
         let mut builder = Builder::new(opts, self.settings.date);

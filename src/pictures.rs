@@ -3,6 +3,7 @@
 //! loading unless the picture is above the fold. Markdown bodies (rendered in resolve)
 //! and the `image` template function (render) write pictures the same way through it.
 
+use crate::markup::escape;
 use crate::model::{Picture, PictureKind, Resized, paths};
 
 /// The `sizes` of a picture in a body: the text column of the default theme is at most
@@ -23,21 +24,6 @@ pub struct Show<'a> {
     pub sizes: Option<&'a str>,
     /// Below the fold: loaded when the reader scrolls near it.
     pub lazy: bool,
-}
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The shown size: what the template asks for, keeping the picture's proportions and
@@ -90,9 +76,9 @@ fn srcset(base: &str, copies: &[&Resized]) -> String {
 /// The markup for `show`, with links under `base` (the site's base path).
 pub fn markup(picture: Option<&Picture>, show: &Show, base: &str) -> String {
     let (w, h) = shown_size(picture, show);
-    let mut attrs = format!(" alt=\"{}\"", esc(show.alt));
+    let mut attrs = format!(" alt=\"{}\"", escape(show.alt));
     if let Some(c) = show.class {
-        attrs.push_str(&format!(" class=\"{}\"", esc(c)));
+        attrs.push_str(&format!(" class=\"{}\"", escape(c)));
     }
     if let Some(w) = w {
         attrs.push_str(&format!(" width=\"{w}\""));
@@ -105,10 +91,10 @@ pub fn markup(picture: Option<&Picture>, show: &Show, base: &str) -> String {
     }
     let original = format!("{base}{}", paths::media(show.src));
     let Some(p) = picture else {
-        return format!("<img src=\"{}\"{attrs}>", esc(&original));
+        return format!("<img src=\"{}\"{attrs}>", escape(&original));
     };
     match &p.kind {
-        PictureKind::Svg(_) => format!("<img src=\"{}\"{attrs}>", esc(&original)),
+        PictureKind::Svg(_) => format!("<img src=\"{}\"{attrs}>", escape(&original)),
         PictureKind::Raster(_) => {
             let sizes = match (show.sizes, w) {
                 (Some(s), _) => s.to_string(),
@@ -126,12 +112,12 @@ pub fn markup(picture: Option<&Picture>, show: &Show, base: &str) -> String {
                 .or(fallback.last())
                 .map(|r| format!("{base}{}", r.path))
                 .unwrap_or(original);
-            let sizes = esc(&sizes);
+            let sizes = escape(&sizes);
             format!(
                 "<picture><source type=\"image/webp\" srcset=\"{}\" sizes=\"{sizes}\"><img src=\"{}\" srcset=\"{}\" sizes=\"{sizes}\"{attrs}></picture>",
-                esc(&srcset(base, &webp)),
-                esc(&src),
-                esc(&srcset(base, &fallback)),
+                escape(&srcset(base, &webp)),
+                escape(&src),
+                escape(&srcset(base, &fallback)),
             )
         }
     }

@@ -304,13 +304,10 @@ impl<'e> Renderer<'_, '_, 'e> {
                             .filter(|p| !p.contains(['#', '?']))
                             .map(str::to_string);
                         let dest_url = self.fix_url(dest_url, offset, resolve);
+                        // A missing file has no picture: the writer leaves a plain
+                        // `<img>`, and `fix_url` has reported the problem.
                         if let Some(path) = media
                             && self.opts.pictures.is_some()
-                            && self
-                                .rendered
-                                .problems
-                                .last()
-                                .is_none_or(|p| p.offset != offset)
                         {
                             let at = self.target().len();
                             self.image = Some((path, String::new(), at));

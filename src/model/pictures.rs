@@ -52,16 +52,12 @@ impl Picture {
     /// The fallback copy (JPEG or PNG) nearest to `width`: the smallest at least that
     /// wide, else the widest. For a favicon or a link preview, which take one file.
     pub fn copy_near(&self, width: u32) -> Option<&Resized> {
-        let mime = self.fallback_mime()?;
-        let mut copies = self.resized(mime).peekable();
-        let mut last = None;
-        while let Some(r) = copies.next() {
-            if r.width >= width || copies.peek().is_none() {
-                return Some(r);
-            }
-            last = Some(r);
-        }
-        last
+        let copies: Vec<&Resized> = self.resized(self.fallback_mime()?).collect();
+        copies
+            .iter()
+            .find(|r| r.width >= width)
+            .or(copies.last())
+            .copied()
     }
 
     /// The media type of the fallback copies (JPEG or PNG), for raster pictures.

@@ -15,7 +15,6 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 const FIELDS: &[&str] = &["logo", "favicon", "color", "image", "image_alt"];
-const IMAGE_FORMATS: &[&str] = &["svg", "png", "jpg", "jpeg", "webp"];
 
 /// The theme's own colours, from `colors:` of theme.yaml (child theme first).
 struct ThemeColors {
@@ -142,8 +141,7 @@ fn image(
     };
     match media_file(media, written) {
         Ok((p, size)) => {
-            let ext = p.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-            if !ext.as_deref().is_some_and(|e| IMAGE_FORMATS.contains(&e)) {
+            if !crate::images::stage::is_picture(&p) {
                 r.error(
                     node,
                     format!("`brand.{what}` must be an SVG, PNG, JPEG or WebP picture"),

@@ -80,6 +80,102 @@ fn timed<T>(
 /// Loads, resolves and renders the site at `opts.root` into `sink`. Rendering is
 /// skipped when the content has errors; all problems found are returned together.
 pub fn run(opts: &Options, sink: &dyn Sink) -> Outcome {
+    run_inner(opts, sink, false).0
+}
+
+/// A good build's model and what its stages kept, so that `serve` can apply the edit
+/// of a Markdown body to it ([`patch`]) instead of building everything again.
+pub struct Previous {
+    site: Arc<Site>,
+    kept: resolve::Kept,
+    /// The build's problems, as [`Outcome::diagnostics`] gave them.
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Previous {
+    pub fn site(&self) -> Arc<Site> {
+        self.site.clone()
+    }
+}
+
+/// [`run`], also returning what [`patch`] needs when the build succeeded (the model
+/// then is in it, not in the outcome).
+pub fn run_keeping(opts: &Options, sink: &dyn Sink) -> (Outcome, Option<Previous>) {
+    run_inner(opts, sink, true)
+}
+
+/// Applies an edit of the files `changed` (paths relative to the root) to the
+/// previous build, when each is a file of a record whose edit changed its Markdown
+/// body and nothing else: only those records are loaded and resolved again
+/// ([`resolve::patch`]), and only the pages that show their bodies and the feeds are
+/// rendered ([`render::render_bodies`]) into `sink`. `None` when the edit needs a
+/// whole build; `previous` must then be replaced by one.
+pub fn patch(
+    opts: &Options,
+    previous: &mut Previous,
+    changed: &[String],
+    sink: &dyn Sink,
+) -> Option<Outcome> {
+    let started = Instant::now();
+    let cache = opts.cache.as_deref()?;
+    if opts.date != previous.site.build_date || opts.drafts != previous.site.drafts {
+        return None;
+    }
+    let mut targets: Vec<usize> = Vec::new();
+    for rel in changed {
+        let i = previous
+            .site
+            .records
+            .iter()
+            .position(|r| r.files.iter().any(|(_, f)| f == rel))?;
+        if !targets.contains(&i) {
+            targets.push(i);
+        }
+    }
+    if targets.is_empty() {
+        return None;
+    }
+    let site = Arc::get_mut(&mut previous.site)?;
+    let mut diagnostics = previous.diagnostics.clone();
+    let mut patched = Vec::new();
+    for i in targets {
+        let record = &site.records[i];
+        let files: Vec<String> = record.files.iter().map(|(_, f)| f.clone()).collect();
+        // A problem of loading the files or of the record's identity would have to
+        // be found again by a whole build; only the record's own are found here.
+        let own = previous.kept.problems(&record.id);
+        if diagnostics
+            .iter()
+            .any(|d| files.contains(&d.path) && !own.contains(d))
+        {
+            return None;
+        }
+        let collection = record.id.collection;
+        let names: Vec<&str> = files.iter().map(String::as_str).collect();
+        let (raw, loading) = load::reload_record(&opts.root, collection, &names);
+        if !loading.is_empty() {
+            return None;
+        }
+        let done = resolve::patch(site, &mut previous.kept, &raw?)?;
+        diagnostics.retain(|d| !done.old_problems.contains(d));
+        diagnostics.extend(done.problems);
+        patched.push(done.index);
+    }
+    diagnostics::normalize(&mut diagnostics);
+    let mut out = Outcome::default();
+    match render::render_bodies(site, sink, cache, &patched)? {
+        Ok(stats) => out.stats = stats,
+        Err(render::Failure::Content(mut d)) => out.diagnostics.append(&mut d),
+        Err(render::Failure::Output(e)) => out.output_error = Some(e),
+    }
+    previous.diagnostics = diagnostics.clone();
+    out.diagnostics.extend(diagnostics);
+    diagnostics::normalize(&mut out.diagnostics);
+    out.timings.push(("patch", started.elapsed()));
+    Some(out)
+}
+
+fn run_inner(opts: &Options, sink: &dyn Sink, keep: bool) -> (Outcome, Option<Previous>) {
     let mut out = Outcome::default();
     let progress = opts.progress.as_deref();
     if let Some(p) = progress {
@@ -113,8 +209,13 @@ pub fn run(opts: &Options, sink: &dyn Sink) -> Outcome {
         drafts: opts.drafts,
         date: opts.date,
     };
-    let (site, mut d) = timed("resolve", &mut out, progress, || {
-        resolve::resolve(content, pictures, &resolve_opts)
+    let (site, mut d, kept) = timed("resolve", &mut out, progress, || {
+        if keep {
+            resolve::resolve_keeping(content, pictures, &resolve_opts)
+        } else {
+            let (site, d) = resolve::resolve(content, pictures, &resolve_opts);
+            (site, d, None)
+        }
     });
     out.diagnostics.append(&mut d);
     if let Some(site) = &site
@@ -129,9 +230,22 @@ pub fn run(opts: &Options, sink: &dyn Sink) -> Outcome {
             Err(render::Failure::Output(e)) => out.output_error = Some(e),
         }
     }
-    out.site = site;
     diagnostics::normalize(&mut out.diagnostics);
-    out
+    let good = !out.has_errors() && out.output_error.is_none();
+    match (site, kept) {
+        (Some(site), Some(kept)) if good => {
+            let previous = Previous {
+                site: Arc::new(site),
+                kept,
+                diagnostics: out.diagnostics.clone(),
+            };
+            (out, Some(previous))
+        }
+        (site, _) => {
+            out.site = site;
+            (out, None)
+        }
+    }
 }
 
 /// Default output folder of a site.

@@ -143,3 +143,241 @@ fn an_edit_rerenders_only_the_pages_it_touches_and_matches_a_full_build() {
     });
     assert!(n >= total / 2, "{n} of {total}");
 }
+
+/// The output of a build from scratch, without the search index (which `serve` makes
+/// after a body edit is served).
+fn fresh_pages(site: &TestSite) -> (Outcome, BTreeMap<String, Vec<u8>>) {
+    let files = Collect::default();
+    let outcome = pipeline::run(&keeping(site, &Arc::new(Cache::new())), &files);
+    let mut b = bytes(&files.into_files());
+    b.retain(|p, _| !p.starts_with("search/"));
+    (outcome, b)
+}
+
+fn keeping(site: &TestSite, cache: &Arc<Cache>) -> Options {
+    Options {
+        root: site.path().to_path_buf(),
+        base_url: None,
+        drafts: false,
+        date: jiff::civil::date(2024, 6, 1),
+        progress: None,
+        cache: Some(cache.clone()),
+        pictures: None,
+    }
+}
+
+/// Applies `changed` with `pipeline::patch` to `served`; the files it rendered, or
+/// `None` when the edit needs a whole build.
+fn patch(
+    opts: &Options,
+    previous: &mut pipeline::Previous,
+    served: &mut BTreeMap<String, Vec<u8>>,
+    changed: &[&str],
+) -> Option<(Outcome, Vec<String>)> {
+    let out = Collect::default();
+    let changed: Vec<String> = changed.iter().map(|s| s.to_string()).collect();
+    let outcome = pipeline::patch(opts, previous, &changed, &out)?;
+    let files = bytes(&out.into_files());
+    let paths = files.keys().cloned().collect();
+    served.extend(files);
+    Some((outcome, paths))
+}
+
+#[test]
+fn a_body_edit_renders_only_the_pages_that_show_it_and_matches_a_full_build() {
+    let site = TestSite::new();
+    site.write(
+        "content/pages/home.et.md",
+        "---\ntitle: Avaleht\n---\nTere.\n",
+    );
+    site.write(
+        "content/pages/home.en.md",
+        "---\ntitle: Home\n---\nWelcome.\n",
+    );
+    site.write(
+        "content/news/launch.en.md",
+        "---\ntitle: Launch\ndate: 2024-05-01\n---\nThe first text.\n",
+    );
+    let cache = Arc::new(Cache::new());
+    let opts = keeping(&site, &cache);
+    let first = Collect::default();
+    let (outcome, previous) = pipeline::run_keeping(&opts, &first);
+    assert!(!outcome.has_errors(), "{:?}", outcome.diagnostics);
+    let mut previous = previous.expect("a good build keeps its model");
+    let mut served = bytes(&first.into_files());
+    served.retain(|p, _| !p.starts_with("search/"));
+    cache.defer_search(true);
+
+    let check = |served: &BTreeMap<String, Vec<u8>>, outcome: &Outcome| {
+        let (fresh, pages) = fresh_pages(&site);
+        assert_eq!(
+            served.keys().collect::<Vec<_>>(),
+            pages.keys().collect::<Vec<_>>()
+        );
+        for (path, content) in &pages {
+            assert!(
+                served[path] == *content,
+                "{path} differs from a build from scratch"
+            );
+        }
+        assert_eq!(outcome.diagnostics, fresh.diagnostics);
+    };
+
+    // A page's body: that record's pages alone, in each language (another language
+    // may show it as a fallback), and the feeds.
+    site.write(
+        "content/pages/about.en.md",
+        "---\n---\nA new English text.\n",
+    );
+    let (outcome, rendered) = patch(
+        &opts,
+        &mut previous,
+        &mut served,
+        &["content/pages/about.en.md"],
+    )
+    .expect("a body edit is applied to the previous build");
+    check(&served, &outcome);
+    let pages: Vec<&String> = rendered.iter().filter(|p| p.ends_with(".html")).collect();
+    assert_eq!(pages, ["en/about/index.html", "et/about/index.html"]);
+    assert!(
+        String::from_utf8_lossy(&served["en/about/index.html"]).contains("A new English text.")
+    );
+
+    // A news item's body: its page and the feed that carries it.
+    site.write(
+        "content/news/launch.en.md",
+        "---\ntitle: Launch\ndate: 2024-05-01\n---\nThe second text.\n",
+    );
+    let (outcome, rendered) = patch(
+        &opts,
+        &mut previous,
+        &mut served,
+        &["content/news/launch.en.md"],
+    )
+    .expect("a news body edit is applied");
+    check(&served, &outcome);
+    assert!(
+        rendered.contains(&"en/news/launch/index.html".to_string()),
+        "{rendered:?}"
+    );
+    assert!(String::from_utf8_lossy(&served["en/feed.xml"]).contains("The second text."));
+
+    // The home record's body shows on the home page.
+    site.write(
+        "content/pages/home.en.md",
+        "---\ntitle: Home\n---\nWelcome back.\n",
+    );
+    let (outcome, _) = patch(
+        &opts,
+        &mut previous,
+        &mut served,
+        &["content/pages/home.en.md"],
+    )
+    .expect("a home body edit is applied");
+    check(&served, &outcome);
+    assert!(String::from_utf8_lossy(&served["en/index.html"]).contains("Welcome back."));
+
+    // A mistake in a body is reported as a build from scratch reports it, and goes
+    // away when it is fixed.
+    site.write(
+        "content/pages/about.en.md",
+        "---\n---\nSee [the lab](@partners/no-such-lab).\n",
+    );
+    let (outcome, _) = patch(
+        &opts,
+        &mut previous,
+        &mut served,
+        &["content/pages/about.en.md"],
+    )
+    .expect("a body edit with a mistake is applied");
+    let (fresh, _) = fresh_pages(&site);
+    assert!(
+        fresh
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("no-such-lab")),
+        "{:?}",
+        fresh.diagnostics
+    );
+    assert_eq!(outcome.diagnostics, fresh.diagnostics);
+    site.write("content/pages/about.en.md", "---\n---\nFixed.\n");
+    let (outcome, _) = patch(
+        &opts,
+        &mut previous,
+        &mut served,
+        &["content/pages/about.en.md"],
+    )
+    .expect("the fix is applied");
+    check(&served, &outcome);
+    assert!(
+        !outcome
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("no-such-lab"))
+    );
+
+    // What changes more than a body needs a whole build.
+    site.write(
+        "content/pages/about.en.md",
+        "---\ntitle: Renamed\n---\nFixed.\n",
+    );
+    assert!(
+        patch(
+            &opts,
+            &mut previous,
+            &mut served,
+            &["content/pages/about.en.md"]
+        )
+        .is_none(),
+        "front matter"
+    );
+}
+
+#[test]
+fn edits_other_than_bodies_need_a_whole_build() {
+    let site = TestSite::new();
+    let cache = Arc::new(Cache::new());
+    let opts = keeping(&site, &cache);
+    let (_, previous) = pipeline::run_keeping(&opts, &Collect::default());
+    let mut previous = previous.expect("a good build keeps its model");
+    let mut served = BTreeMap::new();
+    // A YAML record, site settings, a new file, a removed file.
+    site.write(
+        "content/partners/tehnopol.yaml",
+        "name: {et: Tehnopol, en: Tehnopol}\ncategory: startup\ncountry: EE\n",
+    );
+    assert!(
+        patch(
+            &opts,
+            &mut previous,
+            &mut served,
+            &["content/partners/tehnopol.yaml"]
+        )
+        .is_none()
+    );
+    site.write(
+        "content/site.yaml",
+        &SITE_YAML.replace("Test cluster", "Renamed"),
+    );
+    assert!(patch(&opts, &mut previous, &mut served, &["content/site.yaml"]).is_none());
+    site.write("content/pages/new.en.md", "---\ntitle: New\n---\nText.\n");
+    assert!(
+        patch(
+            &opts,
+            &mut previous,
+            &mut served,
+            &["content/pages/new.en.md"]
+        )
+        .is_none()
+    );
+    std::fs::remove_file(site.path().join("content/pages/about.en.md")).unwrap();
+    assert!(
+        patch(
+            &opts,
+            &mut previous,
+            &mut served,
+            &["content/pages/about.en.md"]
+        )
+        .is_none()
+    );
+}

@@ -522,6 +522,35 @@ fn group(by_id: BTreeMap<(Collection, String), Vec<RawFile>>) -> Vec<RawRecord> 
         .collect()
 }
 
+/// Reads the files of one record again (`serve`, after an edit): `files` are paths
+/// relative to `root`, as the model lists them. The diagnostics are those loading the
+/// files gives; `None` when one could not be read as a record file.
+pub fn reload_record(
+    root: &Path,
+    collection: Collection,
+    files: &[&str],
+) -> (Option<RawRecord>, Vec<Diagnostic>) {
+    let budget = Budget::default();
+    let mut diags = Vec::new();
+    let mut by_id: BTreeMap<(Collection, String), Vec<RawFile>> = BTreeMap::new();
+    for rel in files {
+        let path = root.join(rel);
+        if files::kind(&path) != Kind::File {
+            return (None, diags);
+        }
+        match load_record_file(root, collection, &path, &budget, &mut diags) {
+            Ok((c, stem, file)) => by_id.entry((c, stem)).or_default().push(file),
+            Err(d) => {
+                diags.push(d);
+                return (None, diags);
+            }
+        }
+    }
+    let mut records = group(by_id);
+    let record = (records.len() == 1).then(|| records.remove(0));
+    (record, diags)
+}
+
 /// One record file read, or why it could not be.
 type Loaded = Result<(Collection, String, RawFile), Diagnostic>;
 

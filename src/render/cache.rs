@@ -24,6 +24,8 @@ struct Entries {
 #[derive(Default)]
 pub struct Cache {
     entries: Mutex<Entries>,
+    /// What the last full render prepared, for [`super::render_bodies`].
+    prepared: Mutex<Option<std::sync::Arc<super::Prepared>>>,
     /// Leave the search index out of the build; `serve` builds it after the pages are
     /// served ([`super::search_index`]).
     search_later: AtomicBool,
@@ -50,6 +52,22 @@ impl Cache {
             .get(path)
             .filter(|(fp, _)| *fp == fingerprint)
             .map(|(_, c)| c.clone())
+    }
+
+    pub(crate) fn store_prepared(&self, prepared: std::sync::Arc<super::Prepared>) {
+        if let Ok(mut p) = self.prepared.lock() {
+            *p = Some(prepared);
+        }
+    }
+
+    pub(crate) fn clear_prepared(&self) {
+        if let Ok(mut p) = self.prepared.lock() {
+            *p = None;
+        }
+    }
+
+    pub(crate) fn prepared(&self) -> Option<std::sync::Arc<super::Prepared>> {
+        self.prepared.lock().ok()?.clone()
     }
 
     /// Replaces the pages with those of the build that just succeeded.

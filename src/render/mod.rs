@@ -69,54 +69,18 @@ pub fn render(
 ) -> Result<Stats, Failure> {
     let started = Instant::now();
     let mut timings = Vec::new();
-    let formats = Formats::new(site.config.languages.iter().map(|l| l.code.as_str()));
-    let lists = lists::Lists::new(site, &formats);
-    let env = Arc::new(templates::Env::new(site, formats));
-    let tera = templates::build(&site.theme, env.clone()).map_err(Failure::Content)?;
-    let eu_ongoing = site.collection(Collection::Projects).any(|r| {
-        r.locales.first().is_some_and(|l| match &l.data {
-            RecordData::Project(p) => {
-                p.status == Some(ProjectStatus::Ongoing)
-                    && site.config.funder(&p.funder).is_some_and(|f| f.eu)
-            }
-            _ => false,
-        })
-    });
-    let backlinks = values::Backlinks::new(site);
-    // Every card in memory for the whole render costs a few kilobytes a record; only
-    // a theme that uses `collections` pays it.
-    let with_collections = site
-        .theme
-        .templates
-        .values()
-        .any(|t| t.text.contains("collections"));
-    let langs: Vec<langs::LangData> = site
-        .config
-        .languages
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            langs::LangData::new(
-                site,
-                l,
-                lists.lang(i),
-                &backlinks,
-                eu_ongoing,
-                with_collections,
-            )
-        })
-        .collect();
-    let pages = plan::plan(site, &lists);
+    // What an earlier render prepared belongs to an earlier site.
+    if let Some(c) = cache {
+        c.clear_prepared();
+    }
+    let prepared = Prepared::new(site)?;
+    let langs = prepared.langs(site);
+    let pages = &prepared.pages;
     timings.push(("template data", started.elapsed()));
 
-    let renderer = page::Renderer {
-        tera: &tera,
-        site,
-        langs: &langs,
-        lists: &lists,
-        backlinks: &backlinks,
-    };
-    let fingerprints = cache.map(|_| fingerprint::Fingerprints::new(site, &env, &tera, &langs));
+    let renderer = prepared.renderer(site, &langs);
+    let (tera, env, lists) = (&prepared.tera, &prepared.env, &prepared.lists);
+    let fingerprints = cache.map(|_| fingerprint::Fingerprints::new(site, env, tera, &langs));
     // The search index is built beside the pages; the progress counts both. `serve`
     // may leave it for after the pages are served.
     let search_later = cache.is_some_and(|c| c.search_deferred());
@@ -200,27 +164,172 @@ pub fn render(
     let (index, took) = search_index.map_err(Failure::Output)?;
     timings.push(("search index alone", took));
     files += index;
-    let rest = site_files::files(site, &lists, &pages);
+    let rest = site_files::files(site, lists, pages);
     files += rest.len();
     rest.into_par_iter()
         .try_for_each(|f| sink.put(f))
         .map_err(Failure::Output)?;
-    let mut per_lang = vec![0usize; site.config.languages.len()];
-    for p in pages.iter().filter(|p| !p.kind.site_wide()) {
-        per_lang[p.lang] += 1;
+    let per_lang = pages_per_lang(site, pages.iter());
+    drop(langs);
+    if let Some(cache) = cache {
+        cache.store_prepared(Arc::new(prepared));
     }
     Ok(Stats {
-        pages: site
-            .config
-            .languages
-            .iter()
-            .zip(per_lang)
-            .map(|(l, n)| (l.code.clone(), n))
-            .collect(),
+        pages: per_lang,
         files,
         timings,
         pages_reused: reused.into_inner(),
     })
+}
+
+/// What every page of a render is made with, prepared once per build: the theme's
+/// templates, the lists, who links to whom and the plan of pages. `serve` keeps it
+/// for [`render_bodies`].
+pub(crate) struct Prepared {
+    tera: tera::Tera,
+    env: Arc<templates::Env>,
+    lists: lists::Lists,
+    backlinks: values::Backlinks,
+    pages: Vec<plan::Page>,
+    eu_ongoing: bool,
+    with_collections: bool,
+}
+
+impl Prepared {
+    fn new(site: &Site) -> Result<Prepared, Failure> {
+        let formats = Formats::new(site.config.languages.iter().map(|l| l.code.as_str()));
+        let lists = lists::Lists::new(site, &formats);
+        let env = Arc::new(templates::Env::new(site, formats));
+        let tera = templates::build(&site.theme, env.clone()).map_err(Failure::Content)?;
+        let eu_ongoing = site.collection(Collection::Projects).any(|r| {
+            r.locales.first().is_some_and(|l| match &l.data {
+                RecordData::Project(p) => {
+                    p.status == Some(ProjectStatus::Ongoing)
+                        && site.config.funder(&p.funder).is_some_and(|f| f.eu)
+                }
+                _ => false,
+            })
+        });
+        let backlinks = values::Backlinks::new(site);
+        // Every card in memory for the whole render costs a few kilobytes a record; only
+        // a theme that uses `collections` pays it.
+        let with_collections = site
+            .theme
+            .templates
+            .values()
+            .any(|t| t.text.contains("collections"));
+        let pages = plan::plan(site, &lists);
+        Ok(Prepared {
+            tera,
+            env,
+            lists,
+            backlinks,
+            pages,
+            eu_ongoing,
+            with_collections,
+        })
+    }
+
+    /// Each language's template data.
+    fn langs<'a>(&'a self, site: &'a Site) -> Vec<langs::LangData<'a>> {
+        site.config
+            .languages
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                langs::LangData::new(
+                    site,
+                    l,
+                    self.lists.lang(i),
+                    &self.backlinks,
+                    self.eu_ongoing,
+                    self.with_collections,
+                )
+            })
+            .collect()
+    }
+
+    fn renderer<'a>(
+        &'a self,
+        site: &'a Site,
+        langs: &'a [langs::LangData<'a>],
+    ) -> page::Renderer<'a> {
+        page::Renderer {
+            tera: &self.tera,
+            site,
+            langs,
+            lists: &self.lists,
+            backlinks: &self.backlinks,
+        }
+    }
+}
+
+/// HTML pages per language (site-wide pages not counted).
+fn pages_per_lang<'a>(
+    site: &Site,
+    pages: impl Iterator<Item = &'a plan::Page>,
+) -> Vec<(String, usize)> {
+    let mut per_lang = vec![0usize; site.config.languages.len()];
+    for p in pages.filter(|p| !p.kind.site_wide()) {
+        per_lang[p.lang] += 1;
+    }
+    site.config
+        .languages
+        .iter()
+        .zip(per_lang)
+        .map(|(l, n)| (l.code.clone(), n))
+        .collect()
+}
+
+/// After an edit of the bodies of `records` (indices into `Site::records`) and
+/// nothing else (`resolve::patch`), renders the pages that show those bodies and the
+/// feeds, with what the previous render of the site prepared. `None` when the cache
+/// holds nothing prepared; the caller then renders the whole site.
+pub fn render_bodies(
+    site: &Site,
+    sink: &dyn Sink,
+    cache: &cache::Cache,
+    records: &[usize],
+) -> Option<Result<Stats, Failure>> {
+    let started = Instant::now();
+    let prepared = cache.prepared()?;
+    let langs = prepared.langs(site);
+    let renderer = prepared.renderer(site, &langs);
+    let pages: Vec<&plan::Page> = prepared
+        .pages
+        .iter()
+        .filter(|p| renderer.body_shown(p).is_some_and(|i| records.contains(&i)))
+        .collect();
+    let rendered: Result<Vec<OutputFile>, Failure> = pages
+        .par_iter()
+        .map(|page| {
+            let vars = renderer.vars(page);
+            let html = renderer
+                .render(page, &vars)
+                .map_err(|d| Failure::Content(vec![d]))?;
+            Ok(OutputFile {
+                path: page.output(),
+                content: Content::Shared(Arc::new(html.into_bytes())),
+            })
+        })
+        .collect();
+    let mut files = match rendered {
+        Ok(f) => f,
+        Err(e) => return Some(Err(e)),
+    };
+    files.extend(site_files::feeds(site, &prepared.lists));
+    let count = files.len();
+    for f in files {
+        if let Err(e) = sink.put(f) {
+            return Some(Err(Failure::Output(e)));
+        }
+    }
+    Some(Ok(Stats {
+        pages: pages_per_lang(site, pages.into_iter()),
+        files: count,
+        timings: vec![("bodies", started.elapsed())],
+        pages_reused: 0,
+    }))
 }
 
 /// One template mistake fails every page that uses it: one message for it, naming the

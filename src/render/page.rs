@@ -47,6 +47,24 @@ impl Renderer<'_> {
         r.locale(lang).map(|loc| vb.page(r, loc))
     }
 
+    /// The record whose body `page` shows, if any: a record's own page shows its
+    /// body, the home page shows the body of the `home` page record. (What `serve`
+    /// renders again after a body edit, [`super::render_bodies`].)
+    pub fn body_shown(&self, page: &Page) -> Option<usize> {
+        match page.kind {
+            PageKind::Home => self.home_record(),
+            k if k.has_record() => page.record,
+            _ => None,
+        }
+    }
+
+    fn home_record(&self) -> Option<usize> {
+        self.site
+            .index
+            .get(&RecordId::new(Collection::Pages, "home"))
+            .copied()
+    }
+
     fn script(v: J) -> Value {
         Value::safe_string(&jsonld::to_script(v))
     }
@@ -109,10 +127,7 @@ impl Renderer<'_> {
                 vars.push(("jsonld", org()));
             }
             PageKind::Home => {
-                let home = site
-                    .index
-                    .get(&RecordId::new(Collection::Pages, "home"))
-                    .and_then(|i| self.page_value(*i, code));
+                let home = self.home_record().and_then(|i| self.page_value(i, code));
                 let counts: Vec<J> = lists
                     .partner_groups
                     .iter()

@@ -8,22 +8,33 @@ use crate::model::paths;
 use crate::model::{PictureKind, Site};
 use crate::output::{Content, OutputFile};
 
+/// The Atom feed of each language.
+pub fn feeds(site: &Site, lists: &Lists) -> Vec<OutputFile> {
+    let urls = site.urls();
+    let pick = |v: &[usize]| v.iter().map(|i| &site.records[*i]).collect::<Vec<_>>();
+    site.config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let ll = lists.lang(i);
+            feeds::atom(
+                site,
+                &urls,
+                &l.code,
+                &pick(&ll.news),
+                &pick(&ll.projects),
+                &site.theme.strings,
+            )
+        })
+        .collect()
+}
+
 /// Every file that is not a page or the search index.
 pub fn files(site: &Site, lists: &Lists, pages: &[Page]) -> Vec<OutputFile> {
     let urls = site.urls();
     let mut files = exports::exports(site, &urls);
-    for (i, l) in site.config.languages.iter().enumerate() {
-        let ll = lists.lang(i);
-        let pick = |v: &[usize]| v.iter().map(|i| &site.records[*i]).collect::<Vec<_>>();
-        files.push(feeds::atom(
-            site,
-            &urls,
-            &l.code,
-            &pick(&ll.news),
-            &pick(&ll.projects),
-            &site.theme.strings,
-        ));
-    }
+    files.extend(feeds(site, lists));
     files.extend(feeds::sitemaps(
         site,
         &urls,

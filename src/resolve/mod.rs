@@ -16,6 +16,7 @@ mod config;
 mod fields;
 mod identities;
 mod lists;
+mod patch;
 mod records;
 mod references;
 mod scalars;
@@ -26,6 +27,7 @@ pub mod values;
 
 pub use config::native_name;
 pub use identities::{IdTable, Identity};
+pub use patch::{Patched, patch};
 
 use crate::diagnostics::Diagnostic;
 use crate::load::theme::LoadedTheme;
@@ -33,7 +35,7 @@ use crate::load::{LoadedContent, YamlFile};
 use crate::markdown::Labels;
 use crate::model::{ExternalLink, MediaFile, Record, RecordId, Site, SiteConfig, Strings, Theme};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 pub struct Options {
@@ -75,6 +77,24 @@ fn labels(strings: &Strings, lang: &str) -> Labels {
     }
 }
 
+/// What resolving kept beside the model, for resolving an edited record again in it
+/// ([`patch`]): the identities of all records, the media files, each record's own
+/// problems and a fingerprint of each record file's front matter.
+pub struct Kept {
+    ids: IdTable,
+    media: BTreeMap<String, (PathBuf, u64)>,
+    problems: HashMap<RecordId, Vec<Diagnostic>>,
+    heads: HashMap<String, u64>,
+}
+
+impl Kept {
+    /// The problems found in a record's fields and body (not those of loading its
+    /// files or of its identity).
+    pub fn problems(&self, id: &RecordId) -> &[Diagnostic] {
+        self.problems.get(id).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
 /// Builds the site model. Returns `None` when the content cannot make a site at all
 /// (no usable site.yaml, no theme); otherwise the site plus every problem found.
 pub fn resolve(
@@ -82,9 +102,28 @@ pub fn resolve(
     pictures: crate::model::Pictures,
     opts: &Options,
 ) -> (Option<Site>, Vec<Diagnostic>) {
+    let (site, diags, _) = resolve_inner(content, pictures, opts, false);
+    (site, diags)
+}
+
+/// [`resolve`], keeping what [`patch`] needs (`serve`).
+pub fn resolve_keeping(
+    content: LoadedContent,
+    pictures: crate::model::Pictures,
+    opts: &Options,
+) -> (Option<Site>, Vec<Diagnostic>, Option<Kept>) {
+    resolve_inner(content, pictures, opts, true)
+}
+
+fn resolve_inner(
+    content: LoadedContent,
+    pictures: crate::model::Pictures,
+    opts: &Options,
+    keep: bool,
+) -> (Option<Site>, Vec<Diagnostic>, Option<Kept>) {
     let mut diags = Vec::new();
     let Some(site_file) = &content.site else {
-        return (None, diags);
+        return (None, diags, None);
     };
     let settings = content
         .theme
@@ -94,13 +133,13 @@ pub fn resolve(
     let (config, mut d) = config::read(site_file, opts.base_url.as_deref(), settings);
     diags.append(&mut d);
     let Some(mut config) = config else {
-        return (None, diags);
+        return (None, diags, None);
     };
     let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
     config.brand = brand::read(site_file, &codes, &content.media, settings, &mut diags);
     let mut content = content;
     let Some(loaded_theme) = content.theme.take() else {
-        return (None, diags);
+        return (None, diags, None);
     };
     let theme = theme::resolve(loaded_theme, &content.i18n, &mut config, &mut diags);
     let (ids, mut d) = identities::identities(&content.records, &config, opts.drafts);
@@ -108,9 +147,17 @@ pub fn resolve(
     // Each raw record (its files' YAML trees with positions) is dropped as soon as it is
     // resolved: holding them all beside the finished model was a third of the peak.
     let raws = std::mem::take(&mut content.records);
+    let heads: HashMap<String, u64> = if keep {
+        raws.iter()
+            .flat_map(|r| &r.files)
+            .map(|f| (f.file.rel.clone(), patch::head_hash(&f.file.text)))
+            .collect()
+    } else {
+        HashMap::new()
+    };
     let content = content;
     let Some(site_file) = &content.site else {
-        return (None, diags);
+        return (None, diags, None);
     };
     for lang in content.i18n.keys() {
         if !config.languages.iter().any(|l| &l.code == lang) {
@@ -141,21 +188,27 @@ pub fn resolve(
             .map(|l| (l.code.clone(), labels(&theme.strings, &l.code)))
             .collect(),
     };
-    let results: Vec<(Option<Record>, Vec<Diagnostic>, Vec<ExternalLink>)> = raws
+    type Resolved = (RecordId, Option<Record>, Vec<Diagnostic>, Vec<ExternalLink>);
+    let results: Vec<Resolved> = raws
         .into_par_iter()
         .map(|raw| {
             let id = RecordId::new(raw.collection, raw.stem.clone());
-            match ids.get(&id) {
+            let (record, d, l) = match ids.get(&id) {
                 Some(identity) if identity.included => {
                     records::resolve_record(&raw, identity, &shared, opts.date)
                 }
                 _ => (None, Vec::new(), Vec::new()),
-            }
+            };
+            (id, record, d, l)
         })
         .collect();
     let mut records = Vec::new();
     let mut links = organisation_link(site_file, &config);
-    for (record, mut d, mut l) in results {
+    let mut problems = HashMap::new();
+    for (id, record, mut d, mut l) in results {
+        if keep && !d.is_empty() {
+            problems.insert(id, d.clone());
+        }
         diags.append(&mut d);
         records.extend(record);
         links.append(&mut l);
@@ -169,6 +222,13 @@ pub fn resolve(
         .enumerate()
         .map(|(i, r)| (r.id.clone(), i))
         .collect();
+    drop(shared);
+    let kept = keep.then(|| Kept {
+        ids,
+        media: content.media.clone(),
+        problems,
+        heads,
+    });
 
     let site = Site {
         media: content
@@ -193,7 +253,7 @@ pub fn resolve(
         drafts: opts.drafts,
         links,
     };
-    (Some(site), diags)
+    (Some(site), diags, kept)
 }
 
 /// `organisation.website` of site.yaml, as an outside link.

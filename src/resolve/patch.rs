@@ -1,0 +1,111 @@
+//! Resolving one edited record again inside the model of the previous build, for
+//! `serve`: an edit of a Markdown body is the most common change while writing, and it
+//! touches one record's body and nothing any other record or page depends on.
+//!
+//! Only an edit that leaves everything else as it was qualifies: the record's front
+//! matter is byte for byte the one the previous build read (so its identity, slugs,
+//! paths and references are the same), and the record resolved again differs from
+//! the previous one in its body alone. Anything else answers `None`, and the caller
+//! runs the whole pipeline, which is always right.
+
+use super::{Kept, Shared, labels, records};
+use crate::diagnostics::Diagnostic;
+use crate::load::RawRecord;
+use crate::model::{Localized, Record, RecordId, Site};
+
+/// The record's problems before and after, once `site` holds the record resolved
+/// again; `None` when the edit needs a whole build (the site may then be partly
+/// patched, and must be replaced by that build).
+pub struct Patched {
+    pub id: RecordId,
+    /// The index of the record in `Site::records`.
+    pub index: usize,
+    pub old_problems: Vec<Diagnostic>,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// A fingerprint of a record file's front matter (a YAML record's whole text).
+pub(super) fn head_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// Resolves `raw`, the files of a record of `site` read again, in place of the
+/// record; see the module's documentation for when it can.
+pub fn patch(site: &mut Site, kept: &mut Kept, raw: &RawRecord) -> Option<Patched> {
+    let id = RecordId::new(raw.collection, raw.stem.clone());
+    let index = *site.index.get(&id)?;
+    let old = &site.records[index];
+    let same_files = old.files.len() == raw.files.len()
+        && raw
+            .files
+            .iter()
+            .zip(&old.files)
+            .all(|(f, (lang, rel))| &f.lang == lang && &f.file.rel == rel);
+    let same_heads = raw
+        .files
+        .iter()
+        .all(|f| !f.broken && kept.heads.get(&f.file.rel) == Some(&head_hash(&f.file.text)));
+    if !same_files || !same_heads {
+        return None;
+    }
+    let identity = kept.ids.get(&id).filter(|i| i.included)?;
+    let shared = Shared {
+        default: site.config.default_lang(),
+        languages: site
+            .config
+            .languages
+            .iter()
+            .map(|l| l.code.as_str())
+            .collect(),
+        ids: &kept.ids,
+        media: &kept.media,
+        pictures: &site.pictures,
+        config: &site.config,
+        theme: &site.theme,
+        labels: site
+            .config
+            .languages
+            .iter()
+            .map(|l| (l.code.clone(), labels(&site.theme.strings, &l.code)))
+            .collect(),
+    };
+    let (record, problems, links) =
+        records::resolve_record(raw, identity, &shared, site.build_date);
+    let record = record.filter(|r| same_but_bodies(old, r))?;
+    site.links
+        .retain(|l| !record.files.iter().any(|(_, rel)| *rel == l.path));
+    site.links.extend(links);
+    site.links.sort();
+    site.links.dedup();
+    site.records[index] = record;
+    let old_problems = kept.problems.insert(id.clone(), problems.clone());
+    Some(Patched {
+        id,
+        index,
+        old_problems: old_problems.unwrap_or_default(),
+        problems,
+    })
+}
+
+/// Whether two versions of a record differ at most in their bodies.
+fn same_but_bodies(a: &Record, b: &Record) -> bool {
+    a.id == b.id
+        && a.draft == b.draft
+        && a.files == b.files
+        && a.locales.len() == b.locales.len()
+        && a.locales
+            .iter()
+            .zip(&b.locales)
+            .all(|(x, y)| same_locale(x, y))
+}
+
+fn same_locale(a: &Localized, b: &Localized) -> bool {
+    // Everything but the body is serialised (the body is left out of it), and the
+    // two fields that are not are compared on their own.
+    a.texts == b.texts
+        && a.stale == b.stale
+        && serde_json::to_value(a).ok() == serde_json::to_value(b).ok()
+}

@@ -169,7 +169,7 @@ impl Server {
             }
         };
 
-        on_notice(Notice::Built(builder.rebuild(&shared)));
+        on_notice(Notice::Built(builder.rebuild(&shared, None)));
 
         let stop = Arc::new(AtomicBool::new(false));
         let rebuild_thread = {
@@ -282,17 +282,31 @@ fn rebuild_loop(
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
         let mut matters = false;
+        // The files under `content/` that changed, as long as nothing else did (a
+        // theme, or a lost event): a body edit is then applied without a whole build.
+        let mut changed: Option<Vec<String>> = Some(Vec::new());
         for batch in std::iter::once(first).chain(rx.try_iter()) {
             match batch {
                 Ok(events) => {
-                    matters |= events
+                    for e in events
                         .iter()
-                        .any(|e| filter.event_matters(&e.kind, &e.paths));
+                        .filter(|e| filter.event_matters(&e.kind, &e.paths))
+                    {
+                        matters = true;
+                        for p in e.paths.iter().filter(|p| filter.path_matters(p)) {
+                            match (filter.content_file(p), changed.as_mut()) {
+                                (Some(rel), Some(list)) if !list.contains(&rel) => list.push(rel),
+                                (Some(_), _) => {}
+                                (None, _) => changed = None,
+                            }
+                        }
+                    }
                 }
                 Err(errors) => {
                     // A lost event (queue overflow) or a watch that went away: rebuild
                     // to be safe, and say so once.
                     matters = true;
+                    changed = None;
                     if !reported_errors && let Some(e) = errors.first() {
                         on_notice(Notice::WatchFailed(format!("file watching: {e}")));
                         reported_errors = true;
@@ -306,20 +320,23 @@ fn rebuild_loop(
             on_notice(Notice::WatchFailed(format!("cannot watch themes/: {e}")));
         }
         if matters {
-            on_notice(Notice::Built(builder.rebuild(shared)));
+            on_notice(Notice::Built(builder.rebuild(shared, changed.as_deref())));
             // The pages are served; the search index follows, on a thread of its own so
             // that the next change is picked up meanwhile (a newer build's index
             // replaces it, an older one is dropped).
             if let Some(job) = builder.take_search() {
                 let job_shared = shared.clone();
                 let job_notice = on_notice.clone();
-                let _ = std::thread::Builder::new()
+                let thread = std::thread::Builder::new()
                     .name("klaster-search".into())
                     .spawn(move || {
                         if let Some(took) = job.run(&job_shared) {
                             job_notice(Notice::SearchIndexed(took));
                         }
                     });
+                if let Ok(thread) = thread {
+                    builder.searching(thread);
+                }
             }
         }
     }

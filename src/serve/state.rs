@@ -27,6 +27,15 @@ pub enum Body {
     },
 }
 
+/// The bytes of a rendered page as `Bytes` can own them.
+struct SharedBytes(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
 /// The inode of a file (0 where the system has none).
 fn inode(m: &std::fs::Metadata) -> u64 {
     #[cfg(unix)]
@@ -44,7 +53,9 @@ impl Body {
     fn from_output(file: OutputFile) -> Body {
         match file.content {
             Content::Bytes(b) => Body::Mem(Bytes::from(b)),
-            Content::Shared(b) => Body::Mem(Bytes::copy_from_slice(&b)),
+            // The page's bytes are shared, not copied: a page taken unchanged from the
+            // previous build is then the very same memory.
+            Content::Shared(b) => Body::Mem(Bytes::from_owner(SharedBytes(b))),
             Content::Copy(path) => {
                 let meta = std::fs::symlink_metadata(&path)
                     .ok()
@@ -87,7 +98,9 @@ impl Body {
 
     fn same_as(&self, other: &Body) -> bool {
         match (self, other) {
-            (Body::Mem(a), Body::Mem(b)) => a == b,
+            (Body::Mem(a), Body::Mem(b)) => {
+                (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
+            }
             (
                 Body::Disk {
                     path: pa,
@@ -209,7 +222,7 @@ fn is_search_file(path: &str) -> bool {
 /// are served, then put beside them ([`SearchJob::run`]).
 pub struct SearchJob {
     build: u64,
-    site: crate::model::Site,
+    site: Arc<crate::model::Site>,
 }
 
 impl SearchJob {
@@ -300,6 +313,10 @@ pub struct Builder {
     builds: u64,
     /// The search index the last rebuild left for later.
     search: Option<SearchJob>,
+    /// The search index being made, on a thread of its own ([`Builder::searching`]).
+    searching: Option<std::thread::JoinHandle<()>>,
+    /// The last good build's model, to apply a body edit to ([`pipeline::patch`]).
+    previous: Option<pipeline::Previous>,
     /// The date given with `--date`; without it, each rebuild takes today's.
     fixed_date: Option<jiff::civil::Date>,
     epoch: String,
@@ -317,6 +334,8 @@ impl Builder {
             opts,
             builds: 0,
             search: None,
+            searching: None,
+            previous: None,
             fixed_date,
             epoch: format!("{started:x}"),
             counter: 0,
@@ -324,10 +343,12 @@ impl Builder {
         }
     }
 
-    /// Re-runs the whole pipeline, compares its output with what is served, and
-    /// swaps it in if it succeeded. On errors the last good build stays, with the
-    /// errors attached for the overlay.
-    pub fn rebuild(&mut self, shared: &Shared) -> Rebuild {
+    /// Re-runs the pipeline, compares its output with what is served, and swaps it
+    /// in if it succeeded. On errors the last good build stays, with the errors
+    /// attached for the overlay. `changed` names the files that changed (relative to
+    /// the root) when they are known: an edit of Markdown bodies alone then renders
+    /// only what shows them ([`pipeline::patch`]); otherwise the whole pipeline runs.
+    pub fn rebuild(&mut self, shared: &Shared, changed: Option<&[String]>) -> Rebuild {
         let started = Instant::now();
         if self.fixed_date.is_none()
             && let Ok(today) = pipeline::build_date(None)
@@ -341,8 +362,27 @@ impl Builder {
         if let Some(c) = &self.opts.cache {
             c.defer_search(search_later);
         }
-        let collected = crate::output::Collect::default();
-        let mut outcome = pipeline::run(&self.opts, &collected);
+        let mut collected = crate::output::Collect::default();
+        let patched = match (changed, self.previous.as_mut()) {
+            (Some(changed), Some(previous)) if search_later => {
+                // The model is shared with the search index being made from it.
+                if let Some(t) = self.searching.take() {
+                    let _ = t.join();
+                }
+                pipeline::patch(&self.opts, previous, changed, &collected)
+            }
+            _ => None,
+        };
+        let is_patch = patched.is_some();
+        let outcome = match patched {
+            Some(outcome) => outcome,
+            None => {
+                collected = crate::output::Collect::default();
+                let (outcome, previous) = pipeline::run_keeping(&self.opts, &collected);
+                self.previous = previous;
+                outcome
+            }
+        };
         let old = shared.snapshot();
         let diagnostics_changed = self.last_diagnostics.as_ref() != Some(&outcome.diagnostics);
         self.last_diagnostics = Some(outcome.diagnostics.clone());
@@ -372,12 +412,19 @@ impl Builder {
             };
             (snap, None, reload)
         } else {
-            let mut files: HashMap<String, Body> = collected
+            let new = collected
                 .into_files()
                 .into_iter()
-                .map(|f| (f.path.clone(), Body::from_output(f)))
-                .collect();
-            if search_later {
+                .map(|f| (f.path.clone(), Body::from_output(f)));
+            let mut files: HashMap<String, Body> = if is_patch {
+                // The files rendered again, in place of theirs.
+                let mut files = old.files.clone();
+                files.extend(new);
+                files
+            } else {
+                new.collect()
+            };
+            if search_later && !is_patch {
                 // Until the new index is made, the previous one is served.
                 for (p, b) in old.files.iter().filter(|(p, _)| is_search_file(p)) {
                     files.insert(p.clone(), b.clone());
@@ -399,10 +446,10 @@ impl Builder {
                 overlay: (!warnings.is_empty()).then_some(warnings),
                 build: self.builds,
             };
-            self.search = match (search_later, outcome.site.take()) {
-                (true, Some(site)) => Some(SearchJob {
+            self.search = match (search_later, &self.previous) {
+                (true, Some(previous)) => Some(SearchJob {
                     build: self.builds,
-                    site,
+                    site: previous.site(),
                 }),
                 _ => None,
             };
@@ -435,6 +482,12 @@ impl Builder {
     /// The search index the last rebuild left for later, to run after it is reported.
     pub fn take_search(&mut self) -> Option<SearchJob> {
         self.search.take()
+    }
+
+    /// Tells the builder the thread that makes the search index, which a body edit
+    /// waits for (the index is made from the model the edit changes).
+    pub fn searching(&mut self, thread: std::thread::JoinHandle<()>) {
+        self.searching = Some(thread);
     }
 }
 

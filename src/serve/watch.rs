@@ -2,7 +2,7 @@
 //!
 //! notify reports raw file-system events; notify-debouncer-full merges the bursts an
 //! editor makes on save (write a temporary file, rename it over the original, touch
-//! the metadata) into one batch after ~100 ms of quiet, and keeps track of renames.
+//! the metadata) into one batch after ~30 ms of quiet, and keeps track of renames.
 //! A batch triggers a rebuild if any event in it changes something under `content/`
 //! or `themes/` that is not an editor's temporary file.
 
@@ -14,11 +14,12 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 /// How long the debouncer waits for quiet before it reports a batch of events.
-pub const DEBOUNCE: Duration = Duration::from_millis(100);
+pub const DEBOUNCE: Duration = Duration::from_millis(30);
 
 /// Decides which file-system events matter for the site at a root.
 #[derive(Debug, Clone)]
 pub struct Filter {
+    root: PathBuf,
     content: PathBuf,
     themes: PathBuf,
     output: PathBuf,
@@ -28,6 +29,7 @@ impl Filter {
     /// `root` should be canonical, as the watcher reports the paths it was given.
     pub fn new(root: &Path, output: &Path) -> Filter {
         Filter {
+            root: root.to_path_buf(),
             content: root.join("content"),
             themes: root.join("themes"),
             output: output.to_path_buf(),
@@ -50,6 +52,15 @@ impl Filter {
         !rest
             .components()
             .any(|c| crate::load::files::is_ignored(&c.as_os_str().to_string_lossy()))
+    }
+
+    /// A path under `content/` as the model names files (`content/news/a.md`);
+    /// `None` for anything else.
+    pub fn content_file(&self, path: &Path) -> Option<String> {
+        path.strip_prefix(&self.content).ok()?;
+        let rel = path.strip_prefix(&self.root).ok()?;
+        let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+        Some(parts?.join("/"))
     }
 
     /// Whether an event can change the site: a creation, modification, removal or

@@ -731,6 +731,25 @@ fn the_search_index_catches_up_after_the_edited_page_is_served() {
         assert!(Instant::now() < deadline, "{}", serve.log());
         std::thread::sleep(Duration::from_millis(25));
     }
+
+    // An edit of the text alone (the front matter as it was) is applied to the build
+    // being served; the index catches up with it too.
+    site.write(
+        "content/pages/about.en.md",
+        "---\ntitle: About\n---\nA zqxwsecond word.\n",
+    );
+    serve.wait_for("/en/about/", RELOAD_WITHIN, |r| {
+        r.body.contains("zqxwsecond") && !r.body.contains("zqxwunique")
+    });
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while !served_index_has(&serve, "en", "zqxwsecond") {
+        assert!(
+            Instant::now() < deadline,
+            "the search index did not find the second edit within 2 s:\n{}",
+            serve.log()
+        );
+        std::thread::sleep(Duration::from_millis(25));
+    }
 }
 
 /// Warnings reach the browser too: a closed box in the corner of every page, with

@@ -301,4 +301,33 @@ fn main() {
         "  serve rebuild after one edit: median {} ms, {rendered} pages rendered",
         median(rebuilds).as_millis()
     );
+
+    // An edit of a Markdown body alone, which `serve` applies to the previous build.
+    let body = "content/news/news-7.en.md";
+    write(&root, body, "---\ntitle: News 7 en\n---\nA body.\n");
+    let (_, previous) = pipeline::run_keeping(&opts, &klaster::output::Discard);
+    let mut previous = previous.expect("a good build");
+    opts.cache.as_ref().expect("a cache").defer_search(true);
+    let mut patches = Vec::new();
+    for run in 0..runs {
+        write(
+            &root,
+            body,
+            &format!("---\ntitle: News 7 en\n---\nA body, edited {run}.\n"),
+        );
+        let t = Instant::now();
+        let outcome = pipeline::patch(
+            &opts,
+            &mut previous,
+            &[body.to_string()],
+            &klaster::output::Discard,
+        )
+        .expect("a body edit is applied to the previous build");
+        patches.push(t.elapsed());
+        assert!(!outcome.has_errors());
+    }
+    println!(
+        "  serve rebuild after one body edit: median {} ms",
+        median(patches).as_millis()
+    );
 }

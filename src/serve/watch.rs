@@ -2,7 +2,7 @@
 //!
 //! notify reports raw file-system events; notify-debouncer-full merges the bursts an
 //! editor makes on save (write a temporary file, rename it over the original, touch
-//! the metadata) into one batch after ~30 ms of quiet, and keeps track of renames.
+//! the metadata) into one batch after ~15 ms of quiet, and keeps track of renames.
 //! A batch triggers a rebuild if any event in it changes something under `content/`
 //! or `themes/` that is not an editor's temporary file.
 
@@ -14,7 +14,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 /// How long the debouncer waits for quiet before it reports a batch of events.
-pub const DEBOUNCE: Duration = Duration::from_millis(30);
+pub const DEBOUNCE: Duration = Duration::from_millis(15);
 
 /// Decides which file-system events matter for the site at a root.
 #[derive(Debug, Clone)]

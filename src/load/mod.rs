@@ -327,14 +327,23 @@ pub fn load_content(root: &Path) -> LoadedContent {
         ),
     }
 
-    let (theme, mut d) = theme::load(root, &theme_name(out.site.as_ref()));
+    // The theme's files are read while the content is.
+    let name = theme_name(out.site.as_ref());
+    let ((theme, mut d), ()) = rayon::join(
+        || theme::load(root, &name),
+        || load_records(root, &content, &budget, &mut out),
+    );
     out.theme = theme;
     out.diagnostics.append(&mut d);
+    out
+}
 
+/// The records, media files and interface strings under `content/`.
+fn load_records(root: &Path, content: &Path, budget: &Budget, out: &mut LoadedContent) {
     // Collect paths first (cheap), then read and parse in parallel.
     let mut record_paths: Vec<(Collection, PathBuf)> = Vec::new();
     let mut i18n_paths: Vec<(String, PathBuf)> = Vec::new();
-    let entries = match std::fs::read_dir(&content) {
+    let entries = match std::fs::read_dir(content) {
         Ok(e) => e,
         Err(e) => {
             out.diagnostics.push(Diagnostic::error(
@@ -342,10 +351,11 @@ pub fn load_content(root: &Path) -> LoadedContent {
                 "content",
                 format!("cannot read `content/`: {e}"),
             ));
-            return out;
+            return;
         }
     };
     let mut top: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut collection_dirs: Vec<(Collection, PathBuf)> = Vec::new();
     top.sort();
     for path in top {
         let name = path
@@ -360,9 +370,7 @@ pub fn load_content(root: &Path) -> LoadedContent {
             Kind::Link => out.diagnostics.push(files::link_warning(rel)),
             Kind::Dir => {
                 if let Some(collection) = Collection::from_name(&name) {
-                    files::walk_files(root, &path, &mut out.diagnostics, |p, _| {
-                        record_paths.push((collection, p))
-                    });
+                    collection_dirs.push((collection, path));
                 } else if name == "media" {
                     files::walk_files(root, &path, &mut out.diagnostics, |p, size| {
                         let key = rel_path(&path, &p);
@@ -407,6 +415,19 @@ pub fn load_content(root: &Path) -> LoadedContent {
             ),
         }
     }
+    // The collection folders are walked in parallel.
+    let walked: Vec<(Vec<(Collection, PathBuf)>, Vec<Diagnostic>)> = collection_dirs
+        .par_iter()
+        .map(|(collection, dir)| {
+            let (mut paths, mut diags) = (Vec::new(), Vec::new());
+            files::walk_files(root, dir, &mut diags, |p, _| paths.push((*collection, p)));
+            (paths, diags)
+        })
+        .collect();
+    for (mut paths, mut diags) in walked {
+        record_paths.append(&mut paths);
+        out.diagnostics.append(&mut diags);
+    }
     if record_paths.len() + out.media.len() > files::MAX_FILES {
         out.diagnostics.push(
             Diagnostic::error(
@@ -420,7 +441,7 @@ pub fn load_content(root: &Path) -> LoadedContent {
             )
             .with_help("remove what is not published, or split the site"),
         );
-        return out;
+        return;
     }
 
     // Record files, in parallel.
@@ -428,7 +449,7 @@ pub fn load_content(root: &Path) -> LoadedContent {
         .par_iter()
         .map(|(collection, path)| {
             let mut warnings = Vec::new();
-            let r = load_record_file(root, *collection, path, &budget, &mut warnings);
+            let r = load_record_file(root, *collection, path, budget, &mut warnings);
             (r, warnings, *collection, rel_path(root, path))
         })
         .collect();
@@ -448,7 +469,7 @@ pub fn load_content(root: &Path) -> LoadedContent {
     out.records = group(by_id);
 
     for (lang, path) in i18n_paths {
-        match files::read_text(root, &path, &budget, &mut out.diagnostics)
+        match files::read_text(root, &path, budget, &mut out.diagnostics)
             .and_then(|file| parse_yaml(&file, &file.text, 0).map(|node| (file, node)))
         {
             Ok((file, node)) => {
@@ -457,7 +478,6 @@ pub fn load_content(root: &Path) -> LoadedContent {
             Err(d) => out.diagnostics.push(d),
         }
     }
-    out
 }
 
 /// The stems of the records in a collection folder (sub-folders included), named as

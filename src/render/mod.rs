@@ -5,8 +5,8 @@
 //! model; media files are copied by the sink) and imports nothing from `load`. The
 //! steps: the lists pages show ([`lists`]), the plan of pages ([`plan`]), each
 //! language's shared template data ([`langs`]), then every page ([`page`]) while the
-//! search index is built beside it ([`search`]), then the site-wide files
-//! ([`site_files`]).
+//! search index ([`search`]) and the site-wide files ([`site_files`]) are made beside
+//! them.
 
 pub mod cache;
 mod exports;
@@ -96,7 +96,7 @@ pub fn render(
     let reused = AtomicUsize::new(0);
     let kept: std::sync::Mutex<HashMap<String, (u64, Content)>> = Default::default();
     // The search index needs only the model, so it is built while the pages render.
-    let (rendered, search_index) = rayon::join(
+    let (rendered, (search_index, rest)) = rayon::join(
         || {
             pages
                 .par_iter()
@@ -137,10 +137,23 @@ pub fn render(
         },
         || {
             let t = Instant::now();
-            if search_later {
-                return Ok((0, Duration::ZERO));
-            }
-            search::all(site, &search_plan, sink, progress).map(|n| (n, t.elapsed()))
+            let index = if search_later {
+                Ok((0, Duration::ZERO))
+            } else {
+                search::all(site, &search_plan, sink, progress).map(|n| (n, t.elapsed()))
+            };
+            // The feeds, sitemap, exports and copies need only the model and the plan:
+            // they are made once the index is done (it takes less time than the
+            // pages), while the pages still render, and not beside the index, which
+            // would add their memory to its.
+            let rest = || -> std::io::Result<usize> {
+                let rest = site_files::files(site, lists, pages);
+                let n = rest.len();
+                rest.into_par_iter()
+                    .try_for_each(|f| sink.put(f))
+                    .map(|()| n)
+            };
+            (index, rest())
         },
     );
     let mut diags = Vec::new();
@@ -164,11 +177,7 @@ pub fn render(
     let (index, took) = search_index.map_err(Failure::Output)?;
     timings.push(("search index alone", took));
     files += index;
-    let rest = site_files::files(site, lists, pages);
-    files += rest.len();
-    rest.into_par_iter()
-        .try_for_each(|f| sink.put(f))
-        .map_err(Failure::Output)?;
+    files += rest.map_err(Failure::Output)?;
     let per_lang = pages_per_lang(site, pages.iter());
     drop(langs);
     if let Some(cache) = cache {

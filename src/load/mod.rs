@@ -416,7 +416,8 @@ fn load_records(root: &Path, content: &Path, budget: &Budget, out: &mut LoadedCo
         }
     }
     // The collection folders are walked in parallel.
-    let walked: Vec<(Vec<(Collection, PathBuf)>, Vec<Diagnostic>)> = collection_dirs
+    type Walked = (Vec<(Collection, PathBuf)>, Vec<Diagnostic>);
+    let walked: Vec<Walked> = collection_dirs
         .par_iter()
         .map(|(collection, dir)| {
             let (mut paths, mut diags) = (Vec::new(), Vec::new());

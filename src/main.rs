@@ -141,8 +141,25 @@ fn no_huge_pages() {
     }
 }
 
+/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_e` of mimalloc.h, v3;
+/// the Rust bindings do not name it).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Memory that mimalloc has freed goes back to the system after 5 ms instead of
+/// keeping it for reuse longer: a build frees the files it read and the records it
+/// resolved while it allocates the model and the pages, and returning them sooner
+/// made the peak of a 2 x 10,000 build about 15 % smaller for about 2 % more time
+/// (docs/performance.md).
+fn prompt_purging() {
+    // SAFETY: sets one of mimalloc's options, a plain value it reads when it purges.
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 5);
+    }
+}
+
 fn main() -> ExitCode {
     no_huge_pages();
+    prompt_purging();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

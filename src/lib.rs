@@ -26,4 +26,5 @@ pub mod report;
 pub mod resolve;
 pub mod scaffold;
 pub mod serve;
+pub mod spill;
 pub mod write;

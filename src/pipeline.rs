@@ -28,6 +28,13 @@ pub struct Options {
     pub pictures: Option<Arc<images::stage::Memo>>,
 }
 
+/// Markdown bodies beyond this many bytes in all are kept in a scratch file during a
+/// build ([`crate::spill`]). Compressed, they would be about half of that in memory;
+/// below it, reading each back from the file costs more time than the memory is
+/// worth. (The 2 × 10,000 benchmark site has about 60 MB of Markdown bodies, the
+/// 2 × 50,000 one about 300 MB.)
+pub const SPILL_BODIES_ABOVE: u64 = 128 * 1024 * 1024;
+
 /// What a run produced (its files went to the sink).
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -204,10 +211,20 @@ fn run_inner(opts: &Options, sink: &dyn Sink, keep: bool) -> (Outcome, Option<Pr
         )
     });
     out.diagnostics.append(&mut d);
+    // The bodies of a large site go to a scratch file rather than memory; `serve`
+    // keeps them (it applies body edits to the model, and its sites are being written).
+    let body_bytes: u64 = content
+        .records
+        .iter()
+        .flat_map(|r| &r.files)
+        .filter_map(|f| f.body.as_ref())
+        .map(load::Body::bytes)
+        .sum();
     let resolve_opts = resolve::Options {
         base_url: opts.base_url.clone(),
         drafts: opts.drafts,
         date: opts.date,
+        spill_bodies: !keep && body_bytes > SPILL_BODIES_ABOVE,
     };
     let (site, mut d, kept) = timed("resolve", &mut out, progress, || {
         if keep {

@@ -45,6 +45,14 @@ enum BodySource {
 }
 
 impl Body {
+    /// The length of the body's text in bytes.
+    pub fn bytes(&self) -> u64 {
+        match &self.source {
+            BodySource::Text(t) => t.len() as u64,
+            BodySource::File { len, .. } => *len,
+        }
+    }
+
     /// The body's text. `rel` names the file in a diagnostic if it cannot be read.
     pub fn text(&self, rel: &str) -> Result<String, Diagnostic> {
         match &self.source {

@@ -41,13 +41,34 @@ impl Record {
 
 /// A body: its HTML and table of contents, kept compressed (LZ4) until a page shows
 /// them. Bodies are most of a site's text, and each is shown on one page (and perhaps
-/// in the feed and the search index).
-#[derive(Clone, Default, PartialEq, Eq)]
+/// in the feed and the search index). A large site keeps them in a scratch file
+/// ([`crate::spill`]) instead of memory.
+#[derive(Clone, Default)]
 pub struct Html {
     /// LZ4 of: the number of headings, each heading (level, id, title), then the HTML;
     /// numbers as varints, texts as length and bytes.
-    packed: std::sync::Arc<[u8]>,
+    packed: Packed,
 }
+
+#[derive(Clone, Default)]
+enum Packed {
+    #[default]
+    Empty,
+    Memory(std::sync::Arc<[u8]>),
+    Spilled {
+        spill: std::sync::Arc<crate::spill::Spill>,
+        offset: u64,
+        len: u32,
+    },
+}
+
+impl PartialEq for Html {
+    fn eq(&self, other: &Html) -> bool {
+        self.open() == other.open()
+    }
+}
+
+impl Eq for Html {}
 
 fn put_varint(out: &mut Vec<u8>, mut v: usize) {
     while v >= 0x80 {
@@ -84,6 +105,15 @@ impl<'a> Reader<'a> {
 
 impl Html {
     pub fn new(html: &str, toc: &[TocEntry]) -> Html {
+        Html::new_in(html, toc, None)
+    }
+
+    /// [`Html::new`], written to `spill` when one is given (and it can take it).
+    pub fn new_in(
+        html: &str,
+        toc: &[TocEntry],
+        spill: Option<&std::sync::Arc<crate::spill::Spill>>,
+    ) -> Html {
         if html.is_empty() && toc.is_empty() {
             return Html::default();
         }
@@ -97,22 +127,42 @@ impl Html {
             raw.extend_from_slice(t.title.as_bytes());
         }
         raw.extend_from_slice(html.as_bytes());
+        let packed = lz4_flex::compress_prepend_size(&raw);
+        let spilled = spill.and_then(|spill| {
+            let len = u32::try_from(packed.len()).ok()?;
+            let offset = spill.put(&packed)?;
+            Some(Packed::Spilled {
+                spill: spill.clone(),
+                offset,
+                len,
+            })
+        });
         Html {
-            packed: lz4_flex::compress_prepend_size(&raw).into(),
+            packed: spilled.unwrap_or_else(|| Packed::Memory(packed.into())),
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.packed.is_empty()
+        matches!(self.packed, Packed::Empty)
     }
 
     /// The HTML and the table of contents. Written by [`Html::new`] from `&str`s, so
     /// the texts are UTF-8.
     pub fn open(&self) -> (String, Vec<TocEntry>) {
-        if self.packed.is_empty() {
-            return Default::default();
-        }
-        let Ok(raw) = lz4_flex::decompress_size_prepended(&self.packed) else {
+        let read;
+        let packed: &[u8] = match &self.packed {
+            Packed::Empty => return Default::default(),
+            Packed::Memory(bytes) => bytes,
+            Packed::Spilled { spill, offset, len } => {
+                // The scratch file is the process's own; it fails only with the machine.
+                let Some(bytes) = spill.get(*offset, *len as usize) else {
+                    return Default::default();
+                };
+                read = bytes;
+                &read
+            }
+        };
+        let Ok(raw) = lz4_flex::decompress_size_prepended(packed) else {
             return Default::default();
         };
         let mut r = Reader(&raw);
@@ -144,7 +194,11 @@ impl Html {
 
 impl std::fmt::Debug for Html {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Html({} bytes compressed)", self.packed.len())
+        match &self.packed {
+            Packed::Empty => write!(f, "Html(empty)"),
+            Packed::Memory(b) => write!(f, "Html({} bytes compressed)", b.len()),
+            Packed::Spilled { len, .. } => write!(f, "Html({len} bytes compressed, spilled)"),
+        }
     }
 }
 

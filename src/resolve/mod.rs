@@ -42,6 +42,8 @@ pub struct Options {
     pub base_url: Option<String>,
     pub drafts: bool,
     pub date: jiff::civil::Date,
+    /// Keep the bodies in a scratch file instead of memory ([`crate::spill`]).
+    pub spill_bodies: bool,
 }
 
 /// Read-only context shared by all record resolvers.
@@ -56,6 +58,8 @@ pub struct Shared<'a> {
     pub theme: &'a Theme,
     /// The words Markdown rendering writes itself, per language.
     pub labels: BTreeMap<String, Labels>,
+    /// Where bodies go instead of memory, on a large site.
+    pub spill: Option<std::sync::Arc<crate::spill::Spill>>,
 }
 
 /// The words of [`Labels`] in `lang`, from the theme's interface strings.
@@ -187,6 +191,11 @@ fn resolve_inner(
             .iter()
             .map(|l| (l.code.clone(), labels(&theme.strings, &l.code)))
             .collect(),
+        spill: opts
+            .spill_bodies
+            .then(crate::spill::Spill::new)
+            .flatten()
+            .map(std::sync::Arc::new),
     };
     type Resolved = (RecordId, Option<Record>, Vec<Diagnostic>, Vec<ExternalLink>);
     let results: Vec<Resolved> = raws
@@ -336,6 +345,7 @@ pub(crate) mod testing {
                 base_url: None,
                 drafts: false,
                 date: jiff::civil::date(2024, 6, 1),
+                spill_bodies: false,
             },
         );
         diags.append(&mut d);
@@ -352,6 +362,7 @@ pub(crate) mod testing {
                 base_url: None,
                 drafts: true,
                 date: jiff::civil::date(2024, 6, 1),
+                spill_bodies: false,
             },
         )
     }
@@ -362,5 +373,49 @@ pub(crate) mod testing {
             .iter()
             .map(|d| format!("{} {}:{}: {}", d.code, d.path, d.line, d.message))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod spill_tests {
+    use super::*;
+
+    /// Bodies kept in the scratch file read back as the ones kept in memory.
+    #[test]
+    fn spilled_bodies_are_the_bodies() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let resolve_with = |spill_bodies: bool| {
+            super::resolve(
+                crate::load::load_content(root),
+                Default::default(),
+                &Options {
+                    base_url: None,
+                    drafts: true,
+                    date: jiff::civil::date(2024, 6, 1),
+                    spill_bodies,
+                },
+            )
+            .0
+            .expect("the example site resolves")
+        };
+        let (memory, spilled) = (resolve_with(false), resolve_with(true));
+        let mut bodies = 0;
+        for (a, b) in memory.records.iter().zip(&spilled.records) {
+            for (x, y) in a.locales.iter().zip(&b.locales) {
+                assert_eq!(x.body.open(), y.body.open(), "{} {}", a.id, x.lang);
+                bodies += usize::from(!x.body.is_empty());
+            }
+        }
+        assert!(bodies > 4, "only {bodies} bodies");
+        if crate::spill::Spill::new().is_some() {
+            assert!(
+                spilled
+                    .records
+                    .iter()
+                    .flat_map(|r| &r.locales)
+                    .any(|l| format!("{:?}", l.body).contains("spilled")),
+                "no body went to the scratch file"
+            );
+        }
     }
 }

@@ -71,6 +71,8 @@ pub fn patch(site: &mut Site, kept: &mut Kept, raw: &RawRecord) -> Option<Patche
             .iter()
             .map(|l| (l.code.clone(), labels(&site.theme.strings, &l.code)))
             .collect(),
+        // `serve` keeps bodies in memory.
+        spill: None,
     };
     let (record, problems, links) =
         records::resolve_record(raw, identity, &shared, site.build_date);

@@ -206,10 +206,22 @@ pub(crate) struct Prepared {
 
 impl Prepared {
     fn new(site: &Site) -> Result<Prepared, Failure> {
-        let formats = Formats::new(site.config.languages.iter().map(|l| l.code.as_str()));
-        let lists = lists::Lists::new(site, &formats);
-        let env = Arc::new(templates::Env::new(site, formats));
-        let tera = templates::build(&site.theme, env.clone()).map_err(Failure::Content)?;
+        let formats = || Formats::new(site.config.languages.iter().map(|l| l.code.as_str()));
+        // The templates on one side, the lists and the plan of pages on the other.
+        let ((env, tera), (lists, backlinks, pages)) = rayon::join(
+            || {
+                let env = Arc::new(templates::Env::new(site, formats()));
+                let tera = templates::build(&site.theme, env.clone());
+                (env, tera)
+            },
+            || {
+                let lists = lists::Lists::new(site, &formats());
+                let backlinks = values::Backlinks::new(site);
+                let pages = plan::plan(site, &lists);
+                (lists, backlinks, pages)
+            },
+        );
+        let tera = tera.map_err(Failure::Content)?;
         let eu_ongoing = site.collection(Collection::Projects).any(|r| {
             r.locales.first().is_some_and(|l| match &l.data {
                 RecordData::Project(p) => {
@@ -219,7 +231,6 @@ impl Prepared {
                 _ => false,
             })
         });
-        let backlinks = values::Backlinks::new(site);
         // Every card in memory for the whole render costs a few kilobytes a record; only
         // a theme that uses `collections` pays it.
         let with_collections = site
@@ -227,7 +238,6 @@ impl Prepared {
             .templates
             .values()
             .any(|t| t.text.contains("collections"));
-        let pages = plan::plan(site, &lists);
         Ok(Prepared {
             tera,
             env,

@@ -172,6 +172,17 @@ impl Staging {
             Content::Shared(b) => std::fs::write(target, b.as_slice()),
             Content::Copy(src) => copy_no_follow(src, target),
         };
+        // A page is alone in a folder of its own (`…/slug/index.html`): make the folder
+        // first instead of failing to create the file in it.
+        if file.path.ends_with("/index.html")
+            && let Some(parent) = target.parent()
+        {
+            match std::fs::create_dir(parent) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => std::fs::create_dir_all(parent)?,
+                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
+                _ => {}
+            }
+        }
         match write(&target) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if let Some(parent) = target.parent() {

@@ -112,7 +112,7 @@ impl<'a> Plan<'a> {
         let langs = site
             .config
             .languages
-            .iter()
+            .par_iter()
             .map(|l| (l.code.as_str(), sources(site, &l.code)))
             .collect();
         Plan { langs }

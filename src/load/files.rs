@@ -465,7 +465,12 @@ mod tests {
     fn suspect_bytes_are_found_anywhere_in_a_block() {
         let clean = "plain text\twith tabs\r\nand lines õäöü\n".repeat(9);
         assert!(!has_suspect_byte(clean.as_bytes()));
-        for (at, bad) in [(0, "\u{1}"), (63, "\u{7f}"), (64, "\u{85}"), (200, "\u{1b}")] {
+        for (at, bad) in [
+            (0, "\u{1}"),
+            (63, "\u{7f}"),
+            (64, "\u{85}"),
+            (200, "\u{1b}"),
+        ] {
             let mut t = clean.clone();
             t.insert_str(at, bad);
             assert!(has_suspect_byte(t.as_bytes()), "{bad:?} at {at}");

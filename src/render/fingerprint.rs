@@ -8,7 +8,7 @@ use super::plan::Page;
 use super::templates::Env;
 use crate::model::{REQUIRED_TEMPLATES, Site};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use tera::Tera;
 
 /// What all fingerprints of one build share.
@@ -35,7 +35,7 @@ impl<'a> Fingerprints<'a> {
             cache::add(h, &env.strings);
             cache::add(h, &env.base_path);
             // The URL table behind url_for.
-            let mut urls: Vec<(&String, &BTreeMap<String, String>)> = env.urls.iter().collect();
+            let mut urls: Vec<(&String, &Vec<(String, String)>)> = env.urls.iter().collect();
             urls.sort();
             cache::add(h, &urls);
         });

@@ -13,8 +13,10 @@ use tera::{Error, Kwargs, State, Tera, Value};
 pub struct Env {
     pub strings: Strings,
     pub formats: Formats,
-    /// Record id → language → root-relative URL.
-    pub urls: HashMap<String, BTreeMap<String, String>>,
+    /// Record id → (language, root-relative URL) for each language it has a page in.
+    /// (A list: a record has a few languages, and a map's first node would reserve
+    /// room for eleven, tens of megabytes on a large site.)
+    pub urls: HashMap<String, Vec<(String, String)>>,
     pub default_lang: String,
     pub base_path: String,
     /// Static file path → content hash.
@@ -26,16 +28,15 @@ pub struct Env {
 impl Env {
     pub fn new(site: &Site, formats: Formats) -> Env {
         let urls = site.urls();
-        let mut table: HashMap<String, BTreeMap<String, String>> = HashMap::new();
+        let mut table: HashMap<String, Vec<(String, String)>> = HashMap::new();
         for r in &site.records {
-            for loc in &r.locales {
-                let lang = &loc.lang;
-                if let Some(p) = &loc.path {
-                    table
-                        .entry(r.id.to_string())
-                        .or_default()
-                        .insert(lang.clone(), urls.url(p));
-                }
+            let pages: Vec<(String, String)> = r
+                .locales
+                .iter()
+                .filter_map(|loc| Some((loc.lang.clone(), urls.url(loc.path.as_ref()?))))
+                .collect();
+            if !pages.is_empty() {
+                table.insert(r.id.to_string(), pages);
             }
         }
         Env {
@@ -233,8 +234,9 @@ pub fn build(theme: &Theme, env: Arc<Env>) -> Result<Tera, Vec<Diagnostic>> {
             let urls = e.urls.get(&id).ok_or_else(|| {
                 Error::message(format!("url_for: there is no record `{id}` with a page"))
             })?;
-            urls.get(&lang)
-                .or_else(|| urls.get(&e.default_lang))
+            let url_in = |l: &str| urls.iter().find(|(code, _)| code == l).map(|(_, u)| u);
+            url_in(&lang)
+                .or_else(|| url_in(&e.default_lang))
                 .cloned()
                 .ok_or_else(|| Error::message(format!("url_for: `{id}` has no page")))
         },

@@ -124,6 +124,9 @@ impl<'a> Plan<'a> {
     }
 }
 
+/// How many parts of a language's index are made side by side before they are merged.
+const MERGE_GROUP: usize = 8;
+
 /// Writes one language's index into `sink`; returns how many files it wrote. Each page
 /// indexed is a step of `progress`.
 fn language(
@@ -143,30 +146,37 @@ fn language(
         .unwrap_or("People")
         .to_string();
     let written = AtomicUsize::new(0);
-    let parts: Vec<index::Part> = sources
-        .par_chunks(index::PART)
-        .enumerate()
-        .map(|(n, chunk)| -> std::io::Result<index::Part> {
-            let docs: Vec<index::Doc> = chunk
-                .iter()
-                .map(|(url, source)| doc(site, lang, url.clone(), source, &people_title))
-                .collect();
-            let mut failed = Ok(());
-            let part = index::part(n * index::PART, &docs, lang, &dir, &mut |f| {
-                if failed.is_ok() {
-                    written.fetch_add(1, Ordering::Relaxed);
-                    failed = sink.put(f);
-                }
-            });
-            if let Some(p) = progress {
-                p.steps(chunk.len());
-            }
-            failed.map(|()| part)
-        })
-        .collect::<std::io::Result<_>>()?;
     let mut index = index::Index::default();
-    for part in parts {
-        index.merge(part);
+    // Parts are made in parallel a group at a time and merged in page order after each
+    // group, so that the parts of a large site (whose word tables repeat each other)
+    // are never all in memory at once.
+    let group = index::PART * MERGE_GROUP;
+    for (g, pages) in sources.chunks(group).enumerate() {
+        let parts: Vec<index::Part> = pages
+            .par_chunks(index::PART)
+            .enumerate()
+            .map(|(n, chunk)| -> std::io::Result<index::Part> {
+                let docs: Vec<index::Doc> = chunk
+                    .iter()
+                    .map(|(url, source)| doc(site, lang, url.clone(), source, &people_title))
+                    .collect();
+                let mut failed = Ok(());
+                let first = g * group + n * index::PART;
+                let part = index::part(first, &docs, lang, &dir, &mut |f| {
+                    if failed.is_ok() {
+                        written.fetch_add(1, Ordering::Relaxed);
+                        failed = sink.put(f);
+                    }
+                });
+                if let Some(p) = progress {
+                    p.steps(chunk.len());
+                }
+                failed.map(|()| part)
+            })
+            .collect::<std::io::Result<_>>()?;
+        for part in parts {
+            index.merge(part);
+        }
     }
     for f in index.finish(lang, &dir) {
         written.fetch_add(1, Ordering::Relaxed);

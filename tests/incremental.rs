@@ -183,6 +183,19 @@ fn patch(
     Some((outcome, paths))
 }
 
+/// Writes `text` to `path` and applies that edit with [`patch`].
+fn edit(
+    site: &TestSite,
+    opts: &Options,
+    previous: &mut pipeline::Previous,
+    served: &mut BTreeMap<String, Vec<u8>>,
+    path: &str,
+    text: &str,
+) -> Option<(Outcome, Vec<String>)> {
+    site.write(path, text);
+    patch(opts, previous, served, &[path])
+}
+
 #[test]
 fn a_body_edit_renders_only_the_pages_that_show_it_and_matches_a_full_build() {
     let site = TestSite::new();
@@ -244,15 +257,13 @@ fn a_body_edit_renders_only_the_pages_that_show_it_and_matches_a_full_build() {
     );
 
     // A news item's body: its page and the feed that carries it.
-    site.write(
-        "content/news/launch.en.md",
-        "---\ntitle: Launch\ndate: 2024-05-01\n---\nThe second text.\n",
-    );
-    let (outcome, rendered) = patch(
+    let (outcome, rendered) = edit(
+        &site,
         &opts,
         &mut previous,
         &mut served,
-        &["content/news/launch.en.md"],
+        "content/news/launch.en.md",
+        "---\ntitle: Launch\ndate: 2024-05-01\n---\nThe second text.\n",
     )
     .expect("a news body edit is applied");
     check(&served, &outcome);
@@ -263,15 +274,13 @@ fn a_body_edit_renders_only_the_pages_that_show_it_and_matches_a_full_build() {
     assert!(String::from_utf8_lossy(&served["en/feed.xml"]).contains("The second text."));
 
     // The home record's body shows on the home page.
-    site.write(
-        "content/pages/home.en.md",
-        "---\ntitle: Home\n---\nWelcome back.\n",
-    );
-    let (outcome, _) = patch(
+    let (outcome, _) = edit(
+        &site,
         &opts,
         &mut previous,
         &mut served,
-        &["content/pages/home.en.md"],
+        "content/pages/home.en.md",
+        "---\ntitle: Home\n---\nWelcome back.\n",
     )
     .expect("a home body edit is applied");
     check(&served, &outcome);
@@ -279,15 +288,13 @@ fn a_body_edit_renders_only_the_pages_that_show_it_and_matches_a_full_build() {
 
     // A mistake in a body is reported as a build from scratch reports it, and goes
     // away when it is fixed.
-    site.write(
-        "content/pages/about.en.md",
-        "---\n---\nSee [the lab](@partners/no-such-lab).\n",
-    );
-    let (outcome, _) = patch(
+    let (outcome, _) = edit(
+        &site,
         &opts,
         &mut previous,
         &mut served,
-        &["content/pages/about.en.md"],
+        "content/pages/about.en.md",
+        "---\n---\nSee [the lab](@partners/no-such-lab).\n",
     )
     .expect("a body edit with a mistake is applied");
     let (fresh, _) = fresh_pages(&site);
@@ -300,12 +307,13 @@ fn a_body_edit_renders_only_the_pages_that_show_it_and_matches_a_full_build() {
         fresh.diagnostics
     );
     assert_eq!(outcome.diagnostics, fresh.diagnostics);
-    site.write("content/pages/about.en.md", "---\n---\nFixed.\n");
-    let (outcome, _) = patch(
+    let (outcome, _) = edit(
+        &site,
         &opts,
         &mut previous,
         &mut served,
-        &["content/pages/about.en.md"],
+        "content/pages/about.en.md",
+        "---\n---\nFixed.\n",
     )
     .expect("the fix is applied");
     check(&served, &outcome);
@@ -317,16 +325,14 @@ fn a_body_edit_renders_only_the_pages_that_show_it_and_matches_a_full_build() {
     );
 
     // What changes more than a body needs a whole build.
-    site.write(
-        "content/pages/about.en.md",
-        "---\ntitle: Renamed\n---\nFixed.\n",
-    );
     assert!(
-        patch(
+        edit(
+            &site,
             &opts,
             &mut previous,
             &mut served,
-            &["content/pages/about.en.md"]
+            "content/pages/about.en.md",
+            "---\ntitle: Renamed\n---\nFixed.\n"
         )
         .is_none(),
         "front matter"
@@ -342,31 +348,36 @@ fn edits_other_than_bodies_need_a_whole_build() {
     let mut previous = previous.expect("a good build keeps its model");
     let mut served = BTreeMap::new();
     // A YAML record, site settings, a new file, a removed file.
-    site.write(
-        "content/partners/tehnopol.yaml",
-        "name: {et: Tehnopol, en: Tehnopol}\ncategory: startup\ncountry: EE\n",
-    );
     assert!(
-        patch(
+        edit(
+            &site,
             &opts,
             &mut previous,
             &mut served,
-            &["content/partners/tehnopol.yaml"]
+            "content/partners/tehnopol.yaml",
+            "name: {et: Tehnopol, en: Tehnopol}\ncategory: startup\ncountry: EE\n"
         )
         .is_none()
     );
-    site.write(
-        "content/site.yaml",
-        &SITE_YAML.replace("Test cluster", "Renamed"),
-    );
-    assert!(patch(&opts, &mut previous, &mut served, &["content/site.yaml"]).is_none());
-    site.write("content/pages/new.en.md", "---\ntitle: New\n---\nText.\n");
     assert!(
-        patch(
+        edit(
+            &site,
             &opts,
             &mut previous,
             &mut served,
-            &["content/pages/new.en.md"]
+            "content/site.yaml",
+            &SITE_YAML.replace("Test cluster", "Renamed")
+        )
+        .is_none()
+    );
+    assert!(
+        edit(
+            &site,
+            &opts,
+            &mut previous,
+            &mut served,
+            "content/pages/new.en.md",
+            "---\ntitle: New\n---\nText.\n"
         )
         .is_none()
     );

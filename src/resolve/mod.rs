@@ -62,6 +62,36 @@ pub struct Shared<'a> {
     pub spill: Option<std::sync::Arc<crate::spill::Spill>>,
 }
 
+impl<'a> Shared<'a> {
+    /// The context of the site's settings and theme, with the identities of all
+    /// records, the media files and their pictures (for a whole build, and for one
+    /// record resolved again by [`patch`]).
+    pub fn new(
+        config: &'a SiteConfig,
+        theme: &'a Theme,
+        ids: &'a IdTable,
+        media: &'a BTreeMap<String, (PathBuf, u64)>,
+        pictures: &'a crate::model::Pictures,
+        spill: Option<std::sync::Arc<crate::spill::Spill>>,
+    ) -> Shared<'a> {
+        Shared {
+            default: config.default_lang(),
+            languages: config.languages.iter().map(|l| l.code.as_str()).collect(),
+            ids,
+            media,
+            pictures,
+            config,
+            theme,
+            labels: config
+                .languages
+                .iter()
+                .map(|l| (l.code.clone(), labels(&theme.strings, &l.code)))
+                .collect(),
+            spill,
+        }
+    }
+}
+
 /// The words of [`Labels`] in `lang`, from the theme's interface strings.
 fn labels(strings: &Strings, lang: &str) -> Labels {
     let d = Labels::default();
@@ -178,25 +208,12 @@ fn resolve_inner(
 
     identities::check_menu(site_file, &ids, &mut diags);
 
-    let shared = Shared {
-        default: config.default_lang(),
-        languages: config.languages.iter().map(|l| l.code.as_str()).collect(),
-        ids: &ids,
-        media: &content.media,
-        pictures: &pictures,
-        config: &config,
-        theme: &theme,
-        labels: config
-            .languages
-            .iter()
-            .map(|l| (l.code.clone(), labels(&theme.strings, &l.code)))
-            .collect(),
-        spill: opts
-            .spill_bodies
-            .then(crate::spill::Spill::new)
-            .flatten()
-            .map(std::sync::Arc::new),
-    };
+    let spill = opts
+        .spill_bodies
+        .then(crate::spill::Spill::new)
+        .flatten()
+        .map(std::sync::Arc::new);
+    let shared = Shared::new(&config, &theme, &ids, &content.media, &pictures, spill);
     type Resolved = (RecordId, Option<Record>, Vec<Diagnostic>, Vec<ExternalLink>);
     let results: Vec<Resolved> = raws
         .into_par_iter()
@@ -355,6 +372,14 @@ pub(crate) mod testing {
 
     /// Loads and resolves the site in `root` on 2024-06-01, drafts included.
     pub fn resolve_folder(root: &std::path::Path) -> (Option<Site>, Vec<Diagnostic>) {
+        resolve_folder_with(root, false)
+    }
+
+    /// [`resolve_folder`], with the bodies in a scratch file when `spill_bodies`.
+    pub fn resolve_folder_with(
+        root: &std::path::Path,
+        spill_bodies: bool,
+    ) -> (Option<Site>, Vec<Diagnostic>) {
         super::resolve(
             crate::load::load_content(root),
             Default::default(),
@@ -362,7 +387,7 @@ pub(crate) mod testing {
                 base_url: None,
                 drafts: true,
                 date: jiff::civil::date(2024, 6, 1),
-                spill_bodies: false,
+                spill_bodies,
             },
         )
     }
@@ -385,18 +410,9 @@ mod spill_tests {
     fn spilled_bodies_are_the_bodies() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let resolve_with = |spill_bodies: bool| {
-            super::resolve(
-                crate::load::load_content(root),
-                Default::default(),
-                &Options {
-                    base_url: None,
-                    drafts: true,
-                    date: jiff::civil::date(2024, 6, 1),
-                    spill_bodies,
-                },
-            )
-            .0
-            .expect("the example site resolves")
+            testing::resolve_folder_with(root, spill_bodies)
+                .0
+                .expect("the example site resolves")
         };
         let (memory, spilled) = (resolve_with(false), resolve_with(true));
         let mut bodies = 0;

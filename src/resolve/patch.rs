@@ -8,7 +8,7 @@
 //! the previous one in its body alone. Anything else answers `None`, and the caller
 //! runs the whole pipeline, which is always right.
 
-use super::{Kept, Shared, labels, records};
+use super::{Kept, Shared, records};
 use crate::diagnostics::Diagnostic;
 use crate::load::RawRecord;
 use crate::model::{Localized, Record, RecordId, Site};
@@ -52,28 +52,15 @@ pub fn patch(site: &mut Site, kept: &mut Kept, raw: &RawRecord) -> Option<Patche
         return None;
     }
     let identity = kept.ids.get(&id).filter(|i| i.included)?;
-    let shared = Shared {
-        default: site.config.default_lang(),
-        languages: site
-            .config
-            .languages
-            .iter()
-            .map(|l| l.code.as_str())
-            .collect(),
-        ids: &kept.ids,
-        media: &kept.media,
-        pictures: &site.pictures,
-        config: &site.config,
-        theme: &site.theme,
-        labels: site
-            .config
-            .languages
-            .iter()
-            .map(|l| (l.code.clone(), labels(&site.theme.strings, &l.code)))
-            .collect(),
-        // `serve` keeps bodies in memory.
-        spill: None,
-    };
+    // `serve` keeps bodies in memory.
+    let shared = Shared::new(
+        &site.config,
+        &site.theme,
+        &kept.ids,
+        &kept.media,
+        &site.pictures,
+        None,
+    );
     let (record, problems, links) =
         records::resolve_record(raw, identity, &shared, site.build_date);
     let record = record.filter(|r| same_but_bodies(old, r))?;

@@ -374,14 +374,42 @@ fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     }
 }
 
-/// Lists the regular files below `dir` in a stable order with their sizes, skipping
-/// editor leftovers and reporting symbolic links (not followed) and unreadable
-/// entries. Stops with an error past [`MAX_FILES`].
+/// Lists the regular files below `dir` in a stable order, skipping editor leftovers
+/// and reporting symbolic links (not followed) and unreadable entries. Stops with an
+/// error past [`MAX_FILES`]. The walk asks the system for no file's metadata (the
+/// folder listing says what is a file): a record is opened and measured once, when it
+/// is read.
 pub fn walk_files(
     root: &Path,
     dir: &Path,
     diags: &mut Vec<Diagnostic>,
+    mut f: impl FnMut(std::path::PathBuf),
+) {
+    walk(root, dir, diags, |e, _| f(e.into_path()));
+}
+
+/// [`walk_files`] with each file's size, for files that are copied rather than read.
+pub fn walk_sized(
+    root: &Path,
+    dir: &Path,
+    diags: &mut Vec<Diagnostic>,
     mut f: impl FnMut(std::path::PathBuf, u64),
+) {
+    walk(root, dir, diags, |e, diags| match e.metadata() {
+        Ok(m) => f(e.into_path(), m.len()),
+        Err(err) => diags.push(Diagnostic::error(
+            "io",
+            rel_path(root, e.path()),
+            format!("cannot read the file's size: {err}"),
+        )),
+    });
+}
+
+fn walk(
+    root: &Path,
+    dir: &Path,
+    diags: &mut Vec<Diagnostic>,
+    mut f: impl FnMut(walkdir::DirEntry, &mut Vec<Diagnostic>),
 ) {
     let mut count = 0usize;
     for entry in walkdir::WalkDir::new(dir)
@@ -406,14 +434,7 @@ pub fn walk_files(
                     );
                     return;
                 }
-                match e.metadata() {
-                    Ok(m) => f(e.into_path(), m.len()),
-                    Err(err) => diags.push(Diagnostic::error(
-                        "io",
-                        rel_path(root, e.path()),
-                        format!("cannot read the file's size: {err}"),
-                    )),
-                }
+                f(e, diags);
             }
             Ok(_) => {}
             Err(e) => diags.push(Diagnostic::error(

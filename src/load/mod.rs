@@ -380,12 +380,12 @@ fn load_records(root: &Path, content: &Path, budget: &Budget, out: &mut LoadedCo
                 if let Some(collection) = Collection::from_name(&name) {
                     collection_dirs.push((collection, path));
                 } else if name == "media" {
-                    files::walk_files(root, &path, &mut out.diagnostics, |p, size| {
+                    files::walk_sized(root, &path, &mut out.diagnostics, |p, size| {
                         let key = rel_path(&path, &p);
                         out.media.insert(key, (p, size));
                     });
                 } else if name == "i18n" {
-                    files::walk_files(root, &path, &mut out.diagnostics, |p, _| {
+                    files::walk_files(root, &path, &mut out.diagnostics, |p| {
                         let file = p
                             .file_name()
                             .map(|n| n.to_string_lossy().into_owned())
@@ -429,7 +429,7 @@ fn load_records(root: &Path, content: &Path, budget: &Budget, out: &mut LoadedCo
         .par_iter()
         .map(|(collection, dir)| {
             let (mut paths, mut diags) = (Vec::new(), Vec::new());
-            files::walk_files(root, dir, &mut diags, |p, _| paths.push((*collection, p)));
+            files::walk_files(root, dir, &mut diags, |p| paths.push((*collection, p)));
             (paths, diags)
         })
         .collect();
@@ -496,7 +496,7 @@ pub fn record_stems(root: &Path, c: Collection) -> Vec<String> {
     let mut diags = Vec::new();
     let mut stems = Vec::new();
     if files::kind(&dir) == Kind::Dir {
-        files::walk_files(root, &dir, &mut diags, |p, _| {
+        files::walk_files(root, &dir, &mut diags, |p| {
             let name = p
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -517,7 +517,7 @@ pub fn language_file(root: &Path, id: &crate::model::RecordId, lang: &str) -> Op
     let dir = root.join("content").join(id.collection.name());
     let mut diags = Vec::new();
     let mut found = None;
-    files::walk_files(root, &dir, &mut diags, |p, _| {
+    files::walk_files(root, &dir, &mut diags, |p| {
         let name = p
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

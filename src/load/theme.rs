@@ -57,7 +57,7 @@ fn theme_files(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<T
         (_, files::Kind::Link) => Some(format!("themes/{name}")),
         (files::Kind::Dir, files::Kind::Dir) => {
             let mut found = Vec::new();
-            files::walk_files(root, &dir, diags, |p, size| found.push((p, size)));
+            files::walk_sized(root, &dir, diags, |p, size| found.push((p, size)));
             let mut out = Vec::with_capacity(found.len());
             for (p, size) in found {
                 let rel = rel_path(root, &p);

@@ -197,33 +197,41 @@ pub fn part(
     p
 }
 
-/// The beginning of a page's text, its white space collapsed, up to
-/// [`EXCERPT_CHARS`] characters.
+/// The beginning of a page's text, its white space collapsed (the words joined by
+/// single spaces), up to [`EXCERPT_CHARS`] characters. One pass over the bytes, with
+/// ASCII (most of most pages) taken a byte at a time.
 fn excerpt(text: &str) -> String {
     let mut out = String::with_capacity(EXCERPT_CHARS.min(text.len()));
     let mut chars = 0;
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            if chars >= EXCERPT_CHARS {
-                break;
+    let mut space = false;
+    let mut rest = text;
+    while chars < EXCERPT_CHARS {
+        let Some(&b) = rest.as_bytes().first() else {
+            break;
+        };
+        let (c, len) = if b < 0x80 {
+            (char::from(b), 1)
+        } else {
+            match rest.chars().next() {
+                Some(c) => (c, c.len_utf8()),
+                None => break,
             }
+        };
+        rest = &rest[len..];
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
             out.push(' ');
             chars += 1;
+            space = false;
+            if chars == EXCERPT_CHARS {
+                break;
+            }
         }
-        let left = EXCERPT_CHARS - chars;
-        // Most words are ASCII, where bytes are characters.
-        let n = if word.is_ascii() {
-            word.len()
-        } else {
-            word.chars().count()
-        };
-        if n <= left {
-            out.push_str(word);
-            chars += n;
-        } else {
-            out.extend(word.chars().take(left));
-            break;
-        }
+        out.push(c);
+        chars += 1;
     }
     out
 }
@@ -462,6 +470,29 @@ mod tests {
         let words: serde_json::Value =
             serde_json::from_slice(words.content.bytes().unwrap()).unwrap();
         assert_eq!(words["methodological"], words["methodology"]);
+    }
+
+    /// What an excerpt is, written plainly: the first characters of the words joined
+    /// by single spaces.
+    fn excerpt_plainly(text: &str) -> String {
+        let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        joined.chars().take(EXCERPT_CHARS).collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn excerpts_follow_the_plain_rule(text in "(?s)[a-z \t\n\u{a0}\u{2003}õü.]{0,2000}") {
+            proptest::prop_assert_eq!(excerpt(&text), excerpt_plainly(&text));
+        }
+    }
+
+    #[test]
+    fn excerpts_stop_at_the_limit() {
+        let long = "word ".repeat(EXCERPT_CHARS);
+        let e = excerpt(&format!("  \n{long}"));
+        assert_eq!(e.chars().count(), EXCERPT_CHARS);
+        assert!(e.starts_with("word word"));
+        assert_eq!(excerpt(" a \u{a0} b\t"), "a b");
     }
 
     #[test]

@@ -95,6 +95,7 @@ pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
         }
         let start = i;
         let mut plain = k == 1;
+        let mut ascii = k != 3;
         i += len;
         while i < bytes.len() {
             let (k, len) = class(i);
@@ -102,6 +103,7 @@ pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
                 break;
             }
             plain &= k == 1;
+            ascii &= k != 3;
             i += len;
         }
         let word = &text[start..i];
@@ -109,7 +111,13 @@ pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
             f(word);
         } else {
             lowered.clear();
-            lowered.extend(word.chars().flat_map(char::to_lowercase));
+            if ascii {
+                // A capitalised word: most of those that are not plain.
+                lowered.push_str(word);
+                lowered.make_ascii_lowercase();
+            } else {
+                lowered.extend(word.chars().flat_map(char::to_lowercase));
+            }
             f(&lowered);
         }
     }

@@ -45,8 +45,9 @@ impl Record {
 /// ([`crate::spill`]) instead of memory.
 #[derive(Clone, Default)]
 pub struct Html {
-    /// LZ4 of: the number of headings, each heading (level, id, title), then the HTML;
-    /// numbers as varints, texts as length and bytes.
+    /// LZ4 of: the HTML, each heading (level, id, title; texts as a varint length and
+    /// bytes), then the HTML's length as four bytes. With the HTML first, opening a body
+    /// cuts the headings off and keeps the decompressed bytes as the HTML, uncopied.
     packed: Packed,
 }
 
@@ -117,8 +118,8 @@ impl Html {
         if html.is_empty() && toc.is_empty() {
             return Html::default();
         }
-        let mut raw = Vec::with_capacity(html.len() + 16 + toc.len() * 32);
-        put_varint(&mut raw, toc.len());
+        let mut raw = Vec::with_capacity(html.len() + 4 + toc.len() * 32);
+        raw.extend_from_slice(html.as_bytes());
         for t in toc {
             raw.push(t.level);
             put_varint(&mut raw, t.id.len());
@@ -126,7 +127,8 @@ impl Html {
             put_varint(&mut raw, t.title.len());
             raw.extend_from_slice(t.title.as_bytes());
         }
-        raw.extend_from_slice(html.as_bytes());
+        // Bodies are far below 4 GiB: text files are limited to a few MiB.
+        raw.extend_from_slice(&(html.len() as u32).to_le_bytes());
         let packed = lz4_flex::compress_prepend_size(&raw);
         let spilled = spill.and_then(|spill| {
             let len = u32::try_from(packed.len()).ok()?;
@@ -162,16 +164,21 @@ impl Html {
                 &read
             }
         };
-        let Ok(raw) = lz4_flex::decompress_size_prepended(packed) else {
+        let Ok(mut raw) = lz4_flex::decompress_size_prepended(packed) else {
             return Default::default();
         };
-        let mut r = Reader(&raw);
+        let Some(at) = raw.len().checked_sub(4) else {
+            return Default::default();
+        };
+        let mut len = [0u8; 4];
+        len.copy_from_slice(&raw[at..]);
+        let html_len = u32::from_le_bytes(len) as usize;
+        let Some(headings) = raw.get(html_len..at) else {
+            return Default::default();
+        };
+        let mut r = Reader(headings);
         let mut toc = Vec::new();
-        let entries = r.varint().unwrap_or(0);
-        for _ in 0..entries {
-            let Some((level, rest)) = r.0.split_first() else {
-                break;
-            };
+        while let Some((level, rest)) = r.0.split_first() {
             r.0 = rest;
             match (r.text(), r.text()) {
                 (Some(id), Some(title)) => toc.push(TocEntry {
@@ -182,8 +189,8 @@ impl Html {
                 _ => break,
             }
         }
-        let html = std::str::from_utf8(r.0).unwrap_or_default().to_string();
-        (html, toc)
+        raw.truncate(html_len);
+        (String::from_utf8(raw).unwrap_or_default(), toc)
     }
 
     /// The HTML alone.
@@ -453,4 +460,27 @@ pub struct News {
 #[derive(Clone, Debug, Serialize)]
 pub struct Page {
     pub order: Option<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn a_body_opens_as_it_was_made(
+            html in "(?s).{0,300}",
+            headings in proptest::collection::vec((1u8..7, "[a-z0-9-]{0,20}", "(?s).{0,40}"), 0..5),
+        ) {
+            let toc: Vec<TocEntry> = headings
+                .into_iter()
+                .map(|(level, id, title)| TocEntry { level, id, title })
+                .collect();
+            let body = Html::new(&html, &toc);
+            let (got_html, got_toc) = body.open();
+            proptest::prop_assert_eq!(&got_html, &html);
+            proptest::prop_assert_eq!(got_toc, toc);
+            proptest::prop_assert_eq!(body.text(), html);
+        }
+    }
 }

@@ -20,9 +20,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use yaml::Node;
 
-/// The Markdown part of a `.md` file. Bodies are most of a site's text, so the text
-/// is not kept from loading to resolving: resolve reads it again ([`Body::text`]),
-/// renders it and keeps only the result.
+/// The Markdown part of a `.md` file. Bodies are most of a site's text, so past
+/// [`files::KEEP_BODIES`] the text is not kept from loading to resolving: resolve reads
+/// it again ([`Body::text`]), renders it and keeps only the result.
 #[derive(Debug, Clone)]
 pub struct Body {
     source: BodySource,
@@ -40,7 +40,8 @@ enum BodySource {
         start: u64,
         len: u64,
     },
-    /// Kept in memory (texts given in memory, or altered when read).
+    /// Kept in memory (texts given in memory, altered when read, or within
+    /// [`files::KEEP_BODIES`]).
     Text(String),
 }
 
@@ -54,10 +55,12 @@ impl Body {
     }
 
     /// The body's text. `rel` names the file in a diagnostic if it cannot be read.
-    pub fn text(&self, rel: &str) -> Result<String, Diagnostic> {
+    pub fn text(&self, rel: &str) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
         match &self.source {
-            BodySource::Text(t) => Ok(t.clone()),
-            BodySource::File { origin, start, len } => files::read_part(origin, *start, *len, rel),
+            BodySource::Text(t) => Ok(t.into()),
+            BodySource::File { origin, start, len } => {
+                files::read_part(origin, *start, *len, rel).map(Into::into)
+            }
         }
     }
 }
@@ -604,7 +607,9 @@ fn load_record_file(
         .with_help("images and documents go in `content/media/`"));
     };
     let (file, origin) = files::read_text_at(root, path, budget, warnings)?;
-    let raw = parse_record(file, lang, md, (!origin.altered).then(|| Arc::new(origin)))?;
+    // Without an origin, parse_record keeps the body's text.
+    let keep = origin.altered || (md && budget.keep_body(file.text.len() as u64));
+    let raw = parse_record(file, lang, md, (!keep).then(|| Arc::new(origin)))?;
     Ok((collection, stem, raw))
 }
 

@@ -8,17 +8,18 @@ use crate::diagnostics::Diagnostic;
 use crate::load::{RawFile, SourceFile};
 use crate::markdown;
 use crate::model::{ExternalLink, RecordId, TocEntry, paths};
+use std::borrow::Cow;
 
 /// The body for the reader's language, rendered to HTML with its table of contents.
-pub fn read_body(
+pub fn read_body<'a>(
     r: &mut Reader,
-    lang_file: Option<&RawFile>,
-    shared_file: Option<&RawFile>,
-    fallback_file: Option<&RawFile>,
+    lang_file: Option<&'a RawFile>,
+    shared_file: Option<&'a RawFile>,
+    fallback_file: Option<&'a RawFile>,
     shared: &Shared,
 ) -> Option<(String, Vec<TocEntry>)> {
     let has_text = |f: &&RawFile| f.body.as_ref().is_some_and(|b| b.has_text);
-    let read = |r: &mut Reader, f: &RawFile| -> Option<String> {
+    let read = |r: &mut Reader, f: &'a RawFile| -> Option<Cow<'a, str>> {
         match f.body.as_ref()?.text(&f.file.rel) {
             Ok(t) => Some(t),
             Err(d) => {
@@ -29,7 +30,7 @@ pub fn read_body(
     };
     // A Markdown body, or the `body` field, in lookup order. `quoted` is the text the
     // lines of messages are quoted from, and the line it begins on.
-    let (text, file, first_line, fell_back, from_file): (String, &SourceFile, usize, bool, bool) =
+    let (text, file, first_line, fell_back, from_file): (Cow<str>, &SourceFile, usize, bool, bool) =
         if let Some(f) = lang_file.filter(has_text).or(shared_file.filter(has_text)) {
             let b = f.body.as_ref()?;
             (read(r, f)?, &f.file, b.first_line, false, true)
@@ -38,7 +39,7 @@ pub fn read_body(
             .filter(|f| f.layer != Layer::Default || fallback_file.is_none_or(|d| !has_text(&d)))
         {
             let text = r.text_of("body", "body", found)?;
-            (text, found.file, found.node.line, false, false)
+            (text.into(), found.file, found.node.line, false, false)
         } else if let Some(f) = fallback_file.filter(has_text) {
             let b = f.body.as_ref()?;
             (read(r, f)?, &f.file, b.first_line, true, true)

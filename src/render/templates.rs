@@ -56,18 +56,42 @@ impl Env {
     }
 }
 
-fn lang_of(state: &State) -> Result<String, Error> {
+/// A language code from the template context: a copy of its value, which shares the
+/// text (a `t` in the page's footer and header is called tens of times a page, and
+/// formatting the value into a new string was most of its time).
+struct Lang(Value);
+
+impl std::ops::Deref for Lang {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.0.as_str().unwrap_or_default()
+    }
+}
+
+impl Lang {
+    fn of(value: Value) -> Lang {
+        if value.as_str().is_some() {
+            Lang(value)
+        } else {
+            Lang(Value::from(value.to_string()))
+        }
+    }
+}
+
+fn lang_of(state: &State) -> Result<Lang, Error> {
     state
-        .get::<String>("lang")?
+        .get::<Value>("lang")?
+        .map(Lang::of)
         .ok_or_else(|| Error::message("the template context has no `lang`"))
 }
 
 /// The language of a `t`: its `lang` argument (a string in another language of the site,
 /// such as the language switcher's "(not translated)" in the language it names), else the
 /// page's.
-fn t_lang(kwargs: &Kwargs, state: &State) -> Result<String, Error> {
-    match kwargs.get::<String>("lang")? {
-        Some(lang) => Ok(lang),
+fn t_lang(kwargs: &Kwargs, state: &State) -> Result<Lang, Error> {
+    match kwargs.get::<Value>("lang")? {
+        Some(lang) => Ok(Lang::of(lang)),
         None => lang_of(state),
     }
 }
@@ -136,28 +160,28 @@ pub fn build(theme: &Theme, env: Arc<Env>) -> Result<Tera, Vec<Diagnostic>> {
         "t",
         move |kwargs: Kwargs, state: &State| -> Result<String, Error> {
             let lang = t_lang(&kwargs, state)?;
-            let key: String = kwargs.must_get("key")?;
-            t(&e, &key, &kwargs, &lang)
+            let key: &str = kwargs.must_get("key")?;
+            t(&e, key, &kwargs, &lang)
         },
     );
     let e = env.clone();
     tera.register_filter(
         "t",
-        move |key: String, kwargs: Kwargs, state: &State| -> Result<String, Error> {
+        move |key: &str, kwargs: Kwargs, state: &State| -> Result<String, Error> {
             let lang = t_lang(&kwargs, state)?;
-            t(&e, &key, &kwargs, &lang)
+            t(&e, key, &kwargs, &lang)
         },
     );
     let e = env.clone();
     tera.register_filter(
         "t_lang",
-        move |key: String, kwargs: Kwargs, state: &State| -> Result<String, Error> {
+        move |key: &str, kwargs: Kwargs, state: &State| -> Result<String, Error> {
             let lang = t_lang(&kwargs, state)?;
             let page = lang_of(state)?;
             // The language the text is shown in, when it is not the page's (a fallback):
             // for a `lang` attribute on the element that shows it.
-            Ok(match e.strings.lang_of(&lang, &key) {
-                Some(l) if l != page => l.to_string(),
+            Ok(match e.strings.lang_of(&lang, key) {
+                Some(l) if l != &*page => l.to_string(),
                 _ => String::new(),
             })
         },
@@ -221,8 +245,8 @@ pub fn build(theme: &Theme, env: Arc<Env>) -> Result<Tera, Vec<Diagnostic>> {
         "url_for",
         move |kwargs: Kwargs, state: &State| -> Result<String, Error> {
             let lang = lang_of(state)?;
-            if let Some(section) = kwargs.get::<String>("section")? {
-                return match paths::section_by_name(&lang, &section) {
+            if let Some(section) = kwargs.get::<&str>("section")? {
+                return match paths::section_by_name(&lang, section) {
                     Some(path) => Ok(format!("{}{path}", e.base_path)),
                     None => Err(Error::message(format!(
                         "url_for: `{section}` is not a section; use one of {}",
@@ -230,8 +254,8 @@ pub fn build(theme: &Theme, env: Arc<Env>) -> Result<Tera, Vec<Diagnostic>> {
                     ))),
                 };
             }
-            let id: String = kwargs.must_get("id")?;
-            let urls = e.urls.get(&id).ok_or_else(|| {
+            let id: &str = kwargs.must_get("id")?;
+            let urls = e.urls.get(id).ok_or_else(|| {
                 Error::message(format!("url_for: there is no record `{id}` with a page"))
             })?;
             let url_in = |l: &str| urls.iter().find(|(code, _)| code == l).map(|(_, u)| u);
@@ -245,7 +269,7 @@ pub fn build(theme: &Theme, env: Arc<Env>) -> Result<Tera, Vec<Diagnostic>> {
     tera.register_function(
         "asset",
         move |kwargs: Kwargs, _: &State| -> Result<String, Error> {
-            let path: String = kwargs.must_get("path")?;
+            let path: &str = kwargs.must_get("path")?;
             let path = path.trim_start_matches('/');
             match e.assets.get(path) {
                 Some(hash) => Ok(format!("{}/{path}?v={hash}", e.base_path)),

@@ -5,6 +5,7 @@
 use super::lists::Lists;
 use crate::model::paths;
 use crate::model::{Collection, Record, Site};
+use rayon::prelude::*;
 
 /// The kinds of page a theme renders, each with its template (docs/templates.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -312,22 +313,24 @@ pub fn plan(site: &Site, lists: &Lists) -> Vec<Page> {
             p.number = n;
             pages.push(p);
         }
-        for (ri, r) in site.records.iter().enumerate() {
-            let (Some(kind), Some(path)) = (
-                PageKind::of_record(r.id.collection),
-                r.locale(code).and_then(|l| l.path.clone()),
-            ) else {
-                continue;
-            };
-            pages.push(Page {
-                kind,
-                lang: li,
-                path,
-                versions: record_versions(site, lists, r),
-                record: Some(ri),
-                number: 1,
-            });
-        }
+        // The record pages, most of a site's pages, are planned in parallel (in
+        // record order).
+        let records: Vec<Page> = site
+            .records
+            .par_iter()
+            .enumerate()
+            .filter_map(|(ri, r)| {
+                Some(Page {
+                    kind: PageKind::of_record(r.id.collection)?,
+                    lang: li,
+                    path: r.locale(code)?.path.clone()?,
+                    versions: record_versions(site, lists, r),
+                    record: Some(ri),
+                    number: 1,
+                })
+            })
+            .collect();
+        pages.extend(records);
     }
     pages.push(page(PageKind::Root, 0, paths::ROOT.into(), Vec::new()));
     pages.push(page(

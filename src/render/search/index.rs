@@ -185,16 +185,29 @@ pub fn part(
         p.lengths.push(length);
     }
     for (b, bundle) in docs.chunks(BUNDLE).enumerate() {
-        let items: Vec<serde_json::Value> = bundle
+        let items: Vec<Shown> = bundle
             .iter()
-            .map(|d| serde_json::json!({"u": d.url, "t": d.title, "x": excerpt(&d.text)}))
+            .map(|d| Shown {
+                t: &d.title,
+                u: &d.url,
+                x: excerpt(&d.text),
+            })
             .collect();
         let n = first / BUNDLE + b;
-        let text = serde_json::Value::Array(items).to_string();
+        let text = serde_json::to_string(&items).unwrap_or_default();
         p.hashes.push(hash_bytes(0, text.as_bytes()));
         out(OutputFile::text(format!("{dir}p/{n}.json"), text));
     }
     p
+}
+
+/// What a result shows of a page: its title, address and excerpt (in this order of
+/// keys, as the files have always had them).
+#[derive(serde::Serialize)]
+struct Shown<'a> {
+    t: &'a str,
+    u: &'a str,
+    x: String,
 }
 
 /// The beginning of a page's text, its white space collapsed (the words joined by

@@ -72,7 +72,7 @@ fn doc(site: &Site, lang: &str, url: String, source: &Source, people_title: &str
                 if let RecordData::Project(p) = &loc.data {
                     p.objectives.iter().chain(&p.results).for_each(|o| push(o));
                 }
-                text.push_str(&words::plain_text(&loc.body.text()));
+                words::push_plain_text(&mut text, &loc.body.text());
             }
             index::Doc {
                 url,

@@ -134,16 +134,24 @@ pub fn stem(stemmer: Option<&Stemmer>, word: &str) -> String {
     }
 }
 
-/// The text of an HTML fragment klaster made itself (well-formed, from Markdown):
-/// tags become spaces, the entities Markdown writes are decoded.
+/// [`push_plain_text`] into a new string.
+#[cfg(test)]
 pub fn plain_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
+    push_plain_text(&mut out, html);
+    out
+}
+
+/// Appends the text of an HTML fragment klaster made itself (well-formed, from
+/// Markdown) to `out`: tags become spaces, the entities Markdown writes are decoded.
+pub fn push_plain_text(out: &mut String, html: &str) {
+    out.reserve(html.len());
     let mut rest = html;
     while let Some(i) = memchr::memchr2(b'<', b'&', rest.as_bytes()) {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
         if rest.starts_with('<') {
-            match rest.find('>') {
+            match memchr::memchr(b'>', rest.as_bytes()) {
                 Some(end) => {
                     out.push(' ');
                     rest = &rest[end + 1..];
@@ -151,7 +159,12 @@ pub fn plain_text(html: &str) -> String {
                 None => break,
             }
         } else {
-            let entity = rest.find(';').filter(|e| *e <= 8).map(|e| &rest[..=e]);
+            let entity = rest
+                .as_bytes()
+                .iter()
+                .take(9)
+                .position(|b| *b == b';')
+                .map(|e| &rest[..=e]);
             let decoded = match entity {
                 Some("&amp;") => "&",
                 Some("&lt;") => "<",
@@ -169,7 +182,6 @@ pub fn plain_text(html: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
 }
 
 #[cfg(test)]

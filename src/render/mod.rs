@@ -115,9 +115,9 @@ pub fn render(
                                 .render(page, &vars)
                                 .map_err(|d| Failure::Content(vec![d]))?;
                             if cache.is_some() {
-                                Content::Shared(Arc::new(html.into_bytes()))
+                                Content::Shared(Arc::new(html))
                             } else {
-                                Content::Bytes(html.into_bytes())
+                                Content::Bytes(html)
                             }
                         }
                     };
@@ -328,7 +328,7 @@ pub fn render_bodies(
                 .map_err(|d| Failure::Content(vec![d]))?;
             Ok(OutputFile {
                 path: page.output(),
-                content: Content::Shared(Arc::new(html.into_bytes())),
+                content: Content::Shared(Arc::new(html)),
             })
         })
         .collect();

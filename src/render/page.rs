@@ -296,8 +296,10 @@ impl Renderer<'_> {
             .unwrap_or_else(|| key.to_string())
     }
 
-    /// Renders `page` with its variables.
-    pub fn render(&self, page: &Page, vars: &Vars) -> Result<String, Diagnostic> {
+    /// Renders `page` with its variables, as the bytes of its file. (Written straight
+    /// into bytes: Tera's `render` checks that what it wrote is UTF-8 to make a string,
+    /// and a page is only ever written out.)
+    pub fn render(&self, page: &Page, vars: &Vars) -> Result<Vec<u8>, Diagnostic> {
         let site = self.site;
         let urls = self.urls();
         let ld = &self.langs[page.lang];
@@ -343,11 +345,17 @@ impl Renderer<'_> {
             ctx.insert_value(*k, v.clone());
         }
         let template = page.kind.template();
+        let mut html = Vec::with_capacity(PAGE_BYTES);
         self.tera
-            .render(template, &ctx)
-            .map_err(|e| template_failure(site, template, &page.output(), &e))
+            .render_to(template, &ctx, &mut html)
+            .map_err(|e| template_failure(site, template, &page.output(), &e))?;
+        Ok(html)
     }
 }
+
+/// Room made for a page before it is rendered (it grows as needed): a page of the
+/// default theme with a short body is about 7 kB.
+const PAGE_BYTES: usize = 8 * 1024;
 
 /// A template error as one diagnostic: Tera's report is several lines (the message, a
 /// ` --> file:line:column` location, the quoted line, `note: called from ...`), which a

@@ -127,9 +127,9 @@ fn hash_bytes(h: u64, bytes: &[u8]) -> u64 {
 
 /// Tokenises `docs`, the pages numbered from `first`, and hands their page files
 /// (under `dir`, `search/en/`) to `out` at once.
-pub fn part(
+pub fn part<'d>(
     first: usize,
-    docs: &[Doc],
+    docs: &'d [Doc],
     lang: &str,
     dir: &str,
     out: &mut dyn FnMut(OutputFile),
@@ -144,23 +144,36 @@ pub fn part(
         hashes: Vec::new(),
     };
     let mut stem_ix: Map<String, u32> = Map::default();
+    // Each token as it stands in the part's pages (borrowed from them) → its stem, so
+    // that a capitalised or accented word is lower-cased and looked up once a part.
+    let mut tokens: Map<&str, u32> = Map::default();
+    let mut lowered = String::new();
     // Per stem, its weighted count on the page being read; `seen` lists the stems
     // with a count, in the order first seen.
     let mut counts: Vec<u32> = Vec::new();
     let mut seen: Vec<u32> = Vec::new();
     for (i, doc) in docs.iter().enumerate() {
         let mut length = 0u32;
-        let mut add = |word: &str, weight: u32, p: &mut Part| {
-            let id = match p.words.get(word) {
+        let mut add = |token: &'d str, case: words::Case, weight: u32, p: &mut Part| {
+            let id = match tokens.get(token) {
                 Some(id) => *id,
                 None => {
-                    let stem = words::stem(stemmer.as_ref(), word);
-                    let id = *stem_ix.entry(stem.clone()).or_insert_with(|| {
-                        p.stems.push(stem);
-                        p.postings.push(Postings::default());
-                        (p.stems.len() - 1) as u32
-                    });
-                    p.words.insert(word.to_string(), id);
+                    words::lower(token, case, &mut lowered);
+                    let word = lowered.as_str();
+                    let id = match p.words.get(word) {
+                        Some(id) => *id,
+                        None => {
+                            let stem = words::stem(stemmer.as_ref(), word);
+                            let id = *stem_ix.entry(stem.clone()).or_insert_with(|| {
+                                p.stems.push(stem);
+                                p.postings.push(Postings::default());
+                                (p.stems.len() - 1) as u32
+                            });
+                            p.words.insert(word.to_string(), id);
+                            id
+                        }
+                    };
+                    tokens.insert(token, id);
                     id
                 }
             };
@@ -174,8 +187,8 @@ pub fn part(
             counts[slot] += weight;
             length += weight;
         };
-        words::each_word(&doc.title, |w| add(w, TITLE_WEIGHT, &mut p));
-        words::each_word(&doc.text, |w| add(w, 1, &mut p));
+        words::each_token(&doc.title, |w, c| add(w, c, TITLE_WEIGHT, &mut p));
+        words::each_token(&doc.text, |w, c| add(w, c, 1, &mut p));
         let page = (first + i) as u32;
         for id in seen.drain(..) {
             let slot = id as usize;

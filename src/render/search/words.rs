@@ -70,11 +70,21 @@ const ASCII: [u8; 128] = {
     t
 };
 
-/// Calls `f` with each word of `text`, lower-cased. Words already in lower-case ASCII
-/// (most words of most pages) are passed as slices of `text`, without a copy.
-pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
+/// A word as it stands in a text, and what lower-casing it takes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Case {
+    /// Lower-case ASCII letters and digits already: the word is its own lower case.
+    Lower,
+    /// ASCII with capitals.
+    Ascii,
+    /// Other letters.
+    Other,
+}
+
+/// Calls `f` with each word of `text` as it stands there, with what lower-casing it
+/// takes ([`lower`]).
+pub fn each_token<'t>(text: &'t str, mut f: impl FnMut(&'t str, Case)) {
     let bytes = text.as_bytes();
-    let mut lowered = String::new();
     // What is at `i`: its class as in [`ASCII`] (a non-ASCII letter or digit is 3),
     // and its length in bytes.
     let class = |i: usize| -> (u8, usize) {
@@ -106,21 +116,40 @@ pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
             ascii &= k != 3;
             i += len;
         }
-        let word = &text[start..i];
-        if plain {
+        let case = match (plain, ascii) {
+            (true, _) => Case::Lower,
+            (false, true) => Case::Ascii,
+            (false, false) => Case::Other,
+        };
+        f(&text[start..i], case);
+    }
+}
+
+/// Writes the lower case of `word` (a token of [`each_token`]) into `out`.
+pub fn lower(word: &str, case: Case, out: &mut String) {
+    out.clear();
+    match case {
+        Case::Lower => out.push_str(word),
+        Case::Ascii => {
+            out.push_str(word);
+            out.make_ascii_lowercase();
+        }
+        Case::Other => out.extend(word.chars().flat_map(char::to_lowercase)),
+    }
+}
+
+/// Calls `f` with each word of `text`, lower-cased: the words the index is made of.
+#[cfg(test)]
+pub fn each_word(text: &str, mut f: impl FnMut(&str)) {
+    let mut lowered = String::new();
+    each_token(text, |word, case| {
+        if case == Case::Lower {
             f(word);
         } else {
-            lowered.clear();
-            if ascii {
-                // A capitalised word: most of those that are not plain.
-                lowered.push_str(word);
-                lowered.make_ascii_lowercase();
-            } else {
-                lowered.extend(word.chars().flat_map(char::to_lowercase));
-            }
+            lower(word, case, &mut lowered);
             f(&lowered);
         }
-    }
+    });
 }
 
 /// The stem a word is indexed under: words of three letters or more are stemmed,

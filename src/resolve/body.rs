@@ -132,7 +132,10 @@ pub fn read_body<'a>(
         reserved: &shared.theme.reserved,
         labels: shared.labels.get(lang).unwrap_or(&default_labels),
     };
-    if let Some(i) = text.lines().position(crate::model::schema::is_placeholder) {
+    // Lines are looked at only in a body that has a placeholder's first words at all.
+    if text.contains(crate::model::schema::PLACEHOLDER_START)
+        && let Some(i) = text.lines().position(crate::model::schema::is_placeholder)
+    {
         let d = Diagnostic::warning(
             "placeholder",
             file.rel.clone(),

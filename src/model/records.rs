@@ -39,22 +39,36 @@ impl Record {
     }
 }
 
-/// A body: its HTML and table of contents, kept compressed (LZ4) until a page shows
-/// them. Bodies are most of a site's text, and each is shown on one page (and perhaps
-/// in the feed and the search index). A large site keeps them in a scratch file
-/// ([`crate::spill`]) instead of memory.
+/// A body: its HTML and table of contents, kept packed until a page shows them.
+/// Bodies are most of a site's text, and each is shown on one page (and perhaps in the
+/// feed and the search index). Where they are kept is the site's [`BodyStore`].
 #[derive(Clone, Default)]
 pub struct Html {
-    /// LZ4 of: the HTML, each heading (level, id, title; texts as a varint length and
-    /// bytes), then the HTML's length as four bytes. With the HTML first, opening a body
-    /// cuts the headings off and keeps the decompressed bytes as the HTML, uncopied.
+    /// The HTML, each heading (level, id, title; texts as a varint length and bytes),
+    /// then the HTML's length as four bytes; compressed (LZ4) but in a small site.
+    /// With the HTML first, opening a body cuts the headings off and keeps the bytes
+    /// as the HTML, uncopied.
     packed: Packed,
+}
+
+/// Where a site's bodies are kept, by its size: compressing them costs a large
+/// site's memory less and every site some time.
+#[derive(Clone, Debug, Default)]
+pub enum BodyStore {
+    /// In memory as they are (a small site).
+    Plain,
+    /// In memory, compressed.
+    #[default]
+    Compressed,
+    /// Compressed, in a scratch file ([`crate::spill`]; a large site).
+    Spilled(std::sync::Arc<crate::spill::Spill>),
 }
 
 #[derive(Clone, Default)]
 enum Packed {
     #[default]
     Empty,
+    Plain(std::sync::Arc<[u8]>),
     Memory(std::sync::Arc<[u8]>),
     Spilled {
         spill: std::sync::Arc<crate::spill::Spill>,
@@ -106,15 +120,12 @@ impl<'a> Reader<'a> {
 
 impl Html {
     pub fn new(html: &str, toc: &[TocEntry]) -> Html {
-        Html::new_in(html, toc, None)
+        Html::new_in(html, toc, &BodyStore::Compressed)
     }
 
-    /// [`Html::new`], written to `spill` when one is given (and it can take it).
-    pub fn new_in(
-        html: &str,
-        toc: &[TocEntry],
-        spill: Option<&std::sync::Arc<crate::spill::Spill>>,
-    ) -> Html {
+    /// [`Html::new`], kept in `store` (in memory, compressed, if a scratch file cannot
+    /// take it).
+    pub fn new_in(html: &str, toc: &[TocEntry], store: &BodyStore) -> Html {
         if html.is_empty() && toc.is_empty() {
             return Html::default();
         }
@@ -129,6 +140,15 @@ impl Html {
         }
         // Bodies are far below 4 GiB: text files are limited to a few MiB.
         raw.extend_from_slice(&(html.len() as u32).to_le_bytes());
+        let spill = match store {
+            BodyStore::Plain => {
+                return Html {
+                    packed: Packed::Plain(raw.into()),
+                };
+            }
+            BodyStore::Compressed => None,
+            BodyStore::Spilled(spill) => Some(spill),
+        };
         let packed = lz4_flex::compress_prepend_size(&raw);
         let spilled = spill.and_then(|spill| {
             let len = u32::try_from(packed.len()).ok()?;
@@ -154,6 +174,7 @@ impl Html {
         let read;
         let packed: &[u8] = match &self.packed {
             Packed::Empty => return Default::default(),
+            Packed::Plain(bytes) => return unpack(bytes.to_vec()),
             Packed::Memory(bytes) => bytes,
             Packed::Spilled { spill, offset, len } => {
                 // The scratch file is the process's own; it fails only with the machine.
@@ -164,33 +185,10 @@ impl Html {
                 &read
             }
         };
-        let Ok(mut raw) = lz4_flex::decompress_size_prepended(packed) else {
-            return Default::default();
-        };
-        let Some(at) = raw.len().checked_sub(4) else {
-            return Default::default();
-        };
-        let mut len = [0u8; 4];
-        len.copy_from_slice(&raw[at..]);
-        let html_len = u32::from_le_bytes(len) as usize;
-        let Some(headings) = raw.get(html_len..at) else {
-            return Default::default();
-        };
-        let mut r = Reader(headings);
-        let mut toc = Vec::new();
-        while let Some((level, rest)) = r.0.split_first() {
-            r.0 = rest;
-            match (r.text(), r.text()) {
-                (Some(id), Some(title)) => toc.push(TocEntry {
-                    level: *level,
-                    id: id.to_string(),
-                    title: title.to_string(),
-                }),
-                _ => break,
-            }
+        match lz4_flex::decompress_size_prepended(packed) {
+            Ok(raw) => unpack(raw),
+            Err(_) => Default::default(),
         }
-        raw.truncate(html_len);
-        (String::from_utf8(raw).unwrap_or_default(), toc)
     }
 
     /// The HTML alone.
@@ -199,10 +197,39 @@ impl Html {
     }
 }
 
+/// The HTML and headings of an unpacked body.
+fn unpack(mut raw: Vec<u8>) -> (String, Vec<TocEntry>) {
+    let Some(at) = raw.len().checked_sub(4) else {
+        return Default::default();
+    };
+    let mut len = [0u8; 4];
+    len.copy_from_slice(&raw[at..]);
+    let html_len = u32::from_le_bytes(len) as usize;
+    let Some(headings) = raw.get(html_len..at) else {
+        return Default::default();
+    };
+    let mut r = Reader(headings);
+    let mut toc = Vec::new();
+    while let Some((level, rest)) = r.0.split_first() {
+        r.0 = rest;
+        match (r.text(), r.text()) {
+            (Some(id), Some(title)) => toc.push(TocEntry {
+                level: *level,
+                id: id.to_string(),
+                title: title.to_string(),
+            }),
+            _ => break,
+        }
+    }
+    raw.truncate(html_len);
+    (String::from_utf8(raw).unwrap_or_default(), toc)
+}
+
 impl std::fmt::Debug for Html {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.packed {
             Packed::Empty => write!(f, "Html(empty)"),
+            Packed::Plain(b) => write!(f, "Html({} bytes)", b.len()),
             Packed::Memory(b) => write!(f, "Html({} bytes compressed)", b.len()),
             Packed::Spilled { len, .. } => write!(f, "Html({len} bytes compressed, spilled)"),
         }

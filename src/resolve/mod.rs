@@ -33,7 +33,9 @@ use crate::diagnostics::Diagnostic;
 use crate::load::theme::LoadedTheme;
 use crate::load::{LoadedContent, YamlFile};
 use crate::markdown::Labels;
-use crate::model::{ExternalLink, MediaFile, Record, RecordId, Site, SiteConfig, Strings, Theme};
+use crate::model::{
+    BodyStore, ExternalLink, MediaFile, Record, RecordId, Site, SiteConfig, Strings, Theme,
+};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -42,8 +44,17 @@ pub struct Options {
     pub base_url: Option<String>,
     pub drafts: bool,
     pub date: jiff::civil::Date,
-    /// Keep the bodies in a scratch file instead of memory ([`crate::spill`]).
-    pub spill_bodies: bool,
+    /// Where bodies are kept ([`BodyStore`]): the choice for a whole build
+    /// (`Spilled` falls back to compressed in memory if no scratch file can be made).
+    pub bodies: Bodies,
+}
+
+/// Where a build keeps its bodies (the pipeline chooses by the site's size).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bodies {
+    Plain,
+    Compressed,
+    Spilled,
 }
 
 /// Read-only context shared by all record resolvers.
@@ -58,8 +69,8 @@ pub struct Shared<'a> {
     pub theme: &'a Theme,
     /// The words Markdown rendering writes itself, per language.
     pub labels: BTreeMap<String, Labels>,
-    /// Where bodies go instead of memory, on a large site.
-    pub spill: Option<std::sync::Arc<crate::spill::Spill>>,
+    /// Where bodies are kept.
+    pub store: BodyStore,
 }
 
 impl<'a> Shared<'a> {
@@ -72,7 +83,7 @@ impl<'a> Shared<'a> {
         ids: &'a IdTable,
         media: &'a BTreeMap<String, (PathBuf, u64)>,
         pictures: &'a crate::model::Pictures,
-        spill: Option<std::sync::Arc<crate::spill::Spill>>,
+        store: BodyStore,
     ) -> Shared<'a> {
         Shared {
             default: config.default_lang(),
@@ -87,7 +98,7 @@ impl<'a> Shared<'a> {
                 .iter()
                 .map(|l| (l.code.clone(), labels(&theme.strings, &l.code)))
                 .collect(),
-            spill,
+            store,
         }
     }
 }
@@ -208,12 +219,14 @@ fn resolve_inner(
 
     identities::check_menu(site_file, &ids, &mut diags);
 
-    let spill = opts
-        .spill_bodies
-        .then(crate::spill::Spill::new)
-        .flatten()
-        .map(std::sync::Arc::new);
-    let shared = Shared::new(&config, &theme, &ids, &content.media, &pictures, spill);
+    let store = match opts.bodies {
+        Bodies::Plain => BodyStore::Plain,
+        Bodies::Compressed => BodyStore::Compressed,
+        Bodies::Spilled => crate::spill::Spill::new()
+            .map(|s| BodyStore::Spilled(std::sync::Arc::new(s)))
+            .unwrap_or_default(),
+    };
+    let shared = Shared::new(&config, &theme, &ids, &content.media, &pictures, store);
     type Resolved = (RecordId, Option<Record>, Vec<Diagnostic>, Vec<ExternalLink>);
     let results: Vec<Resolved> = raws
         .into_par_iter()
@@ -362,7 +375,7 @@ pub(crate) mod testing {
                 base_url: None,
                 drafts: false,
                 date: jiff::civil::date(2024, 6, 1),
-                spill_bodies: false,
+                bodies: Bodies::Compressed,
             },
         );
         diags.append(&mut d);
@@ -372,13 +385,13 @@ pub(crate) mod testing {
 
     /// Loads and resolves the site in `root` on 2024-06-01, drafts included.
     pub fn resolve_folder(root: &std::path::Path) -> (Option<Site>, Vec<Diagnostic>) {
-        resolve_folder_with(root, false)
+        resolve_folder_with(root, Bodies::Compressed)
     }
 
-    /// [`resolve_folder`], with the bodies in a scratch file when `spill_bodies`.
+    /// [`resolve_folder`], with the bodies kept as `bodies` says.
     pub fn resolve_folder_with(
         root: &std::path::Path,
-        spill_bodies: bool,
+        bodies: Bodies,
     ) -> (Option<Site>, Vec<Diagnostic>) {
         super::resolve(
             crate::load::load_content(root),
@@ -387,7 +400,7 @@ pub(crate) mod testing {
                 base_url: None,
                 drafts: true,
                 date: jiff::civil::date(2024, 6, 1),
-                spill_bodies,
+                bodies,
             },
         )
     }
@@ -405,20 +418,28 @@ pub(crate) mod testing {
 mod spill_tests {
     use super::*;
 
-    /// Bodies kept in the scratch file read back as the ones kept in memory.
+    /// Bodies kept in the scratch file, or as they are, read back as the ones kept
+    /// compressed in memory.
     #[test]
-    fn spilled_bodies_are_the_bodies() {
+    fn spilled_and_plain_bodies_are_the_bodies() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let resolve_with = |spill_bodies: bool| {
-            testing::resolve_folder_with(root, spill_bodies)
+        let resolve_with = |bodies: Bodies| {
+            testing::resolve_folder_with(root, bodies)
                 .0
                 .expect("the example site resolves")
         };
-        let (memory, spilled) = (resolve_with(false), resolve_with(true));
+        let memory = resolve_with(Bodies::Compressed);
+        let (spilled, plain) = (resolve_with(Bodies::Spilled), resolve_with(Bodies::Plain));
         let mut bodies = 0;
-        for (a, b) in memory.records.iter().zip(&spilled.records) {
-            for (x, y) in a.locales.iter().zip(&b.locales) {
+        for ((a, b), c) in memory
+            .records
+            .iter()
+            .zip(&spilled.records)
+            .zip(&plain.records)
+        {
+            for ((x, y), z) in a.locales.iter().zip(&b.locales).zip(&c.locales) {
                 assert_eq!(x.body.open(), y.body.open(), "{} {}", a.id, x.lang);
+                assert_eq!(x.body.open(), z.body.open(), "{} {}", a.id, x.lang);
                 bodies += usize::from(!x.body.is_empty());
             }
         }

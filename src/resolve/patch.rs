@@ -11,7 +11,7 @@
 use super::{Kept, Shared, records};
 use crate::diagnostics::Diagnostic;
 use crate::load::RawRecord;
-use crate::model::{Localized, Record, RecordId, Site};
+use crate::model::{BodyStore, Localized, Record, RecordId, Site};
 
 /// The record's problems before and after, once `site` holds the record resolved
 /// again; `None` when the edit needs a whole build (the site may then be partly
@@ -59,7 +59,7 @@ pub fn patch(site: &mut Site, kept: &mut Kept, raw: &RawRecord) -> Option<Patche
         &kept.ids,
         &kept.media,
         &site.pictures,
-        None,
+        BodyStore::Compressed,
     );
     let (record, problems, links) =
         records::resolve_record(raw, identity, &shared, site.build_date);

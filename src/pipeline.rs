@@ -28,11 +28,6 @@ pub struct Options {
     pub pictures: Option<Arc<images::stage::Memo>>,
 }
 
-/// Markdown bodies up to this many bytes in all are kept as HTML as they are, not
-/// compressed: a few MB more for a site of a thousand pages, for about 5 % less build
-/// time (docs/performance.md). Larger sites keep them compressed.
-pub const PLAIN_BODIES_UP_TO: u64 = 16 * 1024 * 1024;
-
 /// Markdown bodies beyond this many bytes in all are kept in a scratch file during a
 /// build ([`crate::spill`]). Compressed, they would be about half of that in memory;
 /// below it, reading each back from the file costs more time than the memory is
@@ -229,9 +224,7 @@ fn run_inner(opts: &Options, sink: &dyn Sink, keep: bool) -> (Outcome, Option<Pr
         base_url: opts.base_url.clone(),
         drafts: opts.drafts,
         date: opts.date,
-        bodies: if body_bytes <= PLAIN_BODIES_UP_TO {
-            resolve::Bodies::Plain
-        } else if !keep && body_bytes > SPILL_BODIES_ABOVE {
+        bodies: if !keep && body_bytes > SPILL_BODIES_ABOVE {
             resolve::Bodies::Spilled
         } else {
             resolve::Bodies::Compressed

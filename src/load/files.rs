@@ -104,28 +104,21 @@ pub struct SourceFile {
     pub text: String,
 }
 
-/// Counts the text read in one run against [`MAX_TOTAL_TEXT`], and the Markdown files
-/// whose bodies are kept from loading to resolving against [`KEEP_BODIES`].
+/// Counts the text read in one run against [`MAX_TOTAL_TEXT`].
 #[derive(Debug, Default)]
 pub struct Budget {
     read: AtomicU64,
-    kept: AtomicU64,
 }
 
-/// How much Markdown (in bytes of files) is kept in memory from loading to resolving.
-/// The bodies of a site up to this size are read once; past it, load keeps where each
-/// body is and resolve reads it again, so that a large site's text is never all in
-/// memory at once. A 2 x 10,000 site has about 60 MiB.
+/// A site whose Markdown files add up to at most this many bytes keeps their bodies in
+/// memory from loading to resolving, so that each file is read once. A larger site
+/// keeps where each body is and resolve reads it again, so that its text is never all
+/// in memory at once. A 2 x 10,000 site has about 60 MiB, a 2 x 50,000 one about 300.
 pub const KEEP_BODIES: u64 = 64 * 1024 * 1024;
 
 impl Budget {
     fn take(&self, bytes: u64) -> bool {
         self.read.fetch_add(bytes, Ordering::Relaxed) + bytes <= MAX_TOTAL_TEXT
-    }
-
-    /// Whether a Markdown file of `bytes` keeps its body in memory.
-    pub fn keep_body(&self, bytes: u64) -> bool {
-        self.kept.fetch_add(bytes, Ordering::Relaxed) + bytes <= KEEP_BODIES
     }
 }
 

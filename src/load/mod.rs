@@ -426,20 +426,29 @@ fn load_records(root: &Path, content: &Path, budget: &Budget, out: &mut LoadedCo
             ),
         }
     }
-    // The collection folders are walked in parallel.
-    type Walked = (Vec<(Collection, PathBuf)>, Vec<Diagnostic>);
+    // The collection folders are walked in parallel, adding up the Markdown files'
+    // sizes.
+    type Walked = (Vec<(Collection, PathBuf)>, u64, Vec<Diagnostic>);
     let walked: Vec<Walked> = collection_dirs
         .par_iter()
         .map(|(collection, dir)| {
-            let (mut paths, mut diags) = (Vec::new(), Vec::new());
-            files::walk_files(root, dir, &mut diags, |p| paths.push((*collection, p)));
-            (paths, diags)
+            let (mut paths, mut markdown, mut diags) = (Vec::new(), 0, Vec::new());
+            files::walk_sized(root, dir, &mut diags, |p, size| {
+                if p.extension().is_some_and(|e| e == "md") {
+                    markdown += size;
+                }
+                paths.push((*collection, p));
+            });
+            (paths, markdown, diags)
         })
         .collect();
-    for (mut paths, mut diags) in walked {
+    let mut markdown = 0;
+    for (mut paths, bytes, mut diags) in walked {
         record_paths.append(&mut paths);
+        markdown += bytes;
         out.diagnostics.append(&mut diags);
     }
+    let keep_bodies = markdown <= files::KEEP_BODIES;
     if record_paths.len() + out.media.len() > files::MAX_FILES {
         out.diagnostics.push(
             Diagnostic::error(
@@ -461,7 +470,7 @@ fn load_records(root: &Path, content: &Path, budget: &Budget, out: &mut LoadedCo
         .par_iter()
         .map(|(collection, path)| {
             let mut warnings = Vec::new();
-            let r = load_record_file(root, *collection, path, budget, &mut warnings);
+            let r = load_record_file(root, *collection, path, budget, keep_bodies, &mut warnings);
             (r, warnings, *collection, rel_path(root, path))
         })
         .collect();
@@ -570,7 +579,7 @@ pub fn reload_record(
         if files::kind(&path) != Kind::File {
             return (None, diags);
         }
-        match load_record_file(root, collection, &path, &budget, &mut diags) {
+        match load_record_file(root, collection, &path, &budget, true, &mut diags) {
             Ok((c, stem, file)) => by_id.entry((c, stem)).or_default().push(file),
             Err(d) => {
                 diags.push(d);
@@ -591,6 +600,7 @@ fn load_record_file(
     collection: Collection,
     path: &Path,
     budget: &Budget,
+    keep_body: bool,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<(Collection, String, RawFile), Diagnostic> {
     let name = path
@@ -608,7 +618,7 @@ fn load_record_file(
     };
     let (file, origin) = files::read_text_at(root, path, budget, warnings)?;
     // Without an origin, parse_record keeps the body's text.
-    let keep = origin.altered || (md && budget.keep_body(file.text.len() as u64));
+    let keep = origin.altered || keep_body;
     let raw = parse_record(file, lang, md, (!keep).then(|| Arc::new(origin)))?;
     Ok((collection, stem, raw))
 }

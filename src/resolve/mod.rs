@@ -71,6 +71,8 @@ pub struct Shared<'a> {
     pub labels: BTreeMap<String, Labels>,
     /// Where bodies are kept.
     pub store: BodyStore,
+    /// How many bytes of HTML may still be kept as they are rather than in `store`.
+    plain_left: std::sync::atomic::AtomicI64,
 }
 
 impl<'a> Shared<'a> {
@@ -99,9 +101,31 @@ impl<'a> Shared<'a> {
                 .map(|l| (l.code.clone(), labels(&theme.strings, &l.code)))
                 .collect(),
             store,
+            plain_left: std::sync::atomic::AtomicI64::new(PLAIN_BODIES as i64),
+        }
+    }
+
+    /// Where a body of `len` bytes of HTML goes: in memory, the first
+    /// [`PLAIN_BODIES`] of a build are kept as they are and the rest compressed; a
+    /// build that keeps its bodies in a scratch file (a large site) puts them all there.
+    pub fn store_for(&self, len: usize) -> &BodyStore {
+        use std::sync::atomic::Ordering;
+        match self.store {
+            BodyStore::Compressed
+                if self.plain_left.fetch_sub(len as i64, Ordering::Relaxed) >= len as i64 =>
+            {
+                &BodyStore::Plain
+            }
+            _ => &self.store,
         }
     }
 }
+
+/// How many bytes of HTML bodies a build keeps as they are before it compresses the
+/// rest (or puts them in the scratch file): compressing costs time, keeping them as
+/// they are costs memory. A site of 2 x 1,000 pages has about 7 MB of body HTML, one
+/// of 2 x 10,000 about 70 MB (docs/performance.md).
+pub const PLAIN_BODIES: usize = 24 * 1024 * 1024;
 
 /// The words of [`Labels`] in `lang`, from the theme's interface strings.
 fn labels(strings: &Strings, lang: &str) -> Labels {

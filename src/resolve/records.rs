@@ -81,7 +81,7 @@ pub fn resolve_record(
         }
         if let (Some(label), Some(data)) = (label, data) {
             let (body, toc) = body.unwrap_or_default();
-            let body = Html::new_in(&body, &toc, &shared.store);
+            let body = Html::new_in(&body, &toc, shared.store_for(body.len()));
             locales.push(Localized {
                 lang: lang.clone(),
                 slug,

@@ -68,7 +68,11 @@ pub enum BodyStore {
 enum Packed {
     #[default]
     Empty,
-    Plain(std::sync::Arc<[u8]>),
+    /// As they are: read without a copy where only the text is wanted.
+    Plain {
+        html: std::sync::Arc<str>,
+        toc: std::sync::Arc<[TocEntry]>,
+    },
     Memory(std::sync::Arc<[u8]>),
     Spilled {
         spill: std::sync::Arc<crate::spill::Spill>,
@@ -129,6 +133,14 @@ impl Html {
         if html.is_empty() && toc.is_empty() {
             return Html::default();
         }
+        if let BodyStore::Plain = store {
+            return Html {
+                packed: Packed::Plain {
+                    html: html.into(),
+                    toc: toc.into(),
+                },
+            };
+        }
         let mut raw = Vec::with_capacity(html.len() + 4 + toc.len() * 32);
         raw.extend_from_slice(html.as_bytes());
         for t in toc {
@@ -141,13 +153,8 @@ impl Html {
         // Bodies are far below 4 GiB: text files are limited to a few MiB.
         raw.extend_from_slice(&(html.len() as u32).to_le_bytes());
         let spill = match store {
-            BodyStore::Plain => {
-                return Html {
-                    packed: Packed::Plain(raw.into()),
-                };
-            }
-            BodyStore::Compressed => None,
             BodyStore::Spilled(spill) => Some(spill),
+            _ => None,
         };
         let packed = lz4_flex::compress_prepend_size(&raw);
         let spilled = spill.and_then(|spill| {
@@ -170,11 +177,11 @@ impl Html {
 
     /// The HTML and the table of contents. Written by [`Html::new`] from `&str`s, so
     /// the texts are UTF-8.
-    pub fn open(&self) -> (String, Vec<TocEntry>) {
+    pub fn open(&self) -> (std::borrow::Cow<'_, str>, Vec<TocEntry>) {
         let read;
         let packed: &[u8] = match &self.packed {
             Packed::Empty => return Default::default(),
-            Packed::Plain(bytes) => return unpack(bytes.to_vec()),
+            Packed::Plain { html, toc } => return (html.as_ref().into(), toc.to_vec()),
             Packed::Memory(bytes) => bytes,
             Packed::Spilled { spill, offset, len } => {
                 // The scratch file is the process's own; it fails only with the machine.
@@ -186,14 +193,20 @@ impl Html {
             }
         };
         match lz4_flex::decompress_size_prepended(packed) {
-            Ok(raw) => unpack(raw),
+            Ok(raw) => {
+                let (html, toc) = unpack(raw);
+                (html.into(), toc)
+            }
             Err(_) => Default::default(),
         }
     }
 
-    /// The HTML alone.
-    pub fn text(&self) -> String {
-        self.open().0
+    /// The HTML alone (borrowed where it is kept as it is).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match &self.packed {
+            Packed::Plain { html, .. } => std::borrow::Cow::Borrowed(html),
+            _ => self.open().0,
+        }
     }
 }
 
@@ -229,7 +242,7 @@ impl std::fmt::Debug for Html {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.packed {
             Packed::Empty => write!(f, "Html(empty)"),
-            Packed::Plain(b) => write!(f, "Html({} bytes)", b.len()),
+            Packed::Plain { html, .. } => write!(f, "Html({} bytes)", html.len()),
             Packed::Memory(b) => write!(f, "Html({} bytes compressed)", b.len()),
             Packed::Spilled { len, .. } => write!(f, "Html({len} bytes compressed, spilled)"),
         }
@@ -503,11 +516,13 @@ mod tests {
                 .into_iter()
                 .map(|(level, id, title)| TocEntry { level, id, title })
                 .collect();
-            let body = Html::new(&html, &toc);
-            let (got_html, got_toc) = body.open();
-            proptest::prop_assert_eq!(&got_html, &html);
-            proptest::prop_assert_eq!(got_toc, toc);
-            proptest::prop_assert_eq!(body.text(), html);
+            for store in [BodyStore::Plain, BodyStore::Compressed] {
+                let body = Html::new_in(&html, &toc, &store);
+                let (got_html, got_toc) = body.open();
+                proptest::prop_assert_eq!(&got_html, &html);
+                proptest::prop_assert_eq!(&got_toc, &toc);
+                proptest::prop_assert_eq!(body.text(), html.as_str());
+            }
         }
     }
 }

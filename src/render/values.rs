@@ -297,7 +297,7 @@ impl<'a> ValueBuilder<'a> {
         // The body's headings in lower case, so a theme can leave out a heading of its
         // own that the text already has ("Objectives" above the structured list).
         let headings: Vec<String> = toc.iter().map(|t| t.title.to_lowercase()).collect();
-        o.put("body", body)
+        o.put("body", &*body)
             .put("toc", toc)
             .put("headings", headings);
         o.done()

@@ -34,8 +34,18 @@ pub fn atom(
         };
         entries.push((date, r, loc));
     }
-    entries.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
-    entries.truncate(paths::FEED_ENTRIES);
+    // Newest first, by id where dates are equal: the newest few are picked out before
+    // they are sorted (a site has thousands of news items; a body edit in `serve`
+    // makes the feeds again).
+    let order = |a: &(jiff::civil::Date, &Record, &Localized),
+                 b: &(jiff::civil::Date, &Record, &Localized)| {
+        b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id))
+    };
+    if entries.len() > paths::FEED_ENTRIES {
+        entries.select_nth_unstable_by(paths::FEED_ENTRIES, order);
+        entries.truncate(paths::FEED_ENTRIES);
+    }
+    entries.sort_by(order);
     let updated = entries.first().map(|e| e.0).unwrap_or(site.build_date);
     let default = site.config.default_lang();
     let title = site.config.title.text(lang, default);

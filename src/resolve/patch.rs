@@ -64,11 +64,15 @@ pub fn patch(site: &mut Site, kept: &mut Kept, raw: &RawRecord) -> Option<Patche
     let (record, problems, links) =
         records::resolve_record(raw, identity, &shared, site.build_date);
     let record = record.filter(|r| same_but_bodies(old, r))?;
+    // The site's links stay sorted and without repeats: the record's are taken out
+    // and its new ones put in their places (a record has a few; the site thousands).
     site.links
         .retain(|l| !record.files.iter().any(|(_, rel)| *rel == l.path));
-    site.links.extend(links);
-    site.links.sort();
-    site.links.dedup();
+    for link in links {
+        if let Err(at) = site.links.binary_search(&link) {
+            site.links.insert(at, link);
+        }
+    }
     site.records[index] = record;
     let old_problems = kept.problems.insert(id.clone(), problems.clone());
     Some(Patched {

@@ -250,26 +250,37 @@ pub struct Changes {
 
 impl Changes {
     pub fn between(old: &HashMap<String, Body>, new: &HashMap<String, Body>) -> Changes {
-        let mut c = Changes::default();
-        let mut count = |path: &str| {
-            if path.ends_with(".html") {
-                c.pages += 1;
-            } else {
-                c.files += 1;
-            }
-        };
-        for (path, body) in new {
-            match old.get(path) {
-                Some(o) if o.same_as(body) => {}
-                _ => count(path),
-            }
-        }
+        let mut c = Changes::of_replaced(old, new);
         for path in old.keys() {
             if !new.contains_key(path) {
-                count(path);
+                c.count(path);
             }
         }
         c
+    }
+
+    /// The files of `new` that differ from `old`'s (those of a patch, which replace
+    /// files and never remove one).
+    fn of_replaced<'a>(
+        old: &HashMap<String, Body>,
+        new: impl IntoIterator<Item = (&'a String, &'a Body)>,
+    ) -> Changes {
+        let mut c = Changes::default();
+        for (path, body) in new {
+            match old.get(path) {
+                Some(o) if o.same_as(body) => {}
+                _ => c.count(path),
+            }
+        }
+        c
+    }
+
+    fn count(&mut self, path: &str) {
+        if path.ends_with(".html") {
+            self.pages += 1;
+        } else {
+            self.files += 1;
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -416,34 +427,44 @@ impl Builder {
                 .into_files()
                 .into_iter()
                 .map(|f| (f.path.clone(), Body::from_output(f)));
-            let mut files: HashMap<String, Body> = if is_patch {
-                // The files rendered again, in place of theirs.
+            let (files, changes) = if is_patch {
+                // The files rendered again, in place of theirs: only they can differ.
+                let new: Vec<(String, Body)> = new.collect();
+                let changes = Changes::of_replaced(&old.files, new.iter().map(|(p, b)| (p, b)));
                 let mut files = old.files.clone();
                 files.extend(new);
-                files
+                (files, changes)
             } else {
-                new.collect()
-            };
-            if search_later && !is_patch {
-                // Until the new index is made, the previous one is served.
-                for (p, b) in old.files.iter().filter(|(p, _)| is_search_file(p)) {
-                    files.insert(p.clone(), b.clone());
+                let mut files: HashMap<String, Body> = new.collect();
+                if search_later {
+                    // Until the new index is made, the previous one is served.
+                    for (p, b) in old.files.iter().filter(|(p, _)| is_search_file(p)) {
+                        files.insert(p.clone(), b.clone());
+                    }
                 }
-            }
-            let changes = Changes::between(&old.files, &files);
+                let changes = Changes::between(&old.files, &files);
+                (files, changes)
+            };
             // Tabs also reload when only the warnings changed: they show them.
             let reload = !changes.is_empty()
                 || !old.errors.is_empty()
                 || !old.has_build
                 || diagnostics_changed;
             self.builds += 1;
-            let warnings = inject::warnings(&outcome.diagnostics);
+            // The warnings' overlay is made again only when they changed (a site may
+            // have thousands, and a body edit seldom changes them).
+            let overlay = if diagnostics_changed || !old.errors.is_empty() || first {
+                let warnings = inject::warnings(&outcome.diagnostics);
+                (!warnings.is_empty()).then_some(warnings)
+            } else {
+                old.overlay.clone()
+            };
             let snap = Snapshot {
                 files,
                 has_build: true,
                 errors: Vec::new(),
                 generation: String::new(),
-                overlay: (!warnings.is_empty()).then_some(warnings),
+                overlay,
                 build: self.builds,
             };
             self.search = match (search_later, &self.previous) {

@@ -180,11 +180,8 @@ pub fn render(
     files += rest.map_err(Failure::Output)?;
     let per_lang = pages_per_lang(site, pages.iter());
     drop(langs);
-    match cache {
-        Some(cache) => cache.store_prepared(Arc::new(prepared)),
-        // Freeing the templates, lists and plan of every page takes a few
-        // milliseconds; the pool does it while the output is committed.
-        None => rayon::spawn(move || drop(prepared)),
+    if let Some(cache) = cache {
+        cache.store_prepared(Arc::new(prepared));
     }
     Ok(Stats {
         pages: per_lang,

@@ -7,7 +7,6 @@ use crate::load::yaml::Kind;
 use crate::load::{RawFile, RawRecord, YamlFile};
 use crate::model::paths::{self, RESERVED_SLUGS};
 use crate::model::{Collection, RecordId, SLUG_RULE, SiteConfig, is_valid_slug, slugify};
-use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 /// What every record needs to know about the others.
@@ -45,36 +44,147 @@ fn file_diag(f: &RawFile, code: &'static str, msg: String, help: String) -> Diag
     Diagnostic::error(code, f.file.rel.clone(), msg).with_help(help)
 }
 
-/// Pass 1: languages, drafts, slugs and paths of every record. Each record is looked at
-/// on its own, in parallel; then, in the records' order, each page's slug is claimed,
-/// so that of two records with one slug the second is reported.
+/// Pass 1: languages, drafts, slugs and paths of every record.
 pub fn identities(
     raws: &[RawRecord],
     config: &SiteConfig,
     drafts: bool,
 ) -> (IdTable, Vec<Diagnostic>) {
-    let default = config.default_lang();
-    let langs: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
-    let found: Vec<Option<Found>> = raws
-        .par_iter()
-        .map(|raw| identity(raw, &langs, default, drafts))
-        .collect();
     let mut diags = Vec::new();
     let mut table = IdTable::default();
+    let default = config.default_lang();
+    let langs: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
     // (collection, lang, slug) → id, for duplicate detection.
     let mut taken: HashMap<(Collection, String, String), RecordId> = HashMap::new();
-    for (raw, found) in raws.iter().zip(found) {
-        let Some(found) = found else { continue };
-        diags.extend(found.diags);
-        let Some(identity) = found.identity else {
+
+    for raw in raws {
+        let id = RecordId::new(raw.collection, raw.stem.clone());
+        let Some(first) = raw.files.first() else {
             continue;
         };
-        let id = found.id;
-        if let Some(first) = raw.files.first() {
-            for (lang, slug) in found.claims {
-                let key = (raw.collection, lang, slug);
+        if !is_valid_slug(&raw.stem) {
+            let suggestion = slugify(&raw.stem);
+            diags.push(
+                file_diag(
+                    first,
+                    "slug",
+                    format!("the file name `{}` is not a valid slug", raw.stem),
+                    format!("{SLUG_RULE}; rename it to `{suggestion}`"),
+                )
+                .at(&first.file.text, 0, 0),
+            );
+            continue;
+        }
+        // Language files must be for the site's languages.
+        let mut file_langs = Vec::new();
+        for f in &raw.files {
+            if let Some(l) = &f.lang {
+                if langs.contains(&l.as_str()) {
+                    file_langs.push(l.clone());
+                } else {
+                    diags.push(file_diag(
+                        f,
+                        "language",
+                        format!(
+                            "`{l}` is not one of the site's languages ({})",
+                            langs.join(", ")
+                        ),
+                        format!(
+                            "{}; or add `{l}` to `languages` in content/site.yaml",
+                            suggestion_help(l, &langs)
+                        ),
+                    ));
+                }
+            }
+        }
+        // Two files for the same language (`a.yaml` and `a.md`, or one name in two
+        // sub-folders) would silently merge.
+        for (i, f) in raw.files.iter().enumerate() {
+            if let Some(other) = raw.files[..i].iter().find(|o| o.lang == f.lang) {
+                diags.push(file_diag(
+                    f,
+                    "duplicate",
+                    format!(
+                        "`{id}` has two files for the same language: `{}` and `{}`",
+                        other.file.rel, f.file.rel
+                    ),
+                    "keep one of them, or rename one".to_string(),
+                ));
+            }
+        }
+        let has_base = raw
+            .files
+            .iter()
+            .any(|f| f.lang.is_none() || f.lang.as_deref() == Some(default));
+        let record_langs: Vec<String> = if file_langs.is_empty() {
+            langs.iter().map(|s| s.to_string()).collect()
+        } else if !has_base {
+            // Only other languages' files: the record exists in those languages only.
+            langs
+                .iter()
+                .filter(|l| file_langs.iter().any(|f| f == *l))
+                .map(|s| s.to_string())
+                .collect()
+        } else {
+            langs
+                .iter()
+                .filter(|l| **l == default || file_langs.iter().any(|f| f == *l))
+                .map(|s| s.to_string())
+                .collect()
+        };
+
+        // draft: from the shared file, else the default language's file.
+        let mut draft = false;
+        for f in raw
+            .files
+            .iter()
+            .filter(|f| f.lang.is_some() && f.lang.as_deref() != Some(default))
+        {
+            if let Some(n) = f.fields.as_ref().and_then(|n| n.get("draft")) {
+                diags.push(
+                    Diagnostic::warning(
+                        "draft",
+                        f.file.rel.clone(),
+                        "`draft` is read from the shared or the default language's file only",
+                    )
+                    .at(&f.file.text, n.line, n.column)
+                    .with_help(format!(
+                        "move `draft:` to the `{default}` file or the shared .yaml"
+                    )),
+                );
+            }
+        }
+        for f in raw
+            .files
+            .iter()
+            .filter(|f| f.lang.is_none() || f.lang.as_deref() == Some(default))
+        {
+            if let Some(n) = f.fields.as_ref().and_then(|n| n.get("draft")) {
+                match n.kind {
+                    Kind::Bool(b) => draft |= b,
+                    Kind::Null => {}
+                    _ => diags.push(
+                        Diagnostic::error(
+                            "type",
+                            f.file.rel.clone(),
+                            "`draft` must be `true` or `false`",
+                        )
+                        .at(&f.file.text, n.line, n.column)
+                        .with_help("e.g. `draft: true`"),
+                    ),
+                }
+            }
+        }
+        let included = drafts || !draft;
+
+        let mut slugs = BTreeMap::new();
+        let mut paths = BTreeMap::new();
+        for lang in &record_langs {
+            let slug = slug_for(raw, lang, &mut diags).unwrap_or_else(|| raw.stem.clone());
+            let path = paths::record_page(raw.collection, &raw.stem, lang, &slug);
+            if included && path.is_some() {
+                let key = (raw.collection, lang.clone(), slug.clone());
                 if let Some(other) = taken.get(&key) {
-                    let (_, lang, slug) = &key;
                     diags.push(file_diag(
                         first,
                         "duplicate-slug",
@@ -85,165 +195,12 @@ pub fn identities(
                     taken.insert(key, id.clone());
                 }
             }
-        }
-        table
-            .stems
-            .entry(raw.collection)
-            .or_default()
-            .push(raw.stem.clone());
-        table.map.insert(id, identity);
-    }
-    (table, diags)
-}
-
-/// What pass 1 finds of one record: its identity (none for an invalid file name), the
-/// slugs its pages claim (language, slug) and its problems.
-struct Found {
-    id: RecordId,
-    identity: Option<Identity>,
-    claims: Vec<(String, String)>,
-    diags: Vec<Diagnostic>,
-}
-
-fn identity(raw: &RawRecord, langs: &[&str], default: &str, drafts: bool) -> Option<Found> {
-    let mut diags = Vec::new();
-    let id = RecordId::new(raw.collection, raw.stem.clone());
-    let first = raw.files.first()?;
-    if !is_valid_slug(&raw.stem) {
-        let suggestion = slugify(&raw.stem);
-        diags.push(
-            file_diag(
-                first,
-                "slug",
-                format!("the file name `{}` is not a valid slug", raw.stem),
-                format!("{SLUG_RULE}; rename it to `{suggestion}`"),
-            )
-            .at(&first.file.text, 0, 0),
-        );
-        return Some(Found {
-            id,
-            identity: None,
-            claims: Vec::new(),
-            diags,
-        });
-    }
-    // Language files must be for the site's languages.
-    let mut file_langs = Vec::new();
-    for f in &raw.files {
-        if let Some(l) = &f.lang {
-            if langs.contains(&l.as_str()) {
-                file_langs.push(l.clone());
-            } else {
+            let reserved = raw.collection == Collection::Pages
+                && RESERVED_SLUGS.contains(&slug.as_str())
+                && slug != "home";
+            // Said once for the slug, not once per language.
+            if reserved && !slugs.values().any(|s| s == &slug) {
                 diags.push(file_diag(
-                    f,
-                    "language",
-                    format!(
-                        "`{l}` is not one of the site's languages ({})",
-                        langs.join(", ")
-                    ),
-                    format!(
-                        "{}; or add `{l}` to `languages` in content/site.yaml",
-                        suggestion_help(l, langs)
-                    ),
-                ));
-            }
-        }
-    }
-    // Two files for the same language (`a.yaml` and `a.md`, or one name in two
-    // sub-folders) would silently merge.
-    for (i, f) in raw.files.iter().enumerate() {
-        if let Some(other) = raw.files[..i].iter().find(|o| o.lang == f.lang) {
-            diags.push(file_diag(
-                f,
-                "duplicate",
-                format!(
-                    "`{id}` has two files for the same language: `{}` and `{}`",
-                    other.file.rel, f.file.rel
-                ),
-                "keep one of them, or rename one".to_string(),
-            ));
-        }
-    }
-    let has_base = raw
-        .files
-        .iter()
-        .any(|f| f.lang.is_none() || f.lang.as_deref() == Some(default));
-    let record_langs: Vec<String> = if file_langs.is_empty() {
-        langs.iter().map(|s| s.to_string()).collect()
-    } else if !has_base {
-        // Only other languages' files: the record exists in those languages only.
-        langs
-            .iter()
-            .filter(|l| file_langs.iter().any(|f| f == *l))
-            .map(|s| s.to_string())
-            .collect()
-    } else {
-        langs
-            .iter()
-            .filter(|l| **l == default || file_langs.iter().any(|f| f == *l))
-            .map(|s| s.to_string())
-            .collect()
-    };
-
-    // draft: from the shared file, else the default language's file.
-    let mut draft = false;
-    for f in raw
-        .files
-        .iter()
-        .filter(|f| f.lang.is_some() && f.lang.as_deref() != Some(default))
-    {
-        if let Some(n) = f.fields.as_ref().and_then(|n| n.get("draft")) {
-            diags.push(
-                Diagnostic::warning(
-                    "draft",
-                    f.file.rel.clone(),
-                    "`draft` is read from the shared or the default language's file only",
-                )
-                .at(&f.file.text, n.line, n.column)
-                .with_help(format!(
-                    "move `draft:` to the `{default}` file or the shared .yaml"
-                )),
-            );
-        }
-    }
-    for f in raw
-        .files
-        .iter()
-        .filter(|f| f.lang.is_none() || f.lang.as_deref() == Some(default))
-    {
-        if let Some(n) = f.fields.as_ref().and_then(|n| n.get("draft")) {
-            match n.kind {
-                Kind::Bool(b) => draft |= b,
-                Kind::Null => {}
-                _ => diags.push(
-                    Diagnostic::error(
-                        "type",
-                        f.file.rel.clone(),
-                        "`draft` must be `true` or `false`",
-                    )
-                    .at(&f.file.text, n.line, n.column)
-                    .with_help("e.g. `draft: true`"),
-                ),
-            }
-        }
-    }
-    let included = drafts || !draft;
-
-    let mut claims = Vec::new();
-    let mut slugs = BTreeMap::new();
-    let mut paths = BTreeMap::new();
-    for lang in &record_langs {
-        let slug = slug_for(raw, lang, &mut diags).unwrap_or_else(|| raw.stem.clone());
-        let path = paths::record_page(raw.collection, &raw.stem, lang, &slug);
-        if included && path.is_some() {
-            claims.push((lang.clone(), slug.clone()));
-        }
-        let reserved = raw.collection == Collection::Pages
-            && RESERVED_SLUGS.contains(&slug.as_str())
-            && slug != "home";
-        // Said once for the slug, not once per language.
-        if reserved && !slugs.values().any(|s| s == &slug) {
-            diags.push(file_diag(
                     first,
                     "reserved-slug",
                     format!(
@@ -251,21 +208,26 @@ fn identity(raw: &RawRecord, langs: &[&str], default: &str, drafts: bool) -> Opt
                     ),
                     format!("rename the page, e.g. `about-{slug}`"),
                 ));
+            }
+            slugs.insert(lang.clone(), slug);
+            paths.insert(lang.clone(), path);
         }
-        slugs.insert(lang.clone(), slug);
-        paths.insert(lang.clone(), path);
+        table
+            .stems
+            .entry(raw.collection)
+            .or_default()
+            .push(raw.stem.clone());
+        table.map.insert(
+            id,
+            Identity {
+                langs: record_langs,
+                paths,
+                slugs,
+                included,
+            },
+        );
     }
-    Some(Found {
-        id,
-        identity: Some(Identity {
-            langs: record_langs,
-            paths,
-            slugs,
-            included,
-        }),
-        claims,
-        diags,
-    })
+    (table, diags)
 }
 
 /// `slug:` of a record for `lang`: the language file's, else the shared file's

@@ -286,19 +286,12 @@ fn resolve_inner(
         .map(|(i, r)| (r.id.clone(), i))
         .collect();
     drop(shared);
-    let kept = if keep {
-        Some(Kept {
-            ids,
-            media: content.media.clone(),
-            problems,
-            heads,
-        })
-    } else {
-        // Freeing the identities of every record takes a few milliseconds; the
-        // pool does it while the build goes on.
-        rayon::spawn(move || drop(ids));
-        None
-    };
+    let kept = keep.then(|| Kept {
+        ids,
+        media: content.media.clone(),
+        problems,
+        heads,
+    });
 
     let site = Site {
         media: content

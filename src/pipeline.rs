@@ -225,9 +225,9 @@ fn run_inner(opts: &Options, sink: &dyn Sink, keep: bool) -> (Outcome, Option<Pr
         drafts: opts.drafts,
         date: opts.date,
         bodies: if !keep && body_bytes > SPILL_BODIES_ABOVE {
-            resolve::Bodies::Spilled
+            crate::spill::store()
         } else {
-            resolve::Bodies::Compressed
+            crate::model::BodyStore::Compressed
         },
     };
     let (site, mut d, kept) = timed("resolve", &mut out, progress, || {

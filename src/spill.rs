@@ -19,6 +19,14 @@ pub struct Spill {
     end: AtomicU64,
 }
 
+/// The store of a build that keeps its bodies in a new scratch file, or compressed in
+/// memory where none can be made.
+pub fn store() -> crate::model::BodyStore {
+    Spill::new()
+        .map(|s| crate::model::BodyStore::Spilled(std::sync::Arc::new(s)))
+        .unwrap_or_default()
+}
+
 impl Spill {
     /// A new, empty scratch file; `None` where none can be made (the bodies then stay
     /// in memory).

@@ -383,8 +383,7 @@ fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 /// Lists the regular files below `dir` in a stable order, skipping editor leftovers
 /// and reporting symbolic links (not followed) and unreadable entries. Stops with an
 /// error past [`MAX_FILES`]. The walk asks the system for no file's metadata (the
-/// folder listing says what is a file): a record is opened and measured once, when it
-/// is read.
+/// folder listing says what is a file); [`walk_sized`] does, where sizes are needed.
 pub fn walk_files(
     root: &Path,
     dir: &Path,
@@ -394,7 +393,9 @@ pub fn walk_files(
     walk(root, dir, diags, |e, _| f(e.into_path()));
 }
 
-/// [`walk_files`] with each file's size, for files that are copied rather than read.
+/// [`walk_files`] with each file's size: for media and theme files, which are copied
+/// rather than read, and for record files, whose Markdown decides whether load keeps
+/// the bodies ([`KEEP_BODIES`]).
 pub fn walk_sized(
     root: &Path,
     dir: &Path,

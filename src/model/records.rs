@@ -127,8 +127,8 @@ impl Html {
         Html::new_in(html, toc, &BodyStore::Compressed)
     }
 
-    /// [`Html::new`], kept in `store` (in memory, compressed, if a scratch file cannot
-    /// take it).
+    /// [`Html::new`], kept in `store` (compressed in memory where the scratch file
+    /// cannot take it).
     pub fn new_in(html: &str, toc: &[TocEntry], store: &BodyStore) -> Html {
         if html.is_empty() && toc.is_empty() {
             return Html::default();

@@ -44,17 +44,10 @@ pub struct Options {
     pub base_url: Option<String>,
     pub drafts: bool,
     pub date: jiff::civil::Date,
-    /// Where bodies are kept ([`BodyStore`]): the choice for a whole build
-    /// (`Spilled` falls back to compressed in memory if no scratch file can be made).
-    pub bodies: Bodies,
-}
-
-/// Where a build keeps its bodies (the pipeline chooses by the site's size).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Bodies {
-    Plain,
-    Compressed,
-    Spilled,
+    /// Where bodies are kept ([`BodyStore`]): the choice for a whole build, by the
+    /// site's size (the first [`PLAIN_BODIES`] of a build in memory are kept as they
+    /// are).
+    pub bodies: BodyStore,
 }
 
 /// Read-only context shared by all record resolvers.
@@ -243,14 +236,14 @@ fn resolve_inner(
 
     identities::check_menu(site_file, &ids, &mut diags);
 
-    let store = match opts.bodies {
-        Bodies::Plain => BodyStore::Plain,
-        Bodies::Compressed => BodyStore::Compressed,
-        Bodies::Spilled => crate::spill::Spill::new()
-            .map(|s| BodyStore::Spilled(std::sync::Arc::new(s)))
-            .unwrap_or_default(),
-    };
-    let shared = Shared::new(&config, &theme, &ids, &content.media, &pictures, store);
+    let shared = Shared::new(
+        &config,
+        &theme,
+        &ids,
+        &content.media,
+        &pictures,
+        opts.bodies.clone(),
+    );
     type Resolved = (RecordId, Option<Record>, Vec<Diagnostic>, Vec<ExternalLink>);
     let results: Vec<Resolved> = raws
         .into_par_iter()
@@ -399,7 +392,7 @@ pub(crate) mod testing {
                 base_url: None,
                 drafts: false,
                 date: jiff::civil::date(2024, 6, 1),
-                bodies: Bodies::Compressed,
+                bodies: BodyStore::Compressed,
             },
         );
         diags.append(&mut d);
@@ -409,13 +402,13 @@ pub(crate) mod testing {
 
     /// Loads and resolves the site in `root` on 2024-06-01, drafts included.
     pub fn resolve_folder(root: &std::path::Path) -> (Option<Site>, Vec<Diagnostic>) {
-        resolve_folder_with(root, Bodies::Compressed)
+        resolve_folder_with(root, BodyStore::Compressed)
     }
 
     /// [`resolve_folder`], with the bodies kept as `bodies` says.
     pub fn resolve_folder_with(
         root: &std::path::Path,
-        bodies: Bodies,
+        bodies: BodyStore,
     ) -> (Option<Site>, Vec<Diagnostic>) {
         super::resolve(
             crate::load::load_content(root),
@@ -447,13 +440,16 @@ mod spill_tests {
     #[test]
     fn spilled_and_plain_bodies_are_the_bodies() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let resolve_with = |bodies: Bodies| {
+        let resolve_with = |bodies: BodyStore| {
             testing::resolve_folder_with(root, bodies)
                 .0
                 .expect("the example site resolves")
         };
-        let memory = resolve_with(Bodies::Compressed);
-        let (spilled, plain) = (resolve_with(Bodies::Spilled), resolve_with(Bodies::Plain));
+        let memory = resolve_with(BodyStore::Compressed);
+        let (spilled, plain) = (
+            resolve_with(crate::spill::store()),
+            resolve_with(BodyStore::Plain),
+        );
         let mut bodies = 0;
         for ((a, b), c) in memory
             .records

@@ -256,21 +256,25 @@ pub fn partners_csv(site: &Site, urls: &Urls) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-pub fn exports(site: &Site, urls: &Urls) -> Vec<OutputFile> {
-    vec![
-        OutputFile::text(
-            paths::output_file(paths::PARTNERS_JSON),
-            partners_json(site, urls),
-        ),
-        OutputFile::text(
-            paths::output_file(paths::PARTNERS_CSV),
-            partners_csv(site, urls),
-        ),
-        OutputFile::text(
-            paths::output_file(paths::PROJECTS_JSON),
-            projects_json(site, urls),
-        ),
-    ]
+/// The open data files, each given to `put` as soon as it is made (at 2 × 50,000
+/// records they are 23 MB together).
+pub fn each_export<E>(
+    site: &Site,
+    urls: &Urls,
+    mut put: impl FnMut(OutputFile) -> Result<(), E>,
+) -> Result<(), E> {
+    put(OutputFile::text(
+        paths::output_file(paths::PARTNERS_JSON),
+        partners_json(site, urls),
+    ))?;
+    put(OutputFile::text(
+        paths::output_file(paths::PARTNERS_CSV),
+        partners_csv(site, urls),
+    ))?;
+    put(OutputFile::text(
+        paths::output_file(paths::PROJECTS_JSON),
+        projects_json(site, urls),
+    ))
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Machine-read files: the Atom feed of each language and the sitemap.
 
+use super::lists::Lists;
 use crate::markup::escape as xml_escape;
 use crate::model::Strings;
 use crate::model::paths::{self, Urls};
@@ -144,22 +145,25 @@ pub const SITEMAP_URLS: usize = 50_000;
 /// same alternates as the page's head, `Page::alternates`). Up to `limit` addresses it
 /// is `/sitemap.xml`; a larger site gets `/sitemap-1.xml`, `/sitemap-2.xml`, ... of
 /// `limit` addresses each and `/sitemap.xml` as their index, as the protocol asks.
-pub fn sitemaps<'a>(
+/// Each file goes to `put` as soon as it is made: at 2 × 50,000 records one part is
+/// 18 MB of text, and only one is in memory at a time.
+pub fn each_sitemap<'a, E>(
     site: &Site,
+    lists: &Lists,
     urls: &Urls,
     pages: impl Iterator<Item = &'a super::plan::Page>,
     limit: usize,
-) -> Vec<OutputFile> {
+    mut put: impl FnMut(OutputFile) -> Result<(), E>,
+) -> Result<(), E> {
     let mut pages: Vec<_> = pages.filter(|p| !p.is_not_found()).collect();
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     let limit = limit.max(1);
     if pages.len() <= limit {
-        return vec![OutputFile::text(
+        return put(OutputFile::text(
             paths::output_file(paths::SITEMAP),
-            urlset(site, urls, &pages),
-        )];
+            urlset(site, lists, urls, &pages),
+        ));
     }
-    let mut files = Vec::new();
     let mut index = String::new();
     index.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     index.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
@@ -170,17 +174,33 @@ pub fn sitemaps<'a>(
             "  <sitemap><loc>{}</loc></sitemap>",
             xml_escape(&urls.permalink(&path))
         );
-        files.push(OutputFile::text(
+        put(OutputFile::text(
             paths::output_file(&path),
-            urlset(site, urls, part),
-        ));
+            urlset(site, lists, urls, part),
+        ))?;
     }
     index.push_str("</sitemapindex>\n");
-    files.push(OutputFile::text(paths::output_file(paths::SITEMAP), index));
+    put(OutputFile::text(paths::output_file(paths::SITEMAP), index))
+}
+
+/// [`each_sitemap`]'s files in a list.
+#[cfg(test)]
+pub fn sitemaps<'a>(
+    site: &Site,
+    lists: &Lists,
+    urls: &Urls,
+    pages: impl Iterator<Item = &'a super::plan::Page>,
+    limit: usize,
+) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    let _ = each_sitemap(site, lists, urls, pages, limit, |f| {
+        files.push(f);
+        Ok::<(), ()>(())
+    });
     files
 }
 
-fn urlset(site: &Site, urls: &Urls, pages: &[&super::plan::Page]) -> String {
+fn urlset(site: &Site, lists: &Lists, urls: &Urls, pages: &[&super::plan::Page]) -> String {
     let mut x = String::new();
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
@@ -190,7 +210,7 @@ fn urlset(site: &Site, urls: &Urls, pages: &[&super::plan::Page]) -> String {
             "  <url>\n    <loc>{}</loc>",
             xml_escape(&urls.permalink(&page.path))
         );
-        let alternates = page.alternates(site);
+        let alternates = page.alternates(site, &page.versions(site, lists));
         // A page in one language only has no alternates to name.
         if alternates.len() > 2 {
             for (lang, p) in &alternates {

@@ -3,6 +3,7 @@
 
 use super::cache;
 use super::langs::LangData;
+use super::lists::Lists;
 use super::page::Vars;
 use super::plan::Page;
 use super::templates::Env;
@@ -19,10 +20,18 @@ pub struct Fingerprints<'a> {
     uses_collections: HashMap<&'static str, bool>,
     memo: cache::Memo,
     names: Vec<(&'a str, &'a str)>,
+    site: &'a Site,
+    lists: &'a Lists,
 }
 
 impl<'a> Fingerprints<'a> {
-    pub fn new(site: &'a Site, env: &Env, tera: &Tera, langs: &[LangData]) -> Fingerprints<'a> {
+    pub fn new(
+        site: &'a Site,
+        lists: &'a Lists,
+        env: &Env,
+        tera: &Tera,
+        langs: &[LangData],
+    ) -> Fingerprints<'a> {
         let theme = cache::fingerprint(|h| {
             for (name, t) in &site.theme.templates {
                 cache::add(h, name);
@@ -79,6 +88,8 @@ impl<'a> Fingerprints<'a> {
                 .iter()
                 .map(|l| (l.code.as_str(), l.name.as_str()))
                 .collect(),
+            site,
+            lists,
         }
     }
 
@@ -95,7 +106,7 @@ impl<'a> Fingerprints<'a> {
             cache::add(h, &page.path);
             cache::add(h, &page.kind);
             cache::add(h, &page.lang);
-            cache::add(h, &page.versions);
+            cache::add(h, &page.versions(self.site, self.lists));
             cache::add(h, &self.names);
             for (k, v) in vars {
                 cache::add(h, k);

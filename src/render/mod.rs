@@ -80,7 +80,8 @@ pub fn render(
 
     let renderer = prepared.renderer(site, &langs);
     let (tera, env, lists) = (&prepared.tera, &prepared.env, &prepared.lists);
-    let fingerprints = cache.map(|_| fingerprint::Fingerprints::new(site, env, tera, &langs));
+    let fingerprints =
+        cache.map(|_| fingerprint::Fingerprints::new(site, lists, env, tera, &langs));
     // The search index is built beside the pages; the progress counts both. `serve`
     // may leave it for after the pages are served.
     let search_later = cache.is_some_and(|c| c.search_deferred());
@@ -146,14 +147,7 @@ pub fn render(
             // they are made once the index is done (it takes less time than the
             // pages), while the pages still render, and not beside the index, which
             // would add their memory to its.
-            let rest = || -> std::io::Result<usize> {
-                let rest = site_files::files(site, lists, pages);
-                let n = rest.len();
-                rest.into_par_iter()
-                    .try_for_each(|f| sink.put(f))
-                    .map(|()| n)
-            };
-            (index, rest())
+            (index, site_files::put(site, lists, pages, sink))
         },
     );
     let mut diags = Vec::new();

@@ -321,8 +321,8 @@ impl Renderer<'_> {
             .iter()
             .map(|l| (l.code.as_str(), l.name.as_str()))
             .collect();
-        let translations: Vec<J> = page
-            .versions
+        let versions = page.versions(site, self.lists);
+        let translations: Vec<J> = versions
             .iter()
             .map(|v| {
                 json!({
@@ -336,7 +336,7 @@ impl Renderer<'_> {
             .collect();
         ctx.insert("translations", &translations);
         let alternates: Vec<J> = page
-            .alternates(site)
+            .alternates(site, &versions)
             .into_iter()
             .map(|(lang, p)| json!({"hreflang": lang, "href": urls.permalink(&p)}))
             .collect();

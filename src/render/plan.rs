@@ -122,7 +122,10 @@ pub struct Version {
     pub fallback: String,
 }
 
-/// One page to render.
+/// One page to render. Its versions in the other languages follow from its kind, its
+/// record and its number ([`Page::versions`]), and are made when the page is rendered
+/// rather than kept in the plan: at 2 × 50,000 records, kept for every page, they were
+/// about 30 MB of the peak.
 #[derive(Clone, Debug)]
 pub struct Page {
     pub kind: PageKind,
@@ -130,7 +133,6 @@ pub struct Page {
     pub lang: usize,
     /// Site path (for the canonical address and the alternates).
     pub path: String,
-    pub versions: Vec<Version>,
     /// The record of a record page, by index into `Site::records`.
     pub record: Option<usize>,
     /// The page number of a news list page (from 1).
@@ -138,6 +140,29 @@ pub struct Page {
 }
 
 impl Page {
+    /// The page's version in every language of the site (none for the site-wide pages).
+    pub fn versions(&self, site: &Site, lists: &Lists) -> Vec<Version> {
+        match self.kind {
+            PageKind::Root | PageKind::NotFound => Vec::new(),
+            PageKind::Home => everywhere(site, paths::home),
+            PageKind::Search => everywhere(site, paths::search),
+            PageKind::LangNotFound => everywhere(site, paths::not_found),
+            PageKind::Partners => section_versions(site, lists, Collection::Partners),
+            PageKind::People => section_versions(site, lists, Collection::People),
+            PageKind::StrategyList => section_versions(site, lists, Collection::Strategy),
+            PageKind::Projects => section_versions(site, lists, Collection::Projects),
+            PageKind::NewsList => news_versions(site, lists, self.number),
+            PageKind::Partner
+            | PageKind::Strategy
+            | PageKind::Project
+            | PageKind::News
+            | PageKind::Page => match self.record.and_then(|i| site.records.get(i)) {
+                Some(r) => record_versions(site, lists, r),
+                None => Vec::new(),
+            },
+        }
+    }
+
     pub fn output(&self) -> String {
         paths::output_file(&self.path)
     }
@@ -152,7 +177,7 @@ impl Page {
     /// every home page (so the homes and `/` name each other, as search engines require
     /// of alternates); another page's is its version in the default language (else its
     /// first). The chooser's alternates are the homes.
-    pub fn alternates(&self, site: &Site) -> Vec<(String, String)> {
+    pub fn alternates(&self, site: &Site, versions: &[Version]) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = if self.kind == PageKind::Root {
             site.config
                 .languages
@@ -160,7 +185,7 @@ impl Page {
                 .map(|l| (l.code.clone(), paths::home(&l.code)))
                 .collect()
         } else {
-            self.versions
+            versions
                 .iter()
                 .filter_map(|v| v.own.clone().map(|p| (v.lang.clone(), p)))
                 .collect()
@@ -259,22 +284,16 @@ fn record_versions(site: &Site, lists: &Lists, r: &Record) -> Vec<Version> {
 /// Every page of the site, in a stable order.
 pub fn plan(site: &Site, lists: &Lists) -> Vec<Page> {
     let mut pages = Vec::new();
-    let page = |kind, lang, path: String, versions| Page {
+    let page = |kind, lang, path: String| Page {
         kind,
         lang,
         path,
-        versions,
         record: None,
         number: 1,
     };
     for (li, lang) in site.config.languages.iter().enumerate() {
         let code = lang.code.as_str();
-        pages.push(page(
-            PageKind::Home,
-            li,
-            paths::home(code),
-            everywhere(site, paths::home),
-        ));
+        pages.push(page(PageKind::Home, li, paths::home(code)));
         for (kind, c) in [
             (PageKind::Partners, Collection::Partners),
             (PageKind::People, Collection::People),
@@ -282,21 +301,11 @@ pub fn plan(site: &Site, lists: &Lists) -> Vec<Page> {
             (PageKind::Projects, Collection::Projects),
         ] {
             if let Some(path) = section_page(lists, li, code, c) {
-                pages.push(page(kind, li, path, section_versions(site, lists, c)));
+                pages.push(page(kind, li, path));
             }
         }
-        pages.push(page(
-            PageKind::Search,
-            li,
-            paths::search(code),
-            everywhere(site, paths::search),
-        ));
-        pages.push(page(
-            PageKind::LangNotFound,
-            li,
-            paths::not_found(code),
-            everywhere(site, paths::not_found),
-        ));
+        pages.push(page(PageKind::Search, li, paths::search(code)));
+        pages.push(page(PageKind::LangNotFound, li, paths::not_found(code)));
         let news = lists.lang(li).news.len();
         let news_pages = if news == 0 {
             0
@@ -304,12 +313,7 @@ pub fn plan(site: &Site, lists: &Lists) -> Vec<Page> {
             paths::news_pages(news)
         };
         for n in 1..=news_pages {
-            let mut p = page(
-                PageKind::NewsList,
-                li,
-                paths::news_page(code, n),
-                news_versions(site, lists, n),
-            );
+            let mut p = page(PageKind::NewsList, li, paths::news_page(code, n));
             p.number = n;
             pages.push(p);
         }
@@ -324,7 +328,6 @@ pub fn plan(site: &Site, lists: &Lists) -> Vec<Page> {
                     kind: PageKind::of_record(r.id.collection)?,
                     lang: li,
                     path: r.locale(code)?.path.clone()?,
-                    versions: record_versions(site, lists, r),
                     record: Some(ri),
                     number: 1,
                 })
@@ -332,12 +335,7 @@ pub fn plan(site: &Site, lists: &Lists) -> Vec<Page> {
             .collect();
         pages.extend(records);
     }
-    pages.push(page(PageKind::Root, 0, paths::ROOT.into(), Vec::new()));
-    pages.push(page(
-        PageKind::NotFound,
-        0,
-        paths::NOT_FOUND.into(),
-        Vec::new(),
-    ));
+    pages.push(page(PageKind::Root, 0, paths::ROOT.into()));
+    pages.push(page(PageKind::NotFound, 0, paths::NOT_FOUND.into()));
     pages
 }

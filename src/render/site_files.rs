@@ -6,7 +6,9 @@ use super::plan::Page;
 use super::{exports, feeds};
 use crate::model::paths;
 use crate::model::{PictureKind, Site};
-use crate::output::{Content, OutputFile};
+use crate::output::{Content, OutputFile, Sink};
+use rayon::prelude::*;
+use std::io;
 
 /// The Atom feed of each language.
 pub fn feeds(site: &Site, lists: &Lists) -> Vec<OutputFile> {
@@ -30,24 +32,45 @@ pub fn feeds(site: &Site, lists: &Lists) -> Vec<OutputFile> {
         .collect()
 }
 
-/// Every file that is not a page or the search index.
-pub fn files(site: &Site, lists: &Lists, pages: &[Page]) -> Vec<OutputFile> {
+/// Every file that is not a page or the search index, each given to `sink` as soon as
+/// it is made, so that the large ones (the sitemap's parts, the open data) are in
+/// memory one at a time. Returns how many files there were.
+pub fn put(site: &Site, lists: &Lists, pages: &[Page], sink: &dyn Sink) -> io::Result<usize> {
     let urls = site.urls();
-    let mut files = exports::exports(site, &urls);
-    files.extend(feeds(site, lists));
-    files.extend(feeds::sitemaps(
+    let mut n = 0;
+    let mut one = |f: OutputFile| {
+        n += 1;
+        sink.put(f)
+    };
+    exports::each_export(site, &urls, &mut one)?;
+    for f in feeds(site, lists) {
+        one(f)?;
+    }
+    feeds::each_sitemap(
         site,
+        lists,
         &urls,
         pages.iter(),
         feeds::SITEMAP_URLS,
-    ));
-    files.push(OutputFile::text(
+        &mut one,
+    )?;
+    one(OutputFile::text(
         paths::output_file(paths::ROBOTS),
         format!(
             "User-agent: *\nAllow: /\n\nSitemap: {}\n",
             urls.permalink(paths::SITEMAP)
         ),
-    ));
+    ))?;
+    // The copies are many small files, written in parallel.
+    let copies = copies(site);
+    let copied = copies.len();
+    copies.into_par_iter().try_for_each(|f| sink.put(f))?;
+    Ok(n + copied)
+}
+
+/// The theme's static files, the media files and their resized copies.
+fn copies(site: &Site) -> Vec<OutputFile> {
+    let mut files = Vec::new();
     // Static files named like a generated file were left out (and reported) by resolve.
     for (path, file) in &site.theme.static_files {
         files.push(OutputFile {

@@ -86,13 +86,19 @@ fn a_large_sitemap_is_split_into_parts_under_an_index() {
         String::from_utf8(f.content.bytes().map(<[u8]>::to_vec).unwrap_or_default()).unwrap()
     };
     // Under the limit: one file.
-    let one = super::feeds::sitemaps(&site, &urls, pages.iter(), super::feeds::SITEMAP_URLS);
+    let one = super::feeds::sitemaps(
+        &site,
+        &lists,
+        &urls,
+        pages.iter(),
+        super::feeds::SITEMAP_URLS,
+    );
     assert_eq!(one.len(), 1);
     assert_eq!(one[0].path, "sitemap.xml");
     let listed = text(&one[0]).matches("<loc>").count();
     assert!(listed > 10, "{listed}");
     // Over it: parts of at most `limit` addresses, and an index naming each part.
-    let split = super::feeds::sitemaps(&site, &urls, pages.iter(), 4);
+    let split = super::feeds::sitemaps(&site, &lists, &urls, pages.iter(), 4);
     let index = split
         .iter()
         .find(|f| f.path == "sitemap.xml")

@@ -28,13 +28,16 @@ impl Obj {
         self
     }
 
+    /// The map, its keys in order. (Tera makes its own map from whatever map it is
+    /// given, hashing every key; a `BTreeMap` of keys already in order is built in one
+    /// pass without hashing, where an `IndexMap` would hash each key a first time.)
     pub fn done(mut self) -> Value {
         self.0.sort_unstable_by(|a, b| a.0.cmp(b.0));
         Value::from(
             self.0
                 .into_iter()
                 .map(|(k, v)| (Key::Str(k), v))
-                .collect::<indexmap::IndexMap<Key<'static>, Value>>(),
+                .collect::<std::collections::BTreeMap<Key<'static>, Value>>(),
         )
     }
 }
@@ -228,7 +231,7 @@ impl<K: AsRef<str>, V: Tv> Tv for std::collections::BTreeMap<K, V> {
         Value::from(
             self.iter()
                 .map(|(k, v)| (Key::from(k.as_ref().to_string()), v.tv()))
-                .collect::<indexmap::IndexMap<Key<'static>, Value>>(),
+                .collect::<std::collections::BTreeMap<Key<'static>, Value>>(),
         )
     }
 }

@@ -554,6 +554,9 @@ fn group(by_id: BTreeMap<(Collection, String), Vec<RawFile>>) -> Vec<RawRecord> 
                     .cmp(&b.lang)
                     .then_with(|| a.file.rel.cmp(&b.file.rel))
             });
+            // Most records have one or two files; a Vec grown by pushing has room
+            // for four.
+            files.shrink_to_fit();
             RawRecord {
                 collection,
                 stem,

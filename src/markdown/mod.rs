@@ -251,6 +251,10 @@ impl<'e> Renderer<'_, '_, 'e> {
         self.target().push(Event::Html(CowStr::from(s)));
     }
 
+    fn html_static(&mut self, s: &'static str) {
+        self.target().push(Event::Html(CowStr::Borrowed(s)));
+    }
+
     /// The footnote of `label`, created (with its id) when first seen.
     fn footnote(&mut self, label: &str) -> &mut Footnote<'e> {
         let order = self.footnotes.len();
@@ -372,7 +376,14 @@ impl<'e> Renderer<'_, '_, 'e> {
                     if let Some(slot) = self.target().get_mut(h.at) {
                         *slot = Event::Html(CowStr::from(open));
                     }
-                    self.html(format!("</h{}>\n", h.level));
+                    self.html_static(match h.level {
+                        1 => "</h1>\n",
+                        2 => "</h2>\n",
+                        3 => "</h3>\n",
+                        4 => "</h4>\n",
+                        5 => "</h5>\n",
+                        _ => "</h6>\n",
+                    });
                     self.rendered.toc.push(TocEntry {
                         level: h.level,
                         id,
@@ -407,17 +418,16 @@ impl<'e> Renderer<'_, '_, 'e> {
                     Some(A::Right) => "right",
                     _ => "",
                 };
-                let class = if align.is_empty() {
-                    String::new()
+                if align.is_empty() {
+                    // Most cells: a fixed tag, not a string of its own for every cell.
+                    self.html_static(if self.table_head { "<th>" } else { "<td>" });
                 } else {
-                    format!(" class=\"{m}align-{align}\"")
-                };
-                self.html(format!("<{tag}{class}>"));
+                    self.html(format!("<{tag} class=\"{m}align-{align}\">"));
+                }
             }
             Event::End(TagEnd::TableCell) => {
-                let tag = if self.table_head { "th" } else { "td" };
                 self.cell += 1;
-                self.html(format!("</{tag}>"));
+                self.html_static(if self.table_head { "</th>" } else { "</td>" });
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (name, label) = alert(kind, self.opts.labels);

@@ -419,8 +419,12 @@ fn walk(
     mut f: impl FnMut(walkdir::DirEntry, &mut Vec<Diagnostic>),
 ) {
     let mut count = 0usize;
+    // In file name order. Entries sorted together are one folder's, whose paths are
+    // the same up to their names: comparing the whole paths gives that order without
+    // cutting each name out of its path at every comparison (`sort_by_file_name`),
+    // which was most of the sorting of a folder of 10,000 records.
     for entry in walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
     {

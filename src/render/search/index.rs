@@ -316,7 +316,7 @@ impl Index {
         // In the order JavaScript compares strings (UTF-16 code units), which the search
         // script's binary search relies on.
         let mut words: Vec<(&String, &u32)> = self.words.iter().collect();
-        words.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+        words.sort_unstable_by(|a, b| utf16_cmp(a.0, b.0));
         let mut word_starts = Vec::new();
         let mut chunk = serde_json::Map::new();
         let mut size = 0;
@@ -346,11 +346,7 @@ impl Index {
 
         // Stems → weighted pages.
         let mut order: Vec<usize> = (0..self.stems.len()).collect();
-        order.sort_by(|a, b| {
-            self.stems[*a]
-                .encode_utf16()
-                .cmp(self.stems[*b].encode_utf16())
-        });
+        order.sort_unstable_by(|a, b| utf16_cmp(&self.stems[*a], &self.stems[*b]));
         let mut stem_starts = Vec::new();
         let mut bytes = Vec::new();
         for i in order {
@@ -445,6 +441,33 @@ fn varint(out: &mut Vec<u8>, mut v: u64) {
     }
 }
 
+/// Orders two strings as JavaScript compares them, by UTF-16 code units, without
+/// encoding them: the first character where they differ decides, and only a character
+/// beyond U+FFFF (two units, the first from U+D800–U+DBFF) sorts differently from its
+/// code point, before U+E000–U+FFFF. (The words and stems of a language are sorted
+/// once per index; encoding both sides of every comparison was most of that time.)
+fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let Some(i) = x.iter().zip(y).position(|(p, q)| p != q) else {
+        return x.len().cmp(&y.len());
+    };
+    // Both strings are the same up to `i`, so the character that holds byte `i`
+    // starts at the same place in both.
+    let start = (0..=i).rev().find(|&j| a.is_char_boundary(j)).unwrap_or(0);
+    let first_unit = |c: char| {
+        let c = c as u32;
+        if c >= 0x1_0000 {
+            0xD800 + ((c - 0x1_0000) >> 10)
+        } else {
+            c
+        }
+    };
+    match (a[start..].chars().next(), b[start..].chars().next()) {
+        (Some(c), Some(d)) => (first_unit(c), c).cmp(&(first_unit(d), d)),
+        _ => x.len().cmp(&y.len()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -507,6 +530,14 @@ mod tests {
 
     proptest::proptest! {
         #[test]
+        fn strings_sort_as_javascript_compares_them(
+            a in "[a-zé\u{ff5e}\u{e000}\u{d7ff}\u{10000}\u{1f600}\u{10ffff}]{0,6}",
+            b in "[a-zé\u{ff5e}\u{e000}\u{d7ff}\u{10000}\u{1f600}\u{10ffff}]{0,6}",
+        ) {
+            proptest::prop_assert_eq!(utf16_cmp(&a, &b), a.encode_utf16().cmp(b.encode_utf16()));
+        }
+
+        #[test]
         fn excerpts_follow_the_plain_rule(text in "(?s)[a-z \t\n\u{a0}\u{2003}õü.]{0,2000}") {
             proptest::prop_assert_eq!(excerpt(&text), excerpt_plainly(&text));
         }
@@ -519,6 +550,15 @@ mod tests {
         assert_eq!(e.chars().count(), EXCERPT_CHARS);
         assert!(e.starts_with("word word"));
         assert_eq!(excerpt(" a \u{a0} b\t"), "a b");
+    }
+
+    #[test]
+    fn a_character_beyond_u_ffff_sorts_before_u_e000() {
+        use std::cmp::Ordering::*;
+        assert_eq!(utf16_cmp("a\u{1f600}", "a\u{ff5e}"), Less);
+        assert_eq!(utf16_cmp("\u{d7ff}", "\u{10000}"), Less);
+        assert_eq!(utf16_cmp("ab", "abc"), Less);
+        assert_eq!(utf16_cmp("õun", "õun"), Equal);
     }
 
     #[test]

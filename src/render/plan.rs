@@ -112,6 +112,14 @@ impl PageKind {
     }
 }
 
+/// The section pages that list one collection each.
+const SECTION_PAGES: [(PageKind, Collection); 4] = [
+    (PageKind::Partners, Collection::Partners),
+    (PageKind::People, Collection::People),
+    (PageKind::StrategyList, Collection::Strategy),
+    (PageKind::Projects, Collection::Projects),
+];
+
 /// A page's version in one language.
 #[derive(Clone, Debug, Hash, PartialEq, Eq)]
 pub struct Version {
@@ -142,24 +150,22 @@ pub struct Page {
 impl Page {
     /// The page's version in every language of the site (none for the site-wide pages).
     pub fn versions(&self, site: &Site, lists: &Lists) -> Vec<Version> {
+        if let Some(&(_, c)) = SECTION_PAGES.iter().find(|(k, _)| *k == self.kind) {
+            return section_versions(site, lists, c);
+        }
+        if self.kind.has_record() {
+            return self
+                .record
+                .and_then(|i| site.records.get(i))
+                .map(|r| record_versions(site, lists, r))
+                .unwrap_or_default();
+        }
         match self.kind {
-            PageKind::Root | PageKind::NotFound => Vec::new(),
             PageKind::Home => everywhere(site, paths::home),
             PageKind::Search => everywhere(site, paths::search),
             PageKind::LangNotFound => everywhere(site, paths::not_found),
-            PageKind::Partners => section_versions(site, lists, Collection::Partners),
-            PageKind::People => section_versions(site, lists, Collection::People),
-            PageKind::StrategyList => section_versions(site, lists, Collection::Strategy),
-            PageKind::Projects => section_versions(site, lists, Collection::Projects),
             PageKind::NewsList => news_versions(site, lists, self.number),
-            PageKind::Partner
-            | PageKind::Strategy
-            | PageKind::Project
-            | PageKind::News
-            | PageKind::Page => match self.record.and_then(|i| site.records.get(i)) {
-                Some(r) => record_versions(site, lists, r),
-                None => Vec::new(),
-            },
+            _ => Vec::new(),
         }
     }
 
@@ -294,12 +300,7 @@ pub fn plan(site: &Site, lists: &Lists) -> Vec<Page> {
     for (li, lang) in site.config.languages.iter().enumerate() {
         let code = lang.code.as_str();
         pages.push(page(PageKind::Home, li, paths::home(code)));
-        for (kind, c) in [
-            (PageKind::Partners, Collection::Partners),
-            (PageKind::People, Collection::People),
-            (PageKind::StrategyList, Collection::Strategy),
-            (PageKind::Projects, Collection::Projects),
-        ] {
+        for (kind, c) in SECTION_PAGES {
             if let Some(path) = section_page(lists, li, code, c) {
                 pages.push(page(kind, li, path));
             }

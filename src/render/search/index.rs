@@ -224,40 +224,38 @@ struct Shown<'a> {
 }
 
 /// The beginning of a page's text, its white space collapsed (the words joined by
-/// single spaces), up to [`EXCERPT_CHARS`] characters. One pass over the bytes, with
-/// ASCII (most of most pages) taken a byte at a time.
+/// single spaces), up to [`EXCERPT_CHARS`] characters (a space counts; an excerpt cut
+/// right after one keeps it). Whole words are copied; only the last one is counted
+/// character by character.
 fn excerpt(text: &str) -> String {
     let mut out = String::with_capacity(EXCERPT_CHARS.min(text.len()));
     let mut chars = 0;
-    let mut space = false;
-    let mut rest = text;
-    while chars < EXCERPT_CHARS {
-        let Some(&b) = rest.as_bytes().first() else {
-            break;
-        };
-        let (c, len) = if b < 0x80 {
-            (char::from(b), 1)
-        } else {
-            match rest.chars().next() {
-                Some(c) => (c, c.len_utf8()),
-                None => break,
-            }
-        };
-        rest = &rest[len..];
-        if c.is_whitespace() {
-            space = !out.is_empty();
-            continue;
-        }
-        if space {
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
             out.push(' ');
             chars += 1;
-            space = false;
             if chars == EXCERPT_CHARS {
                 break;
             }
         }
-        out.push(c);
-        chars += 1;
+        let room = EXCERPT_CHARS - chars;
+        // A word of at most `room` bytes has at most `room` characters.
+        let n = if word.len() <= room {
+            word.chars().count()
+        } else {
+            word.chars().take(room + 1).count()
+        };
+        if n <= room {
+            out.push_str(word);
+            chars += n;
+        } else {
+            let cut = word.char_indices().nth(room).map_or(word.len(), |(i, _)| i);
+            out.push_str(&word[..cut]);
+            chars = EXCERPT_CHARS;
+        }
+        if chars == EXCERPT_CHARS {
+            break;
+        }
     }
     out
 }

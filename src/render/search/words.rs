@@ -51,10 +51,11 @@ pub fn is_word_char(c: char) -> bool {
     c.is_alphabetic() || c.is_numeric()
 }
 
-/// How an ASCII byte takes part in words: 0 a separator, 1 a lower-case letter or a
-/// digit, 2 an upper-case letter.
-const ASCII: [u8; 128] = {
-    let mut t = [0u8; 128];
+/// How a byte takes part in words: 0 an ASCII separator, 1 a lower-case ASCII letter
+/// or a digit, 2 an upper-case ASCII letter, 4 a byte of a non-ASCII character (which
+/// is decoded to tell).
+const CLASS: [u8; 256] = {
+    let mut t = [4u8; 256];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
@@ -81,45 +82,55 @@ pub enum Case {
     Other,
 }
 
+/// The length of the character at `i` if it is a word character, else `None`
+/// (`i` is at the start of a non-ASCII character).
+fn wide_word_char(text: &str, i: usize) -> Option<usize> {
+    let c = text.get(i..)?.chars().next()?;
+    is_word_char(c).then(|| c.len_utf8())
+}
+
 /// Calls `f` with each word of `text` as it stands there, with what lower-casing it
-/// takes ([`lower`]).
+/// takes ([`lower`]). Most text is ASCII: each of its bytes costs a table lookup, and
+/// only other characters are decoded.
 pub fn each_token<'t>(text: &'t str, mut f: impl FnMut(&'t str, Case)) {
     let bytes = text.as_bytes();
-    // What is at `i`: its class as in [`ASCII`] (a non-ASCII letter or digit is 3),
-    // and its length in bytes.
-    let class = |i: usize| -> (u8, usize) {
-        let b = bytes[i];
-        if b < 0x80 {
-            (ASCII[usize::from(b)], 1)
-        } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            (if is_word_char(c) { 3 } else { 0 }, c.len_utf8())
-        }
-    };
     let mut i = 0;
-    while i < bytes.len() {
-        let (k, len) = class(i);
+    while let Some(&b) = bytes.get(i) {
+        let k = CLASS[usize::from(b)];
         if k == 0 {
-            i += len;
+            i += 1;
             continue;
         }
         let start = i;
-        let mut plain = k == 1;
-        let mut ascii = k != 3;
-        i += len;
-        while i < bytes.len() {
-            let (k, len) = class(i);
-            if k == 0 {
-                break;
+        // The classes met in the word, or-ed together.
+        let mut seen = 0u8;
+        let mut k = k;
+        loop {
+            if k == 4 {
+                match wide_word_char(text, i) {
+                    Some(len) => i += len,
+                    None => break,
+                }
+            } else {
+                i += 1;
             }
-            plain &= k == 1;
-            ascii &= k != 3;
-            i += len;
+            seen |= k;
+            match bytes.get(i) {
+                Some(&b) if CLASS[usize::from(b)] != 0 => k = CLASS[usize::from(b)],
+                _ => break,
+            }
         }
-        let case = match (plain, ascii) {
-            (true, _) => Case::Lower,
-            (false, true) => Case::Ascii,
-            (false, false) => Case::Other,
+        if i == start {
+            // A character that is not a letter or digit.
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        }
+        let case = if seen == 1 {
+            Case::Lower
+        } else if seen & 4 == 0 {
+            Case::Ascii
+        } else {
+            Case::Other
         };
         f(&text[start..i], case);
     }

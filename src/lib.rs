@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod markup;
 pub mod model;
 pub mod output;
+pub mod par;
 pub mod pictures;
 pub mod pipeline;
 pub mod precompress;

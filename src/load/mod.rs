@@ -468,6 +468,7 @@ fn load_records(root: &Path, content: &Path, budget: &Budget, out: &mut LoadedCo
     // Record files, in parallel.
     let parsed: Vec<(Loaded, Vec<Diagnostic>, Collection, String)> = record_paths
         .par_iter()
+        .with_max_len(crate::par::PIECE)
         .map(|(collection, path)| {
             let mut warnings = Vec::new();
             let r = load_record_file(root, *collection, path, budget, keep_bodies, &mut warnings);

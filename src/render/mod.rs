@@ -101,6 +101,7 @@ pub fn render(
         || {
             pages
                 .par_iter()
+                .with_max_len(crate::par::PIECE)
                 .map(|page| -> Result<(), Failure> {
                     let vars = renderer.vars(page);
                     let out = page.output();

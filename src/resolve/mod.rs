@@ -247,6 +247,7 @@ fn resolve_inner(
     type Resolved = (RecordId, Option<Record>, Vec<Diagnostic>, Vec<ExternalLink>);
     let results: Vec<Resolved> = raws
         .into_par_iter()
+        .with_max_len(crate::par::PIECE)
         .map(|raw| {
             let id = RecordId::new(raw.collection, raw.stem.clone());
             let (record, d, l) = match ids.get(&id) {

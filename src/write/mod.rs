@@ -244,13 +244,16 @@ impl Staging {
 fn remove_tree(dir: &Path) {
     fn inner(dir: &Path) -> io::Result<()> {
         let entries = std::fs::read_dir(dir)?.collect::<io::Result<Vec<_>>>()?;
-        entries.par_iter().try_for_each(|e| {
-            if e.file_type()?.is_dir() {
-                inner(&e.path())
-            } else {
-                std::fs::remove_file(e.path())
-            }
-        })?;
+        entries
+            .par_iter()
+            .with_max_len(crate::par::PIECE)
+            .try_for_each(|e| {
+                if e.file_type()?.is_dir() {
+                    inner(&e.path())
+                } else {
+                    std::fs::remove_file(e.path())
+                }
+            })?;
         std::fs::remove_dir(dir)
     }
     if inner(dir).is_err() {

@@ -220,6 +220,30 @@ pub struct Origin {
     pub altered: bool,
 }
 
+/// The bytes of `file`, whose length was measured as `len`. A file that gives that
+/// many bytes is taken as read: asking again for the end (as `read_to_end` does)
+/// would be a second system call for every file of the site. A file that gives fewer,
+/// or was empty when measured, is read to its end, and one that grew is read to at
+/// most one byte past [`MAX_TEXT_FILE`].
+fn read_measured(file: &mut std::fs::File, len: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = vec![0; len as usize];
+    let mut filled = 0;
+    while filled < bytes.len() {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(filled);
+    if filled == 0 || filled < len as usize {
+        file.take(MAX_TEXT_FILE + 1 - filled as u64)
+            .read_to_end(&mut bytes)?;
+    }
+    Ok(bytes)
+}
+
 /// [`read_text`], with where the text came from.
 pub fn read_text_at(
     root: &Path,
@@ -254,12 +278,7 @@ pub fn read_text_at(
         )
         .with_help("split the site, or move large texts into documents under content/media/"));
     }
-    let mut bytes = Vec::with_capacity(len as usize);
-    // Read at most one byte past the limit, in case the file grew since it was measured.
-    file.by_ref()
-        .take(MAX_TEXT_FILE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io_error)?;
+    let bytes = read_measured(&mut file, len).map_err(io_error)?;
     if bytes.len() as u64 > MAX_TEXT_FILE {
         return Err(too_large(rel.clone(), bytes.len() as u64));
     }
@@ -393,9 +412,32 @@ pub fn walk_files(
     walk(root, dir, diags, |e, _| f(e.into_path()));
 }
 
+/// [`walk_files`] with the size of each Markdown file (`None` for the others): the
+/// Markdown decides whether load keeps the bodies ([`KEEP_BODIES`]), and each size is
+/// a system call, one a file on a site of tens of thousands of records.
+pub fn walk_records(
+    root: &Path,
+    dir: &Path,
+    diags: &mut Vec<Diagnostic>,
+    mut f: impl FnMut(std::path::PathBuf, Option<u64>),
+) {
+    walk(root, dir, diags, |e, diags| {
+        if e.path().extension().is_none_or(|x| x != "md") {
+            return f(e.into_path(), None);
+        }
+        match e.metadata() {
+            Ok(m) => f(e.into_path(), Some(m.len())),
+            Err(err) => diags.push(Diagnostic::error(
+                "io",
+                rel_path(root, e.path()),
+                format!("cannot read the file's size: {err}"),
+            )),
+        }
+    });
+}
+
 /// [`walk_files`] with each file's size: for media and theme files, which are copied
-/// rather than read, and for record files, whose Markdown decides whether load keeps
-/// the bodies ([`KEEP_BODIES`]).
+/// rather than read.
 pub fn walk_sized(
     root: &Path,
     dir: &Path,

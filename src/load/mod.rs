@@ -433,10 +433,8 @@ fn load_records(root: &Path, content: &Path, budget: &Budget, out: &mut LoadedCo
         .par_iter()
         .map(|(collection, dir)| {
             let (mut paths, mut markdown, mut diags) = (Vec::new(), 0, Vec::new());
-            files::walk_sized(root, dir, &mut diags, |p, size| {
-                if p.extension().is_some_and(|e| e == "md") {
-                    markdown += size;
-                }
+            files::walk_records(root, dir, &mut diags, |p, size| {
+                markdown += size.unwrap_or(0);
                 paths.push((*collection, p));
             });
             (paths, markdown, diags)

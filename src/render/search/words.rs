@@ -83,8 +83,17 @@ pub enum Case {
 }
 
 /// The length of the character at `i` if it is a word character, else `None`
-/// (`i` is at the start of a non-ASCII character).
+/// (`i` is at the start of a non-ASCII character). U+00C0 to U+027F (the accented
+/// Latin letters of Estonian, Finnish and the other European languages) are letters
+/// but for `×` and `÷`, and are told from their bytes without decoding them.
 fn wide_word_char(text: &str, i: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    match bytes.get(i)? {
+        0xC4..=0xC9 => return Some(2),
+        // U+00D7 `×` and U+00F7 `÷`.
+        0xC3 => return (!matches!(bytes.get(i + 1)?, 0x97 | 0xB7)).then_some(2),
+        _ => {}
+    }
     let c = text.get(i..)?.chars().next()?;
     is_word_char(c).then(|| c.len_utf8())
 }
@@ -238,10 +247,19 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn words_follow_the_plain_rule(text in "(?s).{0,40}|[a-zA-Z0-9 ÕÄÖÜõäöüšž.,İß\u{300}-]{0,40}") {
+        fn words_follow_the_plain_rule(text in "(?s).{0,40}|[a-zA-Z0-9 ÕÄÖÜõäöüšž.,İß×÷\u{c0}-\u{2af}\u{300}-]{0,40}") {
             let mut got = Vec::new();
             each_word(&text, |w| got.push(w.to_string()));
             proptest::prop_assert_eq!(got, words_plainly(&text));
+        }
+    }
+
+    #[test]
+    fn two_byte_letters_are_told_as_decoding_tells_them() {
+        for c in ('\u{80}'..='\u{7ff}').chain(['\u{800}', '\u{1e9e}', '\u{10000}']) {
+            let text = format!("{c}a");
+            let want = is_word_char(c).then(|| c.len_utf8());
+            assert_eq!(wide_word_char(&text, 0), want, "{c:?}");
         }
     }
 

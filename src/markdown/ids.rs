@@ -7,7 +7,7 @@
 //! the number of headings, however many repeat.
 
 pub use crate::model::{Reserved, is_plain_name};
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 /// Hands out the ids of one page's body: unique, and never one the theme uses.
 pub struct Ids<'r> {

@@ -367,12 +367,21 @@ impl<'e> Renderer<'_, '_, 'e> {
                 if let Some(h) = self.heading.take() {
                     let base = h.given_id.clone().unwrap_or_else(|| slugify(&h.text));
                     let id = self.ids.claim(&base);
-                    let class = if h.classes.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" class=\"{m}{}\"", h.classes.join(" "))
-                    };
-                    let open = format!("<h{} id=\"{m}{id}\"{class}>", h.level);
+                    // `<h2 id="…" class="…">`, put together without formatting.
+                    let mut open = String::with_capacity(32 + 2 * m.len() + id.len());
+                    open.push_str("<h");
+                    open.push(char::from(b'0' + h.level.min(6)));
+                    open.push_str(" id=\"");
+                    open.push_str(m);
+                    open.push_str(&id);
+                    open.push('"');
+                    if !h.classes.is_empty() {
+                        open.push_str(" class=\"");
+                        open.push_str(m);
+                        open.push_str(&h.classes.join(" "));
+                        open.push('"');
+                    }
+                    open.push('>');
                     if let Some(slot) = self.target().get_mut(h.at) {
                         *slot = Event::Html(CowStr::from(open));
                     }

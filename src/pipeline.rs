@@ -112,11 +112,14 @@ pub fn run_keeping(opts: &Options, sink: &dyn Sink) -> (Outcome, Option<Previous
 }
 
 /// Applies an edit of the files `changed` (paths relative to the root) to the
-/// previous build, when each is a file of a record whose edit changed its Markdown
-/// body and nothing else: only those records are loaded and resolved again
-/// ([`resolve::patch`]), and only the pages that show their bodies and the feeds are
-/// rendered ([`render::render_bodies`]) into `sink`. `None` when the edit needs a
-/// whole build; `previous` must then be replaced by one.
+/// previous build, when each is a file of a record that kept its identity (its files,
+/// languages, slugs and draft state): only those records are loaded and resolved
+/// again ([`resolve::patch`]). When only their Markdown bodies changed, only the
+/// pages that show those bodies and the feeds are rendered
+/// ([`render::render_bodies`]); when their front matter did, every page's template
+/// data is made again and only the pages whose data changed are rendered
+/// ([`render::render_edited`]). `None` when the edit needs a whole build; `previous`
+/// must then be replaced by one.
 pub fn patch(
     opts: &Options,
     previous: &mut Previous,
@@ -145,6 +148,7 @@ pub fn patch(
     let site = Arc::get_mut(&mut previous.site)?;
     let mut diagnostics = previous.diagnostics.clone();
     let mut patched = Vec::new();
+    let mut bodies_only = true;
     for i in targets {
         let record = &site.records[i];
         let files: Vec<String> = record.files.iter().map(|(_, f)| f.clone()).collect();
@@ -166,11 +170,17 @@ pub fn patch(
         let done = resolve::patch(site, &mut previous.kept, &raw?)?;
         diagnostics.retain(|d| !done.old_problems.contains(d));
         diagnostics.extend(done.problems);
+        bodies_only &= done.bodies_only;
         patched.push(done.index);
     }
     diagnostics::normalize(&mut diagnostics);
     let mut out = Outcome::default();
-    match render::render_bodies(site, sink, cache, &patched)? {
+    let rendered = if bodies_only {
+        render::render_bodies(site, sink, cache, &patched)?
+    } else {
+        render::render_edited(site, sink, cache)?
+    };
+    match rendered {
         Ok(stats) => out.stats = stats,
         Err(render::Failure::Content(mut d)) => out.diagnostics.append(&mut d),
         Err(render::Failure::Output(e)) => out.output_error = Some(e),

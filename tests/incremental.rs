@@ -324,41 +324,96 @@ fn a_body_edit_renders_only_the_pages_that_show_it_and_matches_a_full_build() {
             .any(|d| d.message.contains("no-such-lab"))
     );
 
-    // What changes more than a body needs a whole build.
+    // Front matter that keeps the record's identity: the pages whose template data
+    // changed are rendered again, the rest are the previous build's, and all match a
+    // build from scratch.
+    let (outcome, _) = edit(
+        &site,
+        &opts,
+        &mut previous,
+        &mut served,
+        "content/pages/about.en.md",
+        "---\ntitle: Renamed\n---\nFixed.\n",
+    )
+    .expect("a front matter edit is applied");
+    check(&served, &outcome);
+    assert!(String::from_utf8_lossy(&served["en/about/index.html"]).contains("Renamed"));
+
+    // A news item's title shows on its page, the news list and the feed.
+    let (outcome, rendered) = edit(
+        &site,
+        &opts,
+        &mut previous,
+        &mut served,
+        "content/news/launch.en.md",
+        "---\ntitle: Launch day\ndate: 2024-05-01\n---\nThe second text.\n",
+    )
+    .expect("a news title edit is applied");
+    check(&served, &outcome);
+    assert!(String::from_utf8_lossy(&served["en/feed.xml"]).contains("Launch day"));
+    let lists: Vec<&String> = rendered
+        .iter()
+        .filter(|p| p.starts_with("en/news/") && !p.contains("launch"))
+        .collect();
+    assert!(
+        lists
+            .iter()
+            .any(|p| String::from_utf8_lossy(&served[p.as_str()]).contains("Launch day")),
+        "the news list shows the new title: {rendered:?}"
+    );
+
+    // A YAML record's fields.
+    let (outcome, _) = edit(
+        &site,
+        &opts,
+        &mut previous,
+        &mut served,
+        "content/partners/tehnopol.yaml",
+        "name: {et: Tehnopol, en: Tehnopol Science Park}\ncategory: startup\ncountry: EE\n",
+    )
+    .expect("a YAML record's edit is applied");
+    check(&served, &outcome);
+    assert!(
+        String::from_utf8_lossy(&served["en/partners/index.html"])
+            .contains("Tehnopol Science Park")
+    );
+
+    // A new slug or a draft changes the record's identity: a whole build.
     assert!(
         edit(
             &site,
             &opts,
             &mut previous,
             &mut served,
-            "content/pages/about.en.md",
-            "---\ntitle: Renamed\n---\nFixed.\n"
+            "content/news/launch.en.md",
+            "---\ntitle: Launch day\nslug: start\ndate: 2024-05-01\n---\nThe second text.\n"
         )
         .is_none(),
-        "front matter"
+        "slug"
+    );
+    assert!(
+        edit(
+            &site,
+            &opts,
+            &mut previous,
+            &mut served,
+            "content/news/launch.en.md",
+            "---\ntitle: Launch day\ndraft: true\ndate: 2024-05-01\n---\nThe second text.\n"
+        )
+        .is_none(),
+        "draft"
     );
 }
 
 #[test]
-fn edits_other_than_bodies_need_a_whole_build() {
+fn edits_other_than_one_records_need_a_whole_build() {
     let site = TestSite::new();
     let cache = Arc::new(Cache::new());
     let opts = keeping(&site, &cache);
     let (_, previous) = pipeline::run_keeping(&opts, &Collect::default());
     let mut previous = previous.expect("a good build keeps its model");
     let mut served = BTreeMap::new();
-    // A YAML record, site settings, a new file, a removed file.
-    assert!(
-        edit(
-            &site,
-            &opts,
-            &mut previous,
-            &mut served,
-            "content/partners/tehnopol.yaml",
-            "name: {et: Tehnopol, en: Tehnopol}\ncategory: startup\ncountry: EE\n"
-        )
-        .is_none()
-    );
+    // Site settings, a new file, a removed file.
     assert!(
         edit(
             &site,

@@ -346,6 +346,34 @@ pub fn render_bodies(
     }))
 }
 
+/// After an edit of the front matter of records that kept their identities
+/// (`resolve::patch`), renders the site again with the render cache: every page's
+/// template data is made and fingerprinted, and only the pages whose data changed are
+/// rendered (the lists, the feeds and the pages that show the records among them).
+/// `None` when the cache holds nothing prepared, or when the edit changed which pages
+/// the site has (the caller then runs the whole pipeline).
+pub fn render_edited(
+    site: &Site,
+    sink: &dyn Sink,
+    cache: &cache::Cache,
+) -> Option<Result<Stats, Failure>> {
+    let before = cache.prepared()?;
+    let rendered = render(site, sink, None, Some(cache));
+    if rendered.is_ok() {
+        let after = cache.prepared()?;
+        let same_pages = before.pages.len() == after.pages.len()
+            && before
+                .pages
+                .iter()
+                .zip(&after.pages)
+                .all(|(a, b)| a.path == b.path && a.kind == b.kind);
+        if !same_pages {
+            return None;
+        }
+    }
+    Some(rendered)
+}
+
 /// One template mistake fails every page that uses it: one message for it, naming the
 /// first page and how many others failed the same way.
 fn one_per_mistake(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {

@@ -10,7 +10,7 @@ use crate::model::{Collection, RecordId, SLUG_RULE, SiteConfig, is_valid_slug, s
 use std::collections::{BTreeMap, HashMap};
 
 /// What every record needs to know about the others.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Identity {
     /// Languages the record has a page in.
     pub langs: Vec<String>,
@@ -24,7 +24,7 @@ pub struct Identity {
 /// A value per language code, in the order they were added. (A record has a few
 /// languages; a `BTreeMap`'s first node reserves room for eleven: at 2 × 50,000
 /// records the two maps of every identity were 40 MB.)
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ByLang<V>(Vec<(String, V)>);
 
 impl<V> ByLang<V> {

@@ -1,14 +1,16 @@
 //! Resolving one edited record again inside the model of the previous build, for
-//! `serve`: an edit of a Markdown body is the most common change while writing, and it
-//! touches one record's body and nothing any other record or page depends on.
+//! `serve`: an edit of one record's files is the most common change while writing.
 //!
-//! Only an edit that leaves everything else as it was qualifies: the record's front
-//! matter is byte for byte the one the previous build read (so its identity, slugs,
-//! paths and references are the same), and the record resolved again differs from
-//! the previous one in its body alone. Anything else answers `None`, and the caller
-//! runs the whole pipeline, which is always right.
+//! Only an edit that keeps the record's identity qualifies: the same files, and the
+//! same languages, slugs, page paths and draft state as the previous build gave it
+//! (what other records' references and `@` links were checked against). When its
+//! front matter is byte for byte the one the previous build read, that holds without
+//! looking further; otherwise the record's identity is worked out again on its own
+//! and compared. Anything else answers `None`, and the caller runs the whole
+//! pipeline, which is always right. [`Patched::bodies_only`] tells the caller whether
+//! the record resolved again differs from the previous one in its bodies alone.
 
-use super::{Kept, Shared, records};
+use super::{Kept, Shared, identities, records};
 use crate::diagnostics::Diagnostic;
 use crate::load::RawRecord;
 use crate::model::{BodyStore, Localized, Record, RecordId, Site};
@@ -22,6 +24,10 @@ pub struct Patched {
     pub index: usize,
     pub old_problems: Vec<Diagnostic>,
     pub problems: Vec<Diagnostic>,
+    /// Whether the record differs from the previous build's in its Markdown bodies
+    /// alone (its front matter may have changed in ways nothing shows, such as a
+    /// comment).
+    pub bodies_only: bool,
 }
 
 /// A fingerprint of a record file's front matter (a YAML record's whole text).
@@ -44,14 +50,25 @@ pub fn patch(site: &mut Site, kept: &mut Kept, raw: &RawRecord) -> Option<Patche
             .iter()
             .zip(&old.files)
             .all(|(f, (lang, rel))| &f.lang == lang && &f.file.rel == rel);
+    if !same_files || raw.files.iter().any(|f| f.broken) {
+        return None;
+    }
+    let heads: Vec<u64> = raw.files.iter().map(|f| head_hash(&f.file.text)).collect();
     let same_heads = raw
         .files
         .iter()
-        .all(|f| !f.broken && kept.heads.get(&f.file.rel) == Some(&head_hash(&f.file.text)));
-    if !same_files || !same_heads {
-        return None;
-    }
+        .zip(&heads)
+        .all(|(f, h)| kept.heads.get(&f.file.rel) == Some(h));
     let identity = kept.ids.get(&id).filter(|i| i.included)?;
+    if !same_heads {
+        // The record on its own gives the problems of its identity that concern it
+        // alone; with none, and the same identity, the others' checks still hold.
+        let (alone, problems) =
+            identities::identities(std::slice::from_ref(raw), &site.config, site.drafts);
+        if !problems.is_empty() || alone.get(&id) != Some(identity) {
+            return None;
+        }
+    }
     // `serve` keeps bodies in memory.
     let shared = Shared::new(
         &site.config,
@@ -63,7 +80,11 @@ pub fn patch(site: &mut Site, kept: &mut Kept, raw: &RawRecord) -> Option<Patche
     );
     let (record, problems, links) =
         records::resolve_record(raw, identity, &shared, site.build_date);
-    let record = record.filter(|r| same_but_bodies(old, r))?;
+    let record = record?;
+    let bodies_only = same_but_bodies(old, &record);
+    for (f, h) in raw.files.iter().zip(heads) {
+        kept.heads.insert(f.file.rel.clone(), h);
+    }
     // The site's links stay sorted and without repeats: the record's are taken out
     // and its new ones put in their places (a record has a few; the site thousands).
     site.links
@@ -80,6 +101,7 @@ pub fn patch(site: &mut Site, kept: &mut Kept, raw: &RawRecord) -> Option<Patche
         index,
         old_problems: old_problems.unwrap_or_default(),
         problems,
+        bodies_only,
     })
 }
 

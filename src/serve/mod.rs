@@ -17,9 +17,13 @@
 //!   pages it was made for ([`state::SearchJob`]); until then the previous index is
 //!   served, and tabs are not reloaded for it.
 //!
+//! - An edit of records that keep their identities is applied to the last build
+//!   ([`crate::pipeline::patch`]): only those records are loaded and resolved again.
+//!
 //! Not done yet: a load-level cache (reusing parsed files whose size and modification
-//! time did not change) and resolving only what an edit touches; on the 2 × 10,000
-//! benchmark site loading and resolving are most of a rebuild (docs/performance.md).
+//! time did not change) for the other edits, and rendering after a front matter edit
+//! only the pages known to show the record instead of fingerprinting every page
+//! (docs/performance.md).
 
 //! This module prints nothing: it reports through the `on_notice` callback of
 //! [`Server::run`], and `cmd::serve` decides what the terminal shows.
@@ -283,7 +287,7 @@ fn rebuild_loop(
         };
         let mut matters = false;
         // The files under `content/` that changed, as long as nothing else did (a
-        // theme, or a lost event): a body edit is then applied without a whole build.
+        // theme, or a lost event): an edit of a record is then applied without a whole build.
         let mut changed: Option<Vec<String>> = Some(Vec::new());
         for batch in std::iter::once(first).chain(rx.try_iter()) {
             match batch {

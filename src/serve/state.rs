@@ -326,7 +326,8 @@ pub struct Builder {
     search: Option<SearchJob>,
     /// The search index being made, on a thread of its own ([`Builder::searching`]).
     searching: Option<std::thread::JoinHandle<()>>,
-    /// The last good build's model, to apply a body edit to ([`pipeline::patch`]).
+    /// The last good build's model, to apply an edit of a record to
+    /// ([`pipeline::patch`]).
     previous: Option<pipeline::Previous>,
     /// The date given with `--date`; without it, each rebuild takes today's.
     fixed_date: Option<jiff::civil::Date>,
@@ -357,8 +358,9 @@ impl Builder {
     /// Re-runs the pipeline, compares its output with what is served, and swaps it
     /// in if it succeeded. On errors the last good build stays, with the errors
     /// attached for the overlay. `changed` names the files that changed (relative to
-    /// the root) when they are known: an edit of Markdown bodies alone then renders
-    /// only what shows them ([`pipeline::patch`]); otherwise the whole pipeline runs.
+    /// the root) when they are known: an edit of records that keep their identities
+    /// is then applied to the last build ([`pipeline::patch`]); otherwise the whole
+    /// pipeline runs.
     pub fn rebuild(&mut self, shared: &Shared, changed: Option<&[String]>) -> Rebuild {
         let started = Instant::now();
         if self.fixed_date.is_none()

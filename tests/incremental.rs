@@ -324,32 +324,36 @@ fn a_body_edit_renders_only_the_pages_that_show_it_and_matches_a_full_build() {
             .any(|d| d.message.contains("no-such-lab"))
     );
 
+    // An edit that must be applied to the previous build, checked against a build
+    // from scratch; the files it rendered.
+    let applied = |previous: &mut pipeline::Previous,
+                   served: &mut BTreeMap<String, Vec<u8>>,
+                   path: &str,
+                   text: &str| {
+        let (outcome, rendered) = edit(&site, &opts, previous, served, path, text)
+            .unwrap_or_else(|| panic!("the edit of {path} is applied: {text}"));
+        check(served, &outcome);
+        rendered
+    };
+
     // Front matter that keeps the record's identity: the pages whose template data
     // changed are rendered again, the rest are the previous build's, and all match a
     // build from scratch.
-    let (outcome, _) = edit(
-        &site,
-        &opts,
+    applied(
         &mut previous,
         &mut served,
         "content/pages/about.en.md",
         "---\ntitle: Renamed\n---\nFixed.\n",
-    )
-    .expect("a front matter edit is applied");
-    check(&served, &outcome);
+    );
     assert!(String::from_utf8_lossy(&served["en/about/index.html"]).contains("Renamed"));
 
     // A news item's title shows on its page, the news list and the feed.
-    let (outcome, rendered) = edit(
-        &site,
-        &opts,
+    let rendered = applied(
         &mut previous,
         &mut served,
         "content/news/launch.en.md",
         "---\ntitle: Launch day\ndate: 2024-05-01\n---\nThe second text.\n",
-    )
-    .expect("a news title edit is applied");
-    check(&served, &outcome);
+    );
     assert!(String::from_utf8_lossy(&served["en/feed.xml"]).contains("Launch day"));
     let lists: Vec<&String> = rendered
         .iter()
@@ -363,46 +367,34 @@ fn a_body_edit_renders_only_the_pages_that_show_it_and_matches_a_full_build() {
     );
 
     // A YAML record's fields.
-    let (outcome, _) = edit(
-        &site,
-        &opts,
+    applied(
         &mut previous,
         &mut served,
         "content/partners/tehnopol.yaml",
         "name: {et: Tehnopol, en: Tehnopol Science Park}\ncategory: startup\ncountry: EE\n",
-    )
-    .expect("a YAML record's edit is applied");
-    check(&served, &outcome);
+    );
     assert!(
         String::from_utf8_lossy(&served["en/partners/index.html"])
             .contains("Tehnopol Science Park")
     );
 
     // A new slug or a draft changes the record's identity: a whole build.
-    assert!(
-        edit(
-            &site,
-            &opts,
-            &mut previous,
-            &mut served,
-            "content/news/launch.en.md",
-            "---\ntitle: Launch day\nslug: start\ndate: 2024-05-01\n---\nThe second text.\n"
-        )
-        .is_none(),
-        "slug"
-    );
-    assert!(
-        edit(
-            &site,
-            &opts,
-            &mut previous,
-            &mut served,
-            "content/news/launch.en.md",
-            "---\ntitle: Launch day\ndraft: true\ndate: 2024-05-01\n---\nThe second text.\n"
-        )
-        .is_none(),
-        "draft"
-    );
+    for (why, text) in [
+        (
+            "slug",
+            "---\ntitle: Launch day\nslug: start\ndate: 2024-05-01\n---\nThe second text.\n",
+        ),
+        (
+            "draft",
+            "---\ntitle: Launch day\ndraft: true\ndate: 2024-05-01\n---\nThe second text.\n",
+        ),
+    ] {
+        let path = "content/news/launch.en.md";
+        assert!(
+            edit(&site, &opts, &mut previous, &mut served, path, text).is_none(),
+            "{why}"
+        );
+    }
 }
 
 #[test]

@@ -237,7 +237,7 @@ fn read_measured(file: &mut std::fs::File, len: u64) -> std::io::Result<Vec<u8>>
         }
     }
     bytes.truncate(filled);
-    if filled == 0 || filled < len as usize {
+    if len == 0 || filled < len as usize {
         file.take(MAX_TEXT_FILE + 1 - filled as u64)
             .read_to_end(&mut bytes)?;
     }
@@ -423,15 +423,9 @@ pub fn walk_records(
 ) {
     walk(root, dir, diags, |e, diags| {
         if e.path().extension().is_none_or(|x| x != "md") {
-            return f(e.into_path(), None);
-        }
-        match e.metadata() {
-            Ok(m) => f(e.into_path(), Some(m.len())),
-            Err(err) => diags.push(Diagnostic::error(
-                "io",
-                rel_path(root, e.path()),
-                format!("cannot read the file's size: {err}"),
-            )),
+            f(e.into_path(), None);
+        } else if let Some(size) = size_of(root, &e, diags) {
+            f(e.into_path(), Some(size));
         }
     });
 }
@@ -444,14 +438,26 @@ pub fn walk_sized(
     diags: &mut Vec<Diagnostic>,
     mut f: impl FnMut(std::path::PathBuf, u64),
 ) {
-    walk(root, dir, diags, |e, diags| match e.metadata() {
-        Ok(m) => f(e.into_path(), m.len()),
-        Err(err) => diags.push(Diagnostic::error(
-            "io",
-            rel_path(root, e.path()),
-            format!("cannot read the file's size: {err}"),
-        )),
+    walk(root, dir, diags, |e, diags| {
+        if let Some(size) = size_of(root, &e, diags) {
+            f(e.into_path(), size);
+        }
     });
+}
+
+/// The size of a walked file; a file whose size cannot be read is a problem.
+fn size_of(root: &Path, e: &walkdir::DirEntry, diags: &mut Vec<Diagnostic>) -> Option<u64> {
+    match e.metadata() {
+        Ok(m) => Some(m.len()),
+        Err(err) => {
+            diags.push(Diagnostic::error(
+                "io",
+                rel_path(root, e.path()),
+                format!("cannot read the file's size: {err}"),
+            ));
+            None
+        }
+    }
 }
 
 fn walk(

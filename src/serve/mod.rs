@@ -287,7 +287,8 @@ fn rebuild_loop(
         };
         let mut matters = false;
         // The files under `content/` that changed, as long as nothing else did (a
-        // theme, or a lost event): an edit of a record is then applied without a whole build.
+        // theme, or a lost event): an edit of a record is then applied without a
+        // whole build.
         let mut changed: Option<Vec<String>> = Some(Vec::new());
         for batch in std::iter::once(first).chain(rx.try_iter()) {
             match batch {

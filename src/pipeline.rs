@@ -116,10 +116,10 @@ pub fn run_keeping(opts: &Options, sink: &dyn Sink) -> (Outcome, Option<Previous
 /// languages, slugs and draft state): only those records are loaded and resolved
 /// again ([`resolve::patch`]). When only their Markdown bodies changed, only the
 /// pages that show those bodies and the feeds are rendered
-/// ([`render::render_bodies`]); when their front matter did, every page's template
-/// data is made again and only the pages whose data changed are rendered
-/// ([`render::render_edited`]). `None` when the edit needs a whole build; `previous`
-/// must then be replaced by one.
+/// ([`render::render_bodies`]); when their front matter did, the template data of
+/// the pages that may show those records is made again, and those whose data changed
+/// are rendered ([`render::render_records`]). `None` when the edit needs a whole
+/// build; `previous` must then be replaced by one.
 pub fn patch(
     opts: &Options,
     previous: &mut Previous,
@@ -148,6 +148,7 @@ pub fn patch(
     let site = Arc::get_mut(&mut previous.site)?;
     let mut diagnostics = previous.diagnostics.clone();
     let mut patched = Vec::new();
+    let mut referred = Vec::new();
     let mut bodies_only = true;
     for i in targets {
         let record = &site.records[i];
@@ -172,13 +173,14 @@ pub fn patch(
         diagnostics.extend(done.problems);
         bodies_only &= done.bodies_only;
         patched.push(done.index);
+        referred.extend(done.referred);
     }
     diagnostics::normalize(&mut diagnostics);
     let mut out = Outcome::default();
     let rendered = if bodies_only {
         render::render_bodies(site, sink, cache, &patched)?
     } else {
-        render::render_edited(site, sink, cache)?
+        render::render_records(site, sink, cache, &patched, &referred)?
     };
     match rendered {
         Ok(stats) => out.stats = stats,

@@ -154,6 +154,24 @@ fn fresh_pages(site: &TestSite) -> (Outcome, BTreeMap<String, Vec<u8>>) {
     (outcome, b)
 }
 
+/// The files served after the edits are those of a build from scratch, and so are the
+/// problems reported.
+fn assert_like_fresh(site: &TestSite, served: &BTreeMap<String, Vec<u8>>, outcome: &Outcome) {
+    let (fresh, pages) = fresh_pages(site);
+    assert_eq!(
+        served.keys().collect::<Vec<_>>(),
+        pages.keys().collect::<Vec<_>>()
+    );
+    for (path, content) in &pages {
+        assert!(
+            served[path] == *content,
+            "{path} differs from a build from scratch:\n{}",
+            String::from_utf8_lossy(content)
+        );
+    }
+    assert_eq!(outcome.diagnostics, fresh.diagnostics);
+}
+
 fn keeping(site: &TestSite, cache: &Arc<Cache>) -> Options {
     Options {
         root: site.path().to_path_buf(),
@@ -222,18 +240,7 @@ fn a_body_edit_renders_only_the_pages_that_show_it_and_matches_a_full_build() {
     cache.defer_search(true);
 
     let check = |served: &BTreeMap<String, Vec<u8>>, outcome: &Outcome| {
-        let (fresh, pages) = fresh_pages(&site);
-        assert_eq!(
-            served.keys().collect::<Vec<_>>(),
-            pages.keys().collect::<Vec<_>>()
-        );
-        for (path, content) in &pages {
-            assert!(
-                served[path] == *content,
-                "{path} differs from a build from scratch"
-            );
-        }
-        assert_eq!(outcome.diagnostics, fresh.diagnostics);
+        assert_like_fresh(&site, served, outcome)
     };
 
     // A page's body: that record's pages alone, in each language (another language
@@ -395,6 +402,146 @@ fn a_body_edit_renders_only_the_pages_that_show_it_and_matches_a_full_build() {
             "{why}"
         );
     }
+}
+
+/// In the test site a news item names a project, the project its coordinator and a
+/// contact, and the contact her organisation: each edit below shows on pages of other
+/// records, up to two references away, and is applied without a whole build.
+#[test]
+fn a_front_matter_edit_shows_on_every_page_that_shows_the_record() {
+    let site = TestSite::new();
+    let cache = Arc::new(Cache::new());
+    let opts = keeping(&site, &cache);
+    let first = Collect::default();
+    let (outcome, previous) = pipeline::run_keeping(&opts, &first);
+    assert!(!outcome.has_errors(), "{:?}", outcome.diagnostics);
+    let mut previous = previous.expect("a good build keeps its model");
+    let mut served = bytes(&first.into_files());
+    served.retain(|p, _| !p.starts_with("search/"));
+    cache.defer_search(true);
+    let page = |served: &BTreeMap<String, Vec<u8>>, p: &str| {
+        String::from_utf8_lossy(&served[p]).into_owned()
+    };
+    let mut apply = |path: &str, text: &str| {
+        let (outcome, rendered) = edit(&site, &opts, &mut previous, &mut served, path, text)
+            .unwrap_or_else(|| panic!("the edit of {path} is applied: {text}"));
+        assert_like_fresh(&site, &served, &outcome);
+        (rendered, served.clone())
+    };
+    let partner = "content/partners/tehnopol.yaml";
+    let person = "content/people/anna-test.yaml";
+    let project = "content/projects/development.yaml";
+    let project_text = std::fs::read_to_string(site.path().join(project)).unwrap();
+
+    // The partner's name: on the project it coordinates, on its contact's card (her
+    // organisation) and in the open data; not on pages that do not show it.
+    let (rendered, served) = apply(
+        partner,
+        "name: {et: Tehnopol Uus, en: Tehnopol Renamed}\ncategory: startup\ncountry: EE\n",
+    );
+    assert!(page(&served, "en/projects/development/index.html").contains("Tehnopol Renamed"));
+    assert!(page(&served, "en/people/index.html").contains("Tehnopol Renamed"));
+    assert!(page(&served, "data/partners.json").contains("Tehnopol Renamed"));
+    assert!(
+        !rendered
+            .iter()
+            .any(|p| p.contains("about") || p.contains("search")),
+        "{rendered:?}"
+    );
+
+    // Two references away: without its coordinator, the project still shows the
+    // partner as its contact's organisation.
+    apply(
+        project,
+        &project_text.replace("coordinator: tehnopol\n", ""),
+    );
+    let (_, served) = apply(
+        partner,
+        "name: {et: Tehnopol Uus, en: Tehnopol Again}\ncategory: startup\ncountry: EE\n",
+    );
+    assert!(page(&served, "en/projects/development/index.html").contains("Tehnopol Again"));
+    apply(project, &project_text);
+
+    // The contact's name: on the project and on the partner's page.
+    let (_, served) = apply(
+        person,
+        "name: Anna Renamed\ngroups: [team]\norganisation: tehnopol\nphone: +372 5555 5555\n",
+    );
+    assert!(page(&served, "en/projects/development/index.html").contains("Anna Renamed"));
+    assert!(page(&served, "en/partners/tehnopol/index.html").contains("Anna Renamed"));
+
+    // Her organisation taken away: the partner's page no longer names her.
+    let (_, served) = apply(person, "name: Anna Renamed\ngroups: [team]\n");
+    assert!(!page(&served, "en/partners/tehnopol/index.html").contains("Anna Renamed"));
+
+    // The project without its coordinator: the partner's page no longer lists it.
+    let (_, served) = apply(
+        project,
+        &project_text.replace("coordinator: tehnopol\n", ""),
+    );
+    assert!(!page(&served, "en/partners/tehnopol/index.html").contains("Development project"));
+
+    // The project's title: on the news item that names it, and in the feed.
+    let (_, served) = apply(
+        project,
+        &project_text.replace("en: Development project", "en: Growth project"),
+    );
+    assert!(page(&served, "en/news/hello/index.html").contains("Growth project"));
+
+    // The project ended: no longer ongoing, on the home page and in what every page
+    // shares (the site data).
+    apply(
+        project,
+        &project_text.replace("end: 2025-12-31", "end: 2024-01-31"),
+    );
+
+    // The partner in another category, and the news item on another date.
+    apply(
+        partner,
+        "name: {et: Tehnopol Uus, en: Tehnopol Renamed}\ncategory: medtech\ncountry: EE\n",
+    );
+    apply(
+        "content/news/hello.yaml",
+        "title: {et: Tere, en: Hello}\ndate: 2023-02-01\nrelated: [projects/development]\n",
+    );
+
+    // The menu names the about page: its title is on every page.
+    let (_, served) = apply(
+        "content/pages/about.yaml",
+        "title: {et: Meist uus, en: About us}\n",
+    );
+    assert!(page(&served, "en/search/index.html").contains("About us"));
+
+    // Back as it was.
+    apply(project, &project_text);
+
+    // A body edit, then that body back as it was together with another record's
+    // front matter: the page shows the body it had first, not the one in between.
+    let home = "content/pages/home.en.md";
+    site.write(home, "---\ntitle: Home\n---\nFirst words.\n");
+    let (outcome, new) = pipeline::run_keeping(&opts, &Collect::default());
+    assert!(!outcome.has_errors(), "{:?}", outcome.diagnostics);
+    let mut previous = new.expect("a good build keeps its model");
+    let mut served = fresh_pages(&site).1;
+    edit(
+        &site,
+        &opts,
+        &mut previous,
+        &mut served,
+        home,
+        "---\ntitle: Home\n---\nOther words.\n",
+    )
+    .expect("a body edit is applied");
+    site.write(home, "---\ntitle: Home\n---\nFirst words.\n");
+    // (A field the home page does not show, so its template data is as at first.)
+    site.write(
+        partner,
+        "name: {et: Tehnopol Uus, en: Tehnopol Renamed}\ncategory: medtech\ncountry: FI\n",
+    );
+    let (outcome, _) = patch(&opts, &mut previous, &mut served, &[home, partner])
+        .expect("an edit of two records is applied");
+    assert_like_fresh(&site, &served, &outcome);
+    assert!(page(&served, "en/index.html").contains("First words."));
 }
 
 #[test]

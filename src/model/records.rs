@@ -37,6 +37,38 @@ impl Record {
             .or(self.files.first())
             .map(|(_, f)| f.as_str())
     }
+
+    /// The records this one's fields name, in any of its languages (with repeats):
+    /// what its template data may show of other records (`render::affected`).
+    pub fn references(&self) -> impl Iterator<Item = &RecordId> {
+        self.locales.iter().flat_map(|l| l.data.references())
+    }
+}
+
+impl RecordData {
+    /// The records the fields name: a project's coordinator, implementers and
+    /// contacts, a news item's related records, a person's organisation.
+    pub fn references(&self) -> Box<dyn Iterator<Item = &RecordId> + '_> {
+        match self {
+            RecordData::Project(p) => Box::new(
+                p.coordinator
+                    .iter()
+                    .chain(&p.implementers)
+                    .chain(&p.contacts),
+            ),
+            RecordData::News(n) => Box::new(n.related.iter()),
+            RecordData::Person(p) => Box::new(
+                match &p.organisation {
+                    Some(OrgRef::Partner(id)) => Some(id),
+                    _ => None,
+                }
+                .into_iter(),
+            ),
+            RecordData::Partner(_) | RecordData::Strategy(_) | RecordData::Page(_) => {
+                Box::new(std::iter::empty())
+            }
+        }
+    }
 }
 
 /// A body: its HTML and table of contents, kept packed until a page shows them.

@@ -18,6 +18,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 struct Entries {
     /// Output path → (fingerprint, content).
     pages: HashMap<String, (u64, Content)>,
+    /// What all the pages' fingerprints shared ([`super::fingerprint::Shared`]).
+    shared: Option<super::fingerprint::Shared>,
 }
 
 /// What the previous build rendered. Shared by the builds of one `serve` session.
@@ -70,11 +72,38 @@ impl Cache {
         self.prepared.lock().ok()?.clone()
     }
 
-    /// Replaces the pages with those of the build that just succeeded.
-    pub(crate) fn store_pages(&self, pages: HashMap<String, (u64, Content)>) {
+    /// Replaces the pages with those of the build that just succeeded, and what their
+    /// fingerprints shared.
+    pub(crate) fn store_pages(
+        &self,
+        pages: HashMap<String, (u64, Content)>,
+        shared: super::fingerprint::Shared,
+    ) {
         if let Ok(mut e) = self.entries.lock() {
             e.pages = pages;
+            e.shared = Some(shared);
         }
+    }
+
+    /// Puts pages rendered again in place of theirs.
+    pub(crate) fn update_pages(&self, pages: impl Iterator<Item = (String, (u64, Content))>) {
+        if let Ok(mut e) = self.entries.lock() {
+            e.pages.extend(pages);
+        }
+    }
+
+    /// Takes pages out, so that they are rendered again whatever their fingerprints.
+    pub(crate) fn forget<'a>(&self, paths: impl Iterator<Item = &'a str>) {
+        if let Ok(mut e) = self.entries.lock() {
+            for p in paths {
+                e.pages.remove(p);
+            }
+        }
+    }
+
+    /// What the stored pages' fingerprints shared.
+    pub(crate) fn shared(&self) -> Option<super::fingerprint::Shared> {
+        self.entries.lock().ok()?.shared.clone()
     }
 }
 

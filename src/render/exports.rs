@@ -261,20 +261,37 @@ pub fn partners_csv(site: &Site, urls: &Urls) -> String {
 pub fn each_export<E>(
     site: &Site,
     urls: &Urls,
+    put: impl FnMut(OutputFile) -> Result<(), E>,
+) -> Result<(), E> {
+    each_export_of(site, urls, &Collection::ALL, put)
+}
+
+/// The open data files that show records of `collections`: each file shows the fields
+/// of one collection's records (and the site settings' labels), and names other
+/// records only by id.
+pub fn each_export_of<E>(
+    site: &Site,
+    urls: &Urls,
+    collections: &[Collection],
     mut put: impl FnMut(OutputFile) -> Result<(), E>,
 ) -> Result<(), E> {
-    put(OutputFile::text(
-        paths::output_file(paths::PARTNERS_JSON),
-        partners_json(site, urls),
-    ))?;
-    put(OutputFile::text(
-        paths::output_file(paths::PARTNERS_CSV),
-        partners_csv(site, urls),
-    ))?;
-    put(OutputFile::text(
-        paths::output_file(paths::PROJECTS_JSON),
-        projects_json(site, urls),
-    ))
+    if collections.contains(&Collection::Partners) {
+        put(OutputFile::text(
+            paths::output_file(paths::PARTNERS_JSON),
+            partners_json(site, urls),
+        ))?;
+        put(OutputFile::text(
+            paths::output_file(paths::PARTNERS_CSV),
+            partners_csv(site, urls),
+        ))?;
+    }
+    if collections.contains(&Collection::Projects) {
+        put(OutputFile::text(
+            paths::output_file(paths::PROJECTS_JSON),
+            projects_json(site, urls),
+        ))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

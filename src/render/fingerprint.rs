@@ -12,6 +12,11 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use tera::Tera;
 
+/// What goes into every page's fingerprint: the theme's, and each language's
+/// (site data, menu and name; all collections). When it is the same after an edit,
+/// a page's fingerprint can change only through its own variables.
+pub type Shared = (u64, Vec<(u64, u64)>);
+
 /// What all fingerprints of one build share.
 pub struct Fingerprints<'a> {
     theme: u64,
@@ -91,6 +96,10 @@ impl<'a> Fingerprints<'a> {
             site,
             lists,
         }
+    }
+
+    pub fn shared(&self) -> Shared {
+        (self.theme, self.langs.clone())
     }
 
     pub fn of(&self, page: &Page, vars: &Vars) -> u64 {

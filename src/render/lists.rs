@@ -45,12 +45,28 @@ pub struct Lists {
 
 impl Lists {
     pub fn new(site: &Site, formats: &Formats) -> Lists {
+        Lists::sorted(site, formats, None)
+    }
+
+    /// The lists of `site` after an edit of records that kept their identities (so
+    /// each list holds the same records as in `before`, the lists before the edit).
+    /// Each is sorted from its previous order: with a few records moved, that takes
+    /// about one comparison a record rather than a full sort's dozen.
+    pub fn after_edit(site: &Site, formats: &Formats, before: &Lists) -> Lists {
+        Lists::sorted(site, formats, Some(before))
+    }
+
+    fn sorted(site: &Site, formats: &Formats, before: Option<&Lists>) -> Lists {
         Lists {
             langs: site
                 .config
                 .languages
                 .par_iter()
-                .map(|l| LangLists::new(site, &l.code, formats.get(&l.code)))
+                .enumerate()
+                .map(|(i, l)| {
+                    let before = before.map(|b| b.lang(i));
+                    LangLists::new(site, &l.code, formats.get(&l.code), before)
+                })
                 .collect(),
         }
     }
@@ -82,17 +98,25 @@ fn status_rank(s: Option<ProjectStatus>) -> u8 {
 }
 
 impl LangLists {
-    fn new(site: &Site, lang: &str, f: &LangFormat) -> LangLists {
+    fn new(site: &Site, lang: &str, f: &LangFormat, before: Option<&LangLists>) -> LangLists {
         let of = |c: Collection| -> Vec<usize> {
-            site.records
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.id.collection == c && r.locale(lang).is_some())
-                .map(|(i, _)| i)
-                .collect()
+            match before {
+                Some(b) => b.of(c).to_vec(),
+                None => site
+                    .records
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.id.collection == c && r.locale(lang).is_some())
+                    .map(|(i, _)| i)
+                    .collect(),
+            }
         };
-        let by_label =
-            |a: &usize, b: &usize| f.compare(label(site, *a, lang), label(site, *b, lang));
+        // Ties go by record order, as a sort from scratch leaves them: the order is the
+        // same whatever order the sort starts from.
+        let by_label = |a: &usize, b: &usize| {
+            f.compare(label(site, *a, lang), label(site, *b, lang))
+                .then_with(|| a.cmp(b))
+        };
         let order = |i: usize| match data(site, i, lang) {
             Some(RecordData::Person(p)) => p.order.unwrap_or(i64::MAX),
             Some(RecordData::Page(p)) => p.order.unwrap_or(i64::MAX),

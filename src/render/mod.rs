@@ -8,6 +8,7 @@
 //! search index ([`search`]) and the site-wide files ([`site_files`]) are made beside
 //! them.
 
+mod affected;
 pub mod cache;
 mod exports;
 mod feeds;
@@ -164,8 +165,11 @@ pub fn render(
         crate::diagnostics::normalize(&mut diags);
         return Err(Failure::Content(diags));
     }
-    if let Some(cache) = cache {
-        cache.store_pages(kept.into_inner().unwrap_or_else(|e| e.into_inner()));
+    if let (Some(cache), Some(f)) = (cache, &fingerprints) {
+        cache.store_pages(
+            kept.into_inner().unwrap_or_else(|e| e.into_inner()),
+            f.shared(),
+        );
     }
     timings.push(("templates and search", started.elapsed()));
     let mut files = pages.len();
@@ -190,11 +194,11 @@ pub fn render(
 /// templates, the lists, who links to whom and the plan of pages. `serve` keeps it
 /// for [`render_bodies`].
 pub(crate) struct Prepared {
-    tera: tera::Tera,
+    tera: Arc<tera::Tera>,
     env: Arc<templates::Env>,
     lists: lists::Lists,
-    backlinks: values::Backlinks,
-    pages: Vec<plan::Page>,
+    backlinks: Arc<values::Backlinks>,
+    pages: Arc<Vec<plan::Page>>,
     eu_ongoing: bool,
     with_collections: bool,
 }
@@ -217,15 +221,6 @@ impl Prepared {
             },
         );
         let tera = tera.map_err(Failure::Content)?;
-        let eu_ongoing = site.collection(Collection::Projects).any(|r| {
-            r.locales.first().is_some_and(|l| match &l.data {
-                RecordData::Project(p) => {
-                    p.status == Some(ProjectStatus::Ongoing)
-                        && site.config.funder(&p.funder).is_some_and(|f| f.eu)
-                }
-                _ => false,
-            })
-        });
         // Every card in memory for the whole render costs a few kilobytes a record; only
         // a theme that uses `collections` pays it.
         let with_collections = site
@@ -234,13 +229,50 @@ impl Prepared {
             .values()
             .any(|t| t.text.contains("collections"));
         Ok(Prepared {
-            tera,
+            tera: Arc::new(tera),
             env,
             lists,
-            backlinks,
-            pages,
-            eu_ongoing,
+            backlinks: Arc::new(backlinks),
+            pages: Arc::new(pages),
+            eu_ongoing: eu_ongoing(site),
             with_collections,
+        })
+    }
+
+    /// What this render prepared, for `site` after an edit of records that kept their
+    /// identities: the same theme and pages, the lists and links made again. `None`
+    /// when the edit changed which pages the site has.
+    fn after_edit(&self, site: &Site, edited: &[usize]) -> Option<Prepared> {
+        let formats = Formats::new(site.config.languages.iter().map(|l| l.code.as_str()));
+        // Only projects and people name others in what `Backlinks` gathers.
+        let links_changed = edited.iter().any(|&i| {
+            site.records.get(i).is_none_or(|r| {
+                matches!(r.id.collection, Collection::Projects | Collection::People)
+            })
+        });
+        let (lists, backlinks) = rayon::join(
+            || lists::Lists::after_edit(site, &formats, &self.lists),
+            || match links_changed {
+                true => Arc::new(values::Backlinks::new(site)),
+                false => self.backlinks.clone(),
+            },
+        );
+        // The plan follows from the records' identities and how many each list
+        // holds; the identities are the same.
+        let same_plan = (0..site.config.languages.len()).all(|i| {
+            let (a, b) = (self.lists.lang(i), lists.lang(i));
+            Collection::ALL
+                .iter()
+                .all(|c| a.of(*c).len() == b.of(*c).len())
+        });
+        same_plan.then(|| Prepared {
+            tera: self.tera.clone(),
+            env: self.env.clone(),
+            lists,
+            backlinks,
+            pages: self.pages.clone(),
+            eu_ongoing: eu_ongoing(site),
+            with_collections: self.with_collections,
         })
     }
 
@@ -276,6 +308,20 @@ impl Prepared {
             backlinks: &self.backlinks,
         }
     }
+}
+
+/// Whether the site has an ongoing project with EU funding (the site data says so,
+/// for the EU emblem).
+fn eu_ongoing(site: &Site) -> bool {
+    site.collection(Collection::Projects).any(|r| {
+        r.locales.first().is_some_and(|l| match &l.data {
+            RecordData::Project(p) => {
+                p.status == Some(ProjectStatus::Ongoing)
+                    && site.config.funder(&p.funder).is_some_and(|f| f.eu)
+            }
+            _ => false,
+        })
+    })
 }
 
 /// HTML pages per language (site-wide pages not counted).
@@ -331,6 +377,9 @@ pub fn render_bodies(
         Ok(f) => f,
         Err(e) => return Some(Err(e)),
     };
+    // The cache's versions of these pages are out of date now; a later render makes
+    // them again rather than trust their fingerprints.
+    cache.forget(files.iter().map(|f| f.path.as_str()));
     files.extend(site_files::feeds(site, &prepared.lists));
     let count = files.len();
     for f in files {
@@ -365,13 +414,150 @@ pub fn render_edited(
             && before
                 .pages
                 .iter()
-                .zip(&after.pages)
+                .zip(after.pages.iter())
                 .all(|(a, b)| a.path == b.path && a.kind == b.kind);
         if !same_pages {
             return None;
         }
     }
     Some(rendered)
+}
+
+/// After an edit of the front matter of the records `edited` (indices into
+/// `Site::records`) that kept their identities (`resolve::patch`), renders the pages
+/// that may show what changed ([`affected`]) whose template data did change, and the
+/// feeds and open data, with what the previous render prepared. `before` names the
+/// records the edited ones named before the edit. Pages are made only where it is
+/// safe to know them that way: a theme that shows `collections`, or an edit of what
+/// every page shares (the site data, the menu), renders the whole site with the
+/// cache ([`render_edited`]). `None` as for [`render_edited`].
+pub fn render_records(
+    site: &Site,
+    sink: &dyn Sink,
+    cache: &cache::Cache,
+    edited: &[usize],
+    before: &[crate::model::RecordId],
+) -> Option<Result<Stats, Failure>> {
+    let started = Instant::now();
+    let old = cache.prepared()?;
+    let prepared = match old.with_collections {
+        false => old.after_edit(site, edited),
+        true => None,
+    };
+    drop(old);
+    let Some(prepared) = prepared else {
+        return render_edited(site, sink, cache);
+    };
+    let Some(rendered) = render_affected(site, sink, cache, &prepared, edited, before) else {
+        return render_edited(site, sink, cache);
+    };
+    if rendered.is_ok() {
+        cache.store_prepared(Arc::new(prepared));
+    }
+    Some(rendered.map(|mut stats| {
+        stats.timings.push(("records", started.elapsed()));
+        stats
+    }))
+}
+
+/// [`render_records`] with the edited site's `prepared`; `None` when what every page
+/// shares changed.
+fn render_affected(
+    site: &Site,
+    sink: &dyn Sink,
+    cache: &cache::Cache,
+    prepared: &Prepared,
+    edited: &[usize],
+    before: &[crate::model::RecordId],
+) -> Option<Result<Stats, Failure>> {
+    let langs = prepared.langs(site);
+    let renderer = prepared.renderer(site, &langs);
+    let fingerprints = fingerprint::Fingerprints::new(
+        site,
+        &prepared.lists,
+        &prepared.env,
+        &prepared.tera,
+        &langs,
+    );
+    if cache.shared().as_ref() != Some(&fingerprints.shared()) {
+        return None;
+    }
+    let affected = affected::Affected::around(site, edited, before);
+    let pages: Vec<&plan::Page> = prepared
+        .pages
+        .iter()
+        .filter(|p| affected.may_show(p))
+        .collect();
+    let reused = AtomicUsize::new(0);
+    // Each page rendered again, with its file and fingerprint.
+    type Again<'p> = (&'p plan::Page, OutputFile, u64);
+    let pages_again = || -> Result<Vec<Option<Again>>, Failure> {
+        pages
+            .par_iter()
+            .with_max_len(crate::par::PIECE)
+            .map(|page| {
+                let vars = renderer.vars(page);
+                let out = page.output();
+                let fp = fingerprints.of(page, &vars);
+                if cache.page(&out, fp).is_some() {
+                    reused.fetch_add(1, Ordering::Relaxed);
+                    return Ok(None);
+                }
+                let html = renderer
+                    .render(page, &vars)
+                    .map_err(|d| Failure::Content(vec![d]))?;
+                let file = OutputFile {
+                    path: out,
+                    content: Content::Shared(Arc::new(html)),
+                };
+                Ok(Some((*page, file, fp)))
+            })
+            .collect()
+    };
+    // The sitemap, robots.txt and the copies follow from the records' identities
+    // and the theme, which are the same; the feeds and the open data show fields.
+    let edited_collections: Vec<Collection> = edited
+        .iter()
+        .filter_map(|&i| Some(site.records.get(i)?.id.collection))
+        .collect();
+    let site_files = || {
+        let mut files = site_files::feeds(site, &prepared.lists);
+        let urls = site.urls();
+        let Ok(()) = exports::each_export_of(site, &urls, &edited_collections, |f| {
+            files.push(f);
+            Ok::<(), std::convert::Infallible>(())
+        });
+        files
+    };
+    let (rendered, mut files) = rayon::join(pages_again, site_files);
+    let rendered: Vec<Again> = match rendered {
+        Ok(r) => r.into_iter().flatten().collect(),
+        Err(Failure::Content(d)) => {
+            let mut d = one_per_mistake(d);
+            crate::diagnostics::normalize(&mut d);
+            return Some(Err(Failure::Content(d)));
+        }
+        Err(e) => return Some(Err(e)),
+    };
+    let per_lang = pages_per_lang(site, rendered.iter().map(|(p, _, _)| *p));
+    cache.update_pages(
+        rendered
+            .iter()
+            .map(|(_, f, fp)| (f.path.clone(), (*fp, f.content.clone()))),
+    );
+    files.extend(rendered.into_iter().map(|(_, f, _)| f));
+    let count = files.len();
+    for f in files {
+        if let Err(e) = sink.put(f) {
+            return Some(Err(Failure::Output(e)));
+        }
+    }
+    Some(Ok(Stats {
+        pages: per_lang,
+        files: count,
+        timings: Vec::new(),
+        pages_reused: reused.into_inner(),
+    }))
 }
 
 /// One template mistake fails every page that uses it: one message for it, naming the

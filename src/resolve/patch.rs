@@ -28,6 +28,9 @@ pub struct Patched {
     /// alone (its front matter may have changed in ways nothing shows, such as a
     /// comment).
     pub bodies_only: bool,
+    /// The records the previous version named in its fields: their pages showed it,
+    /// and may no longer.
+    pub referred: Vec<RecordId>,
 }
 
 /// A fingerprint of a record file's front matter (a YAML record's whole text).
@@ -82,6 +85,9 @@ pub fn patch(site: &mut Site, kept: &mut Kept, raw: &RawRecord) -> Option<Patche
         records::resolve_record(raw, identity, &shared, site.build_date);
     let record = record?;
     let bodies_only = same_but_bodies(old, &record);
+    let mut referred: Vec<RecordId> = old.references().cloned().collect();
+    referred.sort();
+    referred.dedup();
     for (f, h) in raw.files.iter().zip(heads) {
         kept.heads.insert(f.file.rel.clone(), h);
     }
@@ -102,6 +108,7 @@ pub fn patch(site: &mut Site, kept: &mut Kept, raw: &RawRecord) -> Option<Patche
         old_problems: old_problems.unwrap_or_default(),
         problems,
         bodies_only,
+        referred,
     })
 }
 

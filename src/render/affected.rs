@@ -1,0 +1,91 @@
+//! Which pages can show what an edit of some records' front matter changed, so that
+//! `serve` makes the template data of those pages alone ([`super::render_records`]).
+//!
+//! A record's template data (`values.rs`) shows other records at most two
+//! references away: a project's card names its partners and contacts, and each
+//! contact with their organisation; a partner's card names the projects and people
+//! that name it. So the records whose cards or pages can change are those at most two
+//! steps from an edited record, following references either way, in the edited
+//! site and, for the edited records, as they were before. Their pages can change,
+//! and so can the section and news list pages of their collections and the home
+//! pages. The other pages show only what every page shares (the site settings and
+//! the menu), which the caller compares as a whole. The pages found here are a
+//! superset of the changed ones: each is fingerprinted and rendered only if its
+//! data changed.
+
+use super::plan::{Page, PageKind};
+use crate::model::{Collection, RecordId, Site};
+use std::collections::HashMap;
+
+/// How many references away from an edited record its data can show.
+const REACH: usize = 2;
+
+/// The records (and their collections) whose template data an edit may have changed.
+pub struct Affected {
+    records: Vec<bool>,
+    collections: Vec<Collection>,
+}
+
+impl Affected {
+    /// `edited`: indices into `Site::records`; `before`: what the edited records named
+    /// in their previous version.
+    pub fn around(site: &Site, edited: &[usize], before: &[RecordId]) -> Affected {
+        let n = site.records.len();
+        let index = |id: &RecordId| site.index.get(id).copied();
+        // The references between records, both ways.
+        let mut near: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, r) in site.records.iter().enumerate() {
+            for j in r.references().filter_map(index) {
+                near.entry(i).or_default().push(j);
+                near.entry(j).or_default().push(i);
+            }
+        }
+        let mut records = vec![false; n];
+        let mut frontier: Vec<usize> = edited.iter().copied().filter(|&i| i < n).collect();
+        frontier.extend(before.iter().filter_map(index));
+        for &i in &frontier {
+            records[i] = true;
+        }
+        for _ in 0..REACH {
+            let mut next = Vec::new();
+            for i in frontier {
+                for &j in near.get(&i).into_iter().flatten() {
+                    if !records[j] {
+                        records[j] = true;
+                        next.push(j);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        let mut collections: Vec<Collection> = Vec::new();
+        for (r, _) in site.records.iter().zip(&records).filter(|(_, a)| **a) {
+            if !collections.contains(&r.id.collection) {
+                collections.push(r.id.collection);
+            }
+        }
+        Affected {
+            records,
+            collections,
+        }
+    }
+
+    /// Whether `page` may show something the edit changed.
+    pub fn may_show(&self, page: &Page) -> bool {
+        let section = |c| self.collections.contains(&c);
+        match page.kind {
+            PageKind::Home => true,
+            PageKind::Partners => section(Collection::Partners),
+            PageKind::People => section(Collection::People),
+            PageKind::StrategyList => section(Collection::Strategy),
+            PageKind::Projects => section(Collection::Projects),
+            PageKind::NewsList => section(Collection::News),
+            k if k.has_record() => page
+                .record
+                .is_some_and(|i| self.records.get(i).copied().unwrap_or(true)),
+            // The language chooser, search and "not found" pages show only what every
+            // page shares.
+            _ => false,
+        }
+    }
+}

@@ -172,6 +172,21 @@ fn assert_like_fresh(site: &TestSite, served: &BTreeMap<String, Vec<u8>>, outcom
     assert_eq!(outcome.diagnostics, fresh.diagnostics);
 }
 
+/// A whole build as `serve` makes it: the model it keeps for edits, and the files it
+/// serves (without the search index, which later edits leave for after them).
+fn served_build(
+    opts: &Options,
+    cache: &Arc<Cache>,
+) -> (pipeline::Previous, BTreeMap<String, Vec<u8>>) {
+    let first = Collect::default();
+    let (outcome, previous) = pipeline::run_keeping(opts, &first);
+    assert!(!outcome.has_errors(), "{:?}", outcome.diagnostics);
+    let mut served = bytes(&first.into_files());
+    served.retain(|p, _| !p.starts_with("search/"));
+    cache.defer_search(true);
+    (previous.expect("a good build keeps its model"), served)
+}
+
 fn keeping(site: &TestSite, cache: &Arc<Cache>) -> Options {
     Options {
         root: site.path().to_path_buf(),
@@ -231,13 +246,7 @@ fn a_body_edit_renders_only_the_pages_that_show_it_and_matches_a_full_build() {
     );
     let cache = Arc::new(Cache::new());
     let opts = keeping(&site, &cache);
-    let first = Collect::default();
-    let (outcome, previous) = pipeline::run_keeping(&opts, &first);
-    assert!(!outcome.has_errors(), "{:?}", outcome.diagnostics);
-    let mut previous = previous.expect("a good build keeps its model");
-    let mut served = bytes(&first.into_files());
-    served.retain(|p, _| !p.starts_with("search/"));
-    cache.defer_search(true);
+    let (mut previous, mut served) = served_build(&opts, &cache);
 
     let check = |served: &BTreeMap<String, Vec<u8>>, outcome: &Outcome| {
         assert_like_fresh(&site, served, outcome)
@@ -412,13 +421,7 @@ fn a_front_matter_edit_shows_on_every_page_that_shows_the_record() {
     let site = TestSite::new();
     let cache = Arc::new(Cache::new());
     let opts = keeping(&site, &cache);
-    let first = Collect::default();
-    let (outcome, previous) = pipeline::run_keeping(&opts, &first);
-    assert!(!outcome.has_errors(), "{:?}", outcome.diagnostics);
-    let mut previous = previous.expect("a good build keeps its model");
-    let mut served = bytes(&first.into_files());
-    served.retain(|p, _| !p.starts_with("search/"));
-    cache.defer_search(true);
+    let (mut previous, mut served) = served_build(&opts, &cache);
     let page = |served: &BTreeMap<String, Vec<u8>>, p: &str| {
         String::from_utf8_lossy(&served[p]).into_owned()
     };
@@ -519,10 +522,7 @@ fn a_front_matter_edit_shows_on_every_page_that_shows_the_record() {
     // front matter: the page shows the body it had first, not the one in between.
     let home = "content/pages/home.en.md";
     site.write(home, "---\ntitle: Home\n---\nFirst words.\n");
-    let (outcome, new) = pipeline::run_keeping(&opts, &Collect::default());
-    assert!(!outcome.has_errors(), "{:?}", outcome.diagnostics);
-    let mut previous = new.expect("a good build keeps its model");
-    let mut served = fresh_pages(&site).1;
+    let (mut previous, mut served) = served_build(&opts, &cache);
     edit(
         &site,
         &opts,

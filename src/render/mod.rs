@@ -427,10 +427,10 @@ pub fn render_edited(
 /// `Site::records`) that kept their identities (`resolve::patch`), renders the pages
 /// that may show what changed ([`affected`]) whose template data did change, and the
 /// feeds and open data, with what the previous render prepared. `before` names the
-/// records the edited ones named before the edit. Pages are made only where it is
-/// safe to know them that way: a theme that shows `collections`, or an edit of what
-/// every page shares (the site data, the menu), renders the whole site with the
-/// cache ([`render_edited`]). `None` as for [`render_edited`].
+/// records the edited ones named before the edit. A theme that reads `collections`,
+/// or an edit of what every page shares (the site data, the menu), can change any
+/// page: then the whole site is rendered with the cache ([`render_edited`]). `None`
+/// as for [`render_edited`].
 pub fn render_records(
     site: &Site,
     sink: &dyn Sink,
@@ -440,10 +440,9 @@ pub fn render_records(
 ) -> Option<Result<Stats, Failure>> {
     let started = Instant::now();
     let old = cache.prepared()?;
-    let prepared = match old.with_collections {
-        false => old.after_edit(site, edited),
-        true => None,
-    };
+    let prepared = (!old.with_collections)
+        .then(|| old.after_edit(site, edited))
+        .flatten();
     drop(old);
     let Some(prepared) = prepared else {
         return render_edited(site, sink, cache);

@@ -70,6 +70,11 @@ impl Affected {
         }
     }
 
+    /// Whether the template data of record `i` may have changed.
+    pub fn includes(&self, i: usize) -> bool {
+        self.records.get(i).copied().unwrap_or(true)
+    }
+
     /// Whether `page` may show something the edit changed.
     pub fn may_show(&self, page: &Page) -> bool {
         let section = |c| self.collections.contains(&c);
@@ -80,9 +85,7 @@ impl Affected {
             PageKind::StrategyList => section(Collection::Strategy),
             PageKind::Projects => section(Collection::Projects),
             PageKind::NewsList => section(Collection::News),
-            k if k.has_record() => page
-                .record
-                .is_some_and(|i| self.records.get(i).copied().unwrap_or(true)),
+            k if k.has_record() => page.record.is_some_and(|i| self.includes(i)),
             // The language chooser, search and "not found" pages show only what every
             // page shares.
             _ => false,

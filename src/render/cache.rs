@@ -140,7 +140,7 @@ pub fn add<T: Hash + ?Sized>(h: &mut DefaultHasher, v: &T) {
 /// record shown on many pages is serialised and hashed once per build.
 pub type Memo = HashMap<usize, u64>;
 
-fn map_address(v: &tera::Value) -> Option<usize> {
+pub fn map_address(v: &tera::Value) -> Option<usize> {
     v.as_map().map(|m| m as *const tera::Map as usize)
 }
 

@@ -4,6 +4,7 @@
 use crate::model::paths::{self, Urls};
 use crate::model::*;
 use crate::output::OutputFile;
+use rayon::prelude::*;
 use serde_json::{Map, Value as J, json};
 
 /// `{lang: text}` of a per-language value of a record.
@@ -256,42 +257,38 @@ pub fn partners_csv(site: &Site, urls: &Urls) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
+/// The open data files: the collection whose records each shows, its path and what
+/// makes it.
+type Export = (Collection, &'static str, fn(&Site, &Urls) -> String);
+const EXPORTS: [Export; 3] = [
+    (Collection::Partners, paths::PARTNERS_JSON, partners_json),
+    (Collection::Partners, paths::PARTNERS_CSV, partners_csv),
+    (Collection::Projects, paths::PROJECTS_JSON, projects_json),
+];
+
 /// The open data files, each given to `put` as soon as it is made (at 2 × 50,000
 /// records they are 23 MB together).
 pub fn each_export<E>(
     site: &Site,
     urls: &Urls,
-    put: impl FnMut(OutputFile) -> Result<(), E>,
-) -> Result<(), E> {
-    each_export_of(site, urls, &Collection::ALL, put)
-}
-
-/// The open data files that show records of `collections`: each file shows the fields
-/// of one collection's records (and the site settings' labels), and names other
-/// records only by id.
-pub fn each_export_of<E>(
-    site: &Site,
-    urls: &Urls,
-    collections: &[Collection],
     mut put: impl FnMut(OutputFile) -> Result<(), E>,
 ) -> Result<(), E> {
-    if collections.contains(&Collection::Partners) {
-        put(OutputFile::text(
-            paths::output_file(paths::PARTNERS_JSON),
-            partners_json(site, urls),
-        ))?;
-        put(OutputFile::text(
-            paths::output_file(paths::PARTNERS_CSV),
-            partners_csv(site, urls),
-        ))?;
-    }
-    if collections.contains(&Collection::Projects) {
-        put(OutputFile::text(
-            paths::output_file(paths::PROJECTS_JSON),
-            projects_json(site, urls),
-        ))?;
+    for (_, path, make) in EXPORTS {
+        put(OutputFile::text(paths::output_file(path), make(site, urls)))?;
     }
     Ok(())
+}
+
+/// The open data files that show records of `collections` (each file shows the fields
+/// of one collection's records and the site settings' labels, and names other
+/// records only by id), made in parallel and all kept: for `serve`, which makes
+/// again only the few an edit changed.
+pub fn exports_of(site: &Site, urls: &Urls, collections: &[Collection]) -> Vec<OutputFile> {
+    EXPORTS
+        .par_iter()
+        .filter(|(c, _, _)| collections.contains(c))
+        .map(|(_, path, make)| OutputFile::text(paths::output_file(path), make(site, urls)))
+        .collect()
 }
 
 #[cfg(test)]

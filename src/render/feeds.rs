@@ -8,6 +8,10 @@ use crate::model::*;
 use crate::output::OutputFile;
 use std::fmt::Write as _;
 
+/// The collections whose records the feeds show (only their own fields and the site
+/// settings): an edit of other records leaves the feeds as they are.
+pub const SHOWN: [Collection; 2] = [Collection::News, Collection::Projects];
+
 /// Atom feed of a language: the newest news items (by date) and projects (by start
 /// date), at most [`paths::FEED_ENTRIES`], newest first.
 pub fn atom(

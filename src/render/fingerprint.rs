@@ -65,7 +65,8 @@ impl<'a> Fingerprints<'a> {
             })
             .collect();
         // Each record's value is hashed once; pages and lists refer to the memo.
-        let memo = cache::memo(langs.par_iter().flat_map_iter(|ld| ld.kept_cards()));
+        let mut memo = cache::memo(langs.par_iter().flat_map_iter(|ld| ld.kept_cards()));
+        memo.extend(langs.iter().flat_map(|ld| ld.kept_hashes()));
         let langs = langs
             .par_iter()
             .map(|ld| {

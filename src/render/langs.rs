@@ -2,6 +2,7 @@
 //! of the language as template data, built once per language (in parallel) and handed
 //! to each page as cheap shared values.
 
+use super::cards::LangCards;
 use super::lists::LangLists;
 use super::values::{Backlinks, ValueBuilder, to_value};
 use crate::model::paths;
@@ -25,6 +26,8 @@ pub struct LangData<'a> {
     /// otherwise a page builds the records it lists, so that a site's cards are never
     /// all in memory at once.
     cards: Option<Vec<Option<Value>>>,
+    /// The cards `serve` keeps between renders ([`super::cards`]), made as pages ask.
+    kept: Option<LangCards<'a>>,
     builder: ValueBuilder<'a>,
 }
 
@@ -36,6 +39,7 @@ impl<'a> LangData<'a> {
         backlinks: &'a Backlinks,
         eu_ongoing: bool,
         with_collections: bool,
+        kept: Option<LangCards<'a>>,
     ) -> LangData<'a> {
         let code = lang.code.as_str();
         let vb = ValueBuilder {
@@ -98,19 +102,22 @@ impl<'a> LangData<'a> {
             collections,
             menu: to_value(&J::Array(menu)),
             cards,
+            kept,
             builder: vb,
         }
     }
 
     /// The template data of record `i` in this language, if it exists in it.
     pub fn card(&self, i: usize) -> Option<Value> {
-        match &self.cards {
-            Some(cards) => cards.get(i).cloned().flatten(),
-            None => {
-                let r = self.builder.site.records.get(i)?;
-                let loc = r.locale(self.code)?;
-                Some(self.builder.card(r, loc))
-            }
+        let make = || {
+            let r = self.builder.site.records.get(i)?;
+            let loc = r.locale(self.code)?;
+            Some(self.builder.card(r, loc))
+        };
+        match (&self.cards, &self.kept) {
+            (Some(cards), _) => cards.get(i).cloned().flatten(),
+            (None, Some(kept)) => kept.get(i, make),
+            (None, None) => make(),
         }
     }
 
@@ -122,5 +129,11 @@ impl<'a> LangData<'a> {
     /// The cards kept with `collections`.
     pub fn kept_cards(&self) -> impl Iterator<Item = &Value> {
         self.cards.iter().flatten().flatten()
+    }
+
+    /// The hashes of the cards `serve` kept from earlier renders, by the address of
+    /// their map ([`super::cache::Memo`]).
+    pub fn kept_hashes(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
+        self.kept.iter().flat_map(|k| k.hashes())
     }
 }

@@ -48,15 +48,22 @@ impl Lists {
         Lists::sorted(site, formats, None)
     }
 
-    /// The lists of `site` after an edit of records that kept their identities (so
-    /// each list holds the same records as in `before`, the lists before the edit).
-    /// Each is sorted from its previous order: with a few records moved, that takes
-    /// about one comparison a record rather than a full sort's dozen.
-    pub fn after_edit(site: &Site, formats: &Formats, before: &Lists) -> Lists {
-        Lists::sorted(site, formats, Some(before))
+    /// The lists of `site` after an edit of records of the collections `edited` that
+    /// kept their identities (so each list holds the same records as in `before`, the
+    /// lists before the edit). A list's order and groups follow from its own records
+    /// alone, so those of the other collections are kept as they were. The others are
+    /// sorted from their previous order: with a few records moved, that takes about
+    /// one comparison a record rather than a full sort's dozen.
+    pub fn after_edit(
+        site: &Site,
+        formats: &Formats,
+        before: &Lists,
+        edited: &[Collection],
+    ) -> Lists {
+        Lists::sorted(site, formats, Some((before, edited)))
     }
 
-    fn sorted(site: &Site, formats: &Formats, before: Option<&Lists>) -> Lists {
+    fn sorted(site: &Site, formats: &Formats, before: Option<(&Lists, &[Collection])>) -> Lists {
         Lists {
             langs: site
                 .config
@@ -64,7 +71,7 @@ impl Lists {
                 .par_iter()
                 .enumerate()
                 .map(|(i, l)| {
-                    let before = before.map(|b| b.lang(i));
+                    let before = before.map(|(b, edited)| (b.lang(i), edited));
                     LangLists::new(site, &l.code, formats.get(&l.code), before)
                 })
                 .collect(),
@@ -98,10 +105,21 @@ fn status_rank(s: Option<ProjectStatus>) -> u8 {
 }
 
 impl LangLists {
-    fn new(site: &Site, lang: &str, f: &LangFormat, before: Option<&LangLists>) -> LangLists {
+    fn new(
+        site: &Site,
+        lang: &str,
+        f: &LangFormat,
+        before: Option<(&LangLists, &[Collection])>,
+    ) -> LangLists {
+        // The previous lists, when none of `c`'s records was edited.
+        let unchanged = |c: Collection| {
+            before
+                .filter(|(_, edited)| !edited.contains(&c))
+                .map(|(b, _)| b)
+        };
         let of = |c: Collection| -> Vec<usize> {
             match before {
-                Some(b) => b.of(c).to_vec(),
+                Some((b, _)) => b.of(c).to_vec(),
                 None => site
                     .records
                     .iter()
@@ -123,36 +141,46 @@ impl LangLists {
             _ => i64::MAX,
         };
 
-        let mut partners = of(Collection::Partners);
-        partners.sort_by(by_label);
-        let mut people = of(Collection::People);
-        people.sort_by(|a, b| order(*a).cmp(&order(*b)).then_with(|| by_label(a, b)));
-        let mut strategy = of(Collection::Strategy);
+        // Sorts the records of `c` with `cmp`, or keeps their previous order.
+        let list = |c: Collection, cmp: &dyn Fn(&usize, &usize) -> std::cmp::Ordering| {
+            match unchanged(c) {
+                Some(b) => b.of(c).to_vec(),
+                None => {
+                    let mut v = of(c);
+                    v.sort_by(cmp);
+                    v
+                }
+            }
+        };
+        let partners = list(Collection::Partners, &by_label);
+        let people = list(Collection::People, &|a, b| {
+            order(*a).cmp(&order(*b)).then_with(|| by_label(a, b))
+        });
         let strategy_key = |i: usize| match data(site, i, lang) {
             Some(RecordData::Strategy(s)) => (s.status, -s.period.from),
             _ => (StrategyStatus::Draft, 0),
         };
-        strategy.sort_by(|a, b| {
+        let strategy = list(Collection::Strategy, &|a, b| {
             strategy_key(*a)
                 .cmp(&strategy_key(*b))
                 .then_with(|| by_label(a, b))
         });
-        let mut projects = of(Collection::Projects);
         let project_key = |i: usize| match data(site, i, lang) {
             Some(RecordData::Project(p)) => (status_rank(p.status), std::cmp::Reverse(p.start)),
             _ => (4, std::cmp::Reverse(None)),
         };
-        projects.sort_by(|a, b| {
+        let projects = list(Collection::Projects, &|a, b| {
             project_key(*a)
                 .cmp(&project_key(*b))
                 .then_with(|| by_label(a, b))
         });
-        let mut news = of(Collection::News);
         let date = |i: usize| match data(site, i, lang) {
             Some(RecordData::News(n)) => n.date,
             _ => jiff::civil::Date::MIN,
         };
-        news.sort_by(|a, b| date(*b).cmp(&date(*a)).then_with(|| a.cmp(b)));
+        let news = list(Collection::News, &|a, b| {
+            date(*b).cmp(&date(*a)).then_with(|| a.cmp(b))
+        });
         let mut pages = of(Collection::Pages);
         pages.retain(|i| site.records[*i].id.stem != "home");
         pages.sort_by(|a, b| order(*a).cmp(&order(*b)).then_with(|| by_label(a, b)));
@@ -161,48 +189,60 @@ impl LangLists {
             Some(RecordData::Partner(p)) => Some(p),
             _ => None,
         };
-        let partner_groups = site
-            .config
-            .partner_categories
-            .iter()
-            .map(|(key, _)| {
-                let members: Vec<usize> = partners
+        let (partner_groups, networks) = match unchanged(Collection::Partners) {
+            Some(b) => (b.partner_groups.clone(), b.networks.clone()),
+            None => {
+                let groups = site
+                    .config
+                    .partner_categories
                     .iter()
-                    .copied()
-                    .filter(|i| partner(*i).is_some_and(|p| &p.category == key && p.member))
-                    .collect();
-                (key.clone(), members)
-            })
-            .filter(|(_, m)| !m.is_empty())
-            .collect();
-        let networks = partners
-            .iter()
-            .copied()
-            .filter(|i| partner(*i).is_some_and(|p| !p.member))
-            .collect();
-        let people_groups = site
-            .config
-            .people_groups
-            .iter()
-            .map(|(key, _)| {
-                let members: Vec<usize> = people
-                    .iter()
-                    .copied()
-                    .filter(|i| {
-                        matches!(data(site, *i, lang), Some(RecordData::Person(p)) if p.groups.contains(key))
+                    .map(|(key, _)| {
+                        let members: Vec<usize> = partners
+                            .iter()
+                            .copied()
+                            .filter(|i| partner(*i).is_some_and(|p| &p.category == key && p.member))
+                            .collect();
+                        (key.clone(), members)
                     })
+                    .filter(|(_, m)| !m.is_empty())
                     .collect();
-                (key.clone(), members)
-            })
-            .filter(|(_, m)| !m.is_empty())
-            .collect();
-        let ongoing = projects
-            .iter()
-            .copied()
-            .filter(|i| {
-                matches!(data(site, *i, lang), Some(RecordData::Project(p)) if p.status == Some(ProjectStatus::Ongoing))
-            })
-            .collect();
+                let networks = partners
+                    .iter()
+                    .copied()
+                    .filter(|i| partner(*i).is_some_and(|p| !p.member))
+                    .collect();
+                (groups, networks)
+            }
+        };
+        let people_groups = match unchanged(Collection::People) {
+            Some(b) => b.people_groups.clone(),
+            None => site
+                .config
+                .people_groups
+                .iter()
+                .map(|(key, _)| {
+                    let members: Vec<usize> = people
+                        .iter()
+                        .copied()
+                        .filter(|i| {
+                            matches!(data(site, *i, lang), Some(RecordData::Person(p)) if p.groups.contains(key))
+                        })
+                        .collect();
+                    (key.clone(), members)
+                })
+                .filter(|(_, m)| !m.is_empty())
+                .collect(),
+        };
+        let ongoing = match unchanged(Collection::Projects) {
+            Some(b) => b.ongoing.clone(),
+            None => projects
+                .iter()
+                .copied()
+                .filter(|i| {
+                    matches!(data(site, *i, lang), Some(RecordData::Project(p)) if p.status == Some(ProjectStatus::Ongoing))
+                })
+                .collect(),
+        };
         LangLists {
             partners,
             people,

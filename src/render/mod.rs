@@ -10,6 +10,7 @@
 
 mod affected;
 pub mod cache;
+mod cards;
 mod exports;
 mod feeds;
 mod fingerprint;
@@ -74,7 +75,8 @@ pub fn render(
     if let Some(c) = cache {
         c.clear_prepared();
     }
-    let prepared = Prepared::new(site)?;
+    // `serve` keeps the cards for the edits to come.
+    let prepared = Prepared::new(site, cache.is_some())?;
     let langs = prepared.langs(site);
     let pages = &prepared.pages;
     timings.push(("template data", started.elapsed()));
@@ -201,10 +203,12 @@ pub(crate) struct Prepared {
     pages: Arc<Vec<plan::Page>>,
     eu_ongoing: bool,
     with_collections: bool,
+    /// The cards made so far, when `serve` keeps them ([`cards`]).
+    cards: Option<cards::Cards>,
 }
 
 impl Prepared {
-    fn new(site: &Site) -> Result<Prepared, Failure> {
+    fn new(site: &Site, keep_cards: bool) -> Result<Prepared, Failure> {
         let formats = || Formats::new(site.config.languages.iter().map(|l| l.code.as_str()));
         // The templates on one side, the lists and the plan of pages on the other.
         let ((env, tera), (lists, backlinks, pages)) = rayon::join(
@@ -228,6 +232,9 @@ impl Prepared {
             .templates
             .values()
             .any(|t| t.text.contains("collections"));
+        // With `collections`, every card is made up front anyway (`LangData`).
+        let cards = (keep_cards && !with_collections)
+            .then(|| cards::Cards::new(site.config.languages.len(), site.records.len()));
         Ok(Prepared {
             tera: Arc::new(tera),
             env,
@@ -236,13 +243,20 @@ impl Prepared {
             pages: Arc::new(pages),
             eu_ongoing: eu_ongoing(site),
             with_collections,
+            cards,
         })
     }
 
     /// What this render prepared, for `site` after an edit of records that kept their
-    /// identities: the same theme and pages, the lists and links made again. `None`
-    /// when the edit changed which pages the site has.
-    fn after_edit(&self, site: &Site, edited: &[usize]) -> Option<Prepared> {
+    /// identities: the same theme and pages, the lists and links made again, the
+    /// cards kept but those of the records `affected`. `None` when the edit changed
+    /// which pages the site has.
+    fn after_edit(
+        &self,
+        site: &Site,
+        edited: &[usize],
+        affected: &affected::Affected,
+    ) -> Option<Prepared> {
         let formats = Formats::new(site.config.languages.iter().map(|l| l.code.as_str()));
         // Only projects and people name others in what `Backlinks` gathers.
         let links_changed = edited.iter().any(|&i| {
@@ -250,8 +264,12 @@ impl Prepared {
                 matches!(r.id.collection, Collection::Projects | Collection::People)
             })
         });
+        let collections: Vec<Collection> = edited
+            .iter()
+            .filter_map(|&i| Some(site.records.get(i)?.id.collection))
+            .collect();
         let (lists, backlinks) = rayon::join(
-            || lists::Lists::after_edit(site, &formats, &self.lists),
+            || lists::Lists::after_edit(site, &formats, &self.lists, &collections),
             || match links_changed {
                 true => Arc::new(values::Backlinks::new(site)),
                 false => self.backlinks.clone(),
@@ -273,6 +291,10 @@ impl Prepared {
             pages: self.pages.clone(),
             eu_ongoing: eu_ongoing(site),
             with_collections: self.with_collections,
+            cards: self
+                .cards
+                .as_ref()
+                .map(|c| c.after_edit(|i| affected.includes(i))),
         })
     }
 
@@ -290,6 +312,7 @@ impl Prepared {
                     &self.backlinks,
                     self.eu_ongoing,
                     self.with_collections,
+                    self.cards.as_ref().and_then(|c| c.lang(i)),
                 )
             })
             .collect()
@@ -342,8 +365,9 @@ fn pages_per_lang<'a>(
 }
 
 /// After an edit of the bodies of `records` (indices into `Site::records`) and
-/// nothing else (`resolve::patch`), renders the pages that show those bodies and the
-/// feeds, with what the previous render of the site prepared. `None` when the cache
+/// nothing else (`resolve::patch`), renders the pages that show those bodies and,
+/// when they show such records, the feeds, with what the previous render of the site
+/// prepared. `None` when the cache
 /// holds nothing prepared; the caller then renders the whole site.
 pub fn render_bodies(
     site: &Site,
@@ -380,7 +404,11 @@ pub fn render_bodies(
     // The cache's versions of these pages are out of date now; a later render makes
     // them again rather than trust their fingerprints.
     cache.forget(files.iter().map(|f| f.path.as_str()));
-    files.extend(site_files::feeds(site, &prepared.lists));
+    let collections: Vec<Collection> = records
+        .iter()
+        .filter_map(|&i| Some(site.records.get(i)?.id.collection))
+        .collect();
+    files.extend(feeds_of(site, &prepared.lists, &collections));
     let count = files.len();
     for f in files {
         if let Err(e) = sink.put(f) {
@@ -393,6 +421,14 @@ pub fn render_bodies(
         timings: vec![("bodies", started.elapsed())],
         pages_reused: 0,
     }))
+}
+
+/// The feeds again, when records of `edited` collections can change them.
+fn feeds_of(site: &Site, lists: &lists::Lists, edited: &[Collection]) -> Vec<OutputFile> {
+    match feeds::SHOWN.iter().any(|c| edited.contains(c)) {
+        true => site_files::feeds(site, lists),
+        false => Vec::new(),
+    }
 }
 
 /// After an edit of the front matter of records that kept their identities
@@ -440,14 +476,15 @@ pub fn render_records(
 ) -> Option<Result<Stats, Failure>> {
     let started = Instant::now();
     let old = cache.prepared()?;
+    let affected = affected::Affected::around(site, edited, before);
     let prepared = (!old.with_collections)
-        .then(|| old.after_edit(site, edited))
+        .then(|| old.after_edit(site, edited, &affected))
         .flatten();
     drop(old);
     let Some(prepared) = prepared else {
         return render_edited(site, sink, cache);
     };
-    let Some(rendered) = render_affected(site, sink, cache, &prepared, edited, before) else {
+    let Some(rendered) = render_affected(site, sink, cache, &prepared, edited, &affected) else {
         return render_edited(site, sink, cache);
     };
     if rendered.is_ok() {
@@ -467,7 +504,7 @@ fn render_affected(
     cache: &cache::Cache,
     prepared: &Prepared,
     edited: &[usize],
-    before: &[crate::model::RecordId],
+    affected: &affected::Affected,
 ) -> Option<Result<Stats, Failure>> {
     let langs = prepared.langs(site);
     let renderer = prepared.renderer(site, &langs);
@@ -481,7 +518,6 @@ fn render_affected(
     if cache.shared().as_ref() != Some(&fingerprints.shared()) {
         return None;
     }
-    let affected = affected::Affected::around(site, edited, before);
     let pages: Vec<&plan::Page> = prepared
         .pages
         .iter()
@@ -520,12 +556,11 @@ fn render_affected(
         .filter_map(|&i| Some(site.records.get(i)?.id.collection))
         .collect();
     let site_files = || {
-        let mut files = site_files::feeds(site, &prepared.lists);
-        let urls = site.urls();
-        let Ok(()) = exports::each_export_of(site, &urls, &edited_collections, |f| {
-            files.push(f);
-            Ok::<(), std::convert::Infallible>(())
-        });
+        let (mut files, feeds) = rayon::join(
+            || exports::exports_of(site, &site.urls(), &edited_collections),
+            || feeds_of(site, &prepared.lists, &edited_collections),
+        );
+        files.extend(feeds);
         files
     };
     let (rendered, mut files) = rayon::join(pages_again, site_files);

@@ -6,6 +6,7 @@ use crate::model::*;
 use crate::output::OutputFile;
 use rayon::prelude::*;
 use serde_json::{Map, Value as J, json};
+use std::sync::{Arc, OnceLock};
 
 /// `{lang: text}` of a per-language value of a record.
 fn per_lang(r: &Record, f: impl Fn(&Localized) -> Option<J>) -> J {
@@ -104,74 +105,90 @@ fn project_json(site: &Site, urls: &Urls, r: &Record) -> Option<J> {
     }))
 }
 
-/// The records of a collection, each made into JSON as it is written, so that the
-/// export is never all in memory as values.
-struct Lazy<'a> {
-    site: &'a Site,
-    urls: &'a Urls<'a>,
-    collection: Collection,
-    item: fn(&Site, &Urls, &Record) -> Option<J>,
+/// `text`, pretty JSON, as it reads `depth` levels down in a pretty JSON file: its
+/// lines after the first indented (a JSON text has no line end inside a string).
+fn nested(text: &str, depth: usize) -> String {
+    text.replace('\n', &format!("\n{}", "  ".repeat(depth)))
 }
 
-impl serde::Serialize for Lazy<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(
-            self.site
-                .collection(self.collection)
-                .filter_map(|r| (self.item)(self.site, self.urls, r)),
-        )
+/// A pretty JSON file of one object: the fields `head`, then `key` with the list of
+/// `items` (each pretty JSON two levels down), as `serde_json`'s pretty printer would
+/// write it; the keys in alphabetical order, as in every JSON file klaster writes.
+fn json_file(head: &[(&str, J)], key: &str, items: &mut dyn Iterator<Item = Arc<str>>) -> String {
+    let mut s = String::from("{");
+    let field = |s: &mut String, k: &str| {
+        s.push_str("\n  ");
+        s.push_str(&J::from(k).to_string());
+        s.push_str(": ");
+    };
+    for (k, v) in head {
+        field(&mut s, k);
+        s.push_str(&nested(
+            &serde_json::to_string_pretty(v).unwrap_or_default(),
+            1,
+        ));
+        s.push(',');
+    }
+    field(&mut s, key);
+    s.push('[');
+    let mut any = false;
+    for item in items {
+        if any {
+            s.push(',');
+        }
+        s.push_str("\n    ");
+        s.push_str(&item);
+        any = true;
+    }
+    s.push_str(if any { "\n  ]" } else { "]" });
+    s.push_str("\n}\n");
+    s
+}
+
+/// One record's item of a JSON export.
+fn json_item(
+    item: fn(&Site, &Urls, &Record) -> Option<J>,
+) -> impl Fn(&Site, &Urls, &Record) -> Option<String> {
+    move |site, urls, r| {
+        let v = item(site, urls, r)?;
+        Some(nested(&serde_json::to_string_pretty(&v).ok()?, 2))
     }
 }
 
-/// partners.json (its keys in alphabetical order, as in every JSON file klaster
-/// writes).
-#[derive(serde::Serialize)]
-struct PartnersDoc<'a> {
-    generator: &'static str,
-    languages: Vec<&'a str>,
-    partners: Lazy<'a>,
+fn partner_item(site: &Site, urls: &Urls, r: &Record) -> Option<String> {
+    json_item(partner_json)(site, urls, r)
 }
 
-#[derive(serde::Serialize)]
-struct ProjectsDoc<'a> {
-    date: jiff::civil::Date,
-    generator: &'static str,
-    projects: Lazy<'a>,
+fn project_item(site: &Site, urls: &Urls, r: &Record) -> Option<String> {
+    json_item(project_json)(site, urls, r)
 }
 
-pub fn partners_json(site: &Site, urls: &Urls) -> String {
-    pretty(&PartnersDoc {
-        generator: "klaster",
-        languages: site
-            .config
+fn languages(site: &Site) -> J {
+    J::from(
+        site.config
             .languages
             .iter()
             .map(|l| l.code.as_str())
-            .collect(),
-        partners: Lazy {
-            site,
-            urls,
-            collection: Collection::Partners,
-            item: partner_json,
-        },
-    })
+            .collect::<Vec<_>>(),
+    )
 }
 
-pub fn projects_json(site: &Site, urls: &Urls) -> String {
-    pretty(&ProjectsDoc {
-        date: site.build_date,
-        generator: "klaster",
-        projects: Lazy {
-            site,
-            urls,
-            collection: Collection::Projects,
-            item: project_json,
-        },
-    })
+/// partners.json around its items.
+fn partners_file(site: &Site, items: &mut dyn Iterator<Item = Arc<str>>) -> String {
+    let head = [
+        ("generator", J::from("klaster")),
+        ("languages", languages(site)),
+    ];
+    json_file(&head, "partners", items)
 }
 
-fn pretty(v: &impl serde::Serialize) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
+/// projects.json around its items.
+fn projects_file(site: &Site, items: &mut dyn Iterator<Item = Arc<str>>) -> String {
+    let head = [
+        ("date", J::from(site.build_date.to_string())),
+        ("generator", J::from("klaster")),
+    ];
+    json_file(&head, "projects", items)
 }
 
 /// A cell as spreadsheets may safely open it: text that a spreadsheet would take for a
@@ -186,16 +203,23 @@ pub fn spreadsheet_cell(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The partner directory as CSV for spreadsheets: UTF-8 with a byte-order mark (so
-/// spreadsheet programs detect the encoding), a header row, CRLF line ends, RFC 4180
-/// quoting (the `csv` crate), and no cell that a spreadsheet would run as a formula.
-pub fn partners_csv(site: &Site, urls: &Urls) -> String {
-    let langs: Vec<&str> = site
-        .config
-        .languages
-        .iter()
-        .map(|l| l.code.as_str())
-        .collect();
+fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(Vec::new())
+}
+
+/// The text a CSV writer wrote (UTF-8 fields into a `Vec`, which cannot fail).
+fn csv_text(w: csv::Writer<Vec<u8>>) -> String {
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// The partner directory as CSV for spreadsheets, around its rows: UTF-8 with a
+/// byte-order mark (so spreadsheet programs detect the encoding), a header row, CRLF
+/// line ends, RFC 4180 quoting (the `csv` crate), and no cell that a spreadsheet
+/// would run as a formula.
+fn partners_csv_file(site: &Site, rows: &mut dyn Iterator<Item = Arc<str>>) -> String {
     let mut header: Vec<String> = [
         "id", "category", "member", "country", "website", "joined", "tags",
     ]
@@ -203,68 +227,155 @@ pub fn partners_csv(site: &Site, urls: &Urls) -> String {
     .map(|s| s.to_string())
     .collect();
     for field in ["name", "summary", "city", "url"] {
-        for l in &langs {
-            header.push(format!("{field}_{l}"));
+        for l in &site.config.languages {
+            header.push(format!("{field}_{}", l.code));
         }
     }
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .quote_style(csv::QuoteStyle::Necessary)
-        .from_writer(Vec::from("\u{feff}".as_bytes()));
+    let mut w = csv_writer();
     let _ = w.write_record(&header);
-    for r in site.collection(Collection::Partners) {
-        let Some(RecordData::Partner(p)) = default_locale(site, r).map(|l| &l.data) else {
-            continue;
-        };
-        let mut row: Vec<String> = vec![
-            r.id.to_string(),
-            p.category.clone(),
-            p.member.to_string(),
-            p.country.clone().unwrap_or_default(),
-            p.website.clone().unwrap_or_default(),
-            p.joined.map(|j| j.to_string()).unwrap_or_default(),
-            p.tags.join("; "),
-        ];
-        let loc = |l: &str| r.locale(l);
-        for l in &langs {
-            row.push(loc(l).map(|x| x.label.clone()).unwrap_or_default());
-        }
-        for l in &langs {
-            row.push(loc(l).and_then(|x| x.summary.clone()).unwrap_or_default());
-        }
-        for l in &langs {
-            row.push(
-                loc(l)
-                    .and_then(|x| match &x.data {
-                        RecordData::Partner(p) => p.city.clone(),
-                        _ => None,
-                    })
-                    .unwrap_or_default(),
-            );
-        }
-        for l in &langs {
-            row.push(
-                loc(l)
-                    .and_then(|x| x.path.as_ref())
-                    .map(|p| urls.permalink(p))
-                    .unwrap_or_default(),
-            );
-        }
-        let _ = w.write_record(row.iter().map(|c| spreadsheet_cell(c).into_owned()));
+    let mut s = String::from("\u{feff}") + &csv_text(w);
+    for row in rows {
+        s.push_str(&row);
     }
-    // Writing into a Vec cannot fail; the fields are UTF-8 text.
-    let bytes = w.into_inner().unwrap_or_default();
-    String::from_utf8(bytes).unwrap_or_default()
+    s
 }
 
-/// The open data files: the collection whose records each shows, its path and what
-/// makes it.
-type Export = (Collection, &'static str, fn(&Site, &Urls) -> String);
+/// One partner's row of partners.csv.
+fn partner_row(site: &Site, urls: &Urls, r: &Record) -> Option<String> {
+    let Some(RecordData::Partner(p)) = default_locale(site, r).map(|l| &l.data) else {
+        return None;
+    };
+    let langs = &site.config.languages;
+    let mut row: Vec<String> = vec![
+        r.id.to_string(),
+        p.category.clone(),
+        p.member.to_string(),
+        p.country.clone().unwrap_or_default(),
+        p.website.clone().unwrap_or_default(),
+        p.joined.map(|j| j.to_string()).unwrap_or_default(),
+        p.tags.join("; "),
+    ];
+    let loc = |l: &Language| r.locale(&l.code);
+    for l in langs {
+        row.push(loc(l).map(|x| x.label.clone()).unwrap_or_default());
+    }
+    for l in langs {
+        row.push(loc(l).and_then(|x| x.summary.clone()).unwrap_or_default());
+    }
+    for l in langs {
+        row.push(
+            loc(l)
+                .and_then(|x| match &x.data {
+                    RecordData::Partner(p) => p.city.clone(),
+                    _ => None,
+                })
+                .unwrap_or_default(),
+        );
+    }
+    for l in langs {
+        row.push(
+            loc(l)
+                .and_then(|x| x.path.as_ref())
+                .map(|p| urls.permalink(p))
+                .unwrap_or_default(),
+        );
+    }
+    let mut w = csv_writer();
+    let _ = w.write_record(row.iter().map(|c| spreadsheet_cell(c).into_owned()));
+    Some(csv_text(w))
+}
+
+/// One open data file: the collection whose records it shows, its path, what makes
+/// one record's part of it, and what puts the parts together.
+struct Export {
+    collection: Collection,
+    path: &'static str,
+    part: fn(&Site, &Urls, &Record) -> Option<String>,
+    file: fn(&Site, &mut dyn Iterator<Item = Arc<str>>) -> String,
+}
+
 const EXPORTS: [Export; 3] = [
-    (Collection::Partners, paths::PARTNERS_JSON, partners_json),
-    (Collection::Partners, paths::PARTNERS_CSV, partners_csv),
-    (Collection::Projects, paths::PROJECTS_JSON, projects_json),
+    Export {
+        collection: Collection::Partners,
+        path: paths::PARTNERS_JSON,
+        part: partner_item,
+        file: partners_file,
+    },
+    Export {
+        collection: Collection::Partners,
+        path: paths::PARTNERS_CSV,
+        part: partner_row,
+        file: partners_csv_file,
+    },
+    Export {
+        collection: Collection::Projects,
+        path: paths::PROJECTS_JSON,
+        part: project_item,
+        file: projects_file,
+    },
 ];
+
+impl Export {
+    /// The file, each record's part made as it is added (or taken from `kept`), so
+    /// that the records are never all in memory as values.
+    fn make(&self, site: &Site, urls: &Urls, kept: Option<&[OnceLock<Part>]>) -> OutputFile {
+        let mut parts = site
+            .records
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.id.collection == self.collection)
+            .filter_map(|(i, r)| {
+                let make = || (self.part)(site, urls, r).map(Arc::from);
+                match kept.and_then(|k| k.get(i)) {
+                    Some(slot) => slot.get_or_init(make).clone(),
+                    None => make(),
+                }
+            });
+        OutputFile::text(paths::output_file(self.path), (self.file)(site, &mut parts))
+    }
+}
+
+/// A record's part of one export file, once made.
+type Part = Option<Arc<str>>;
+
+/// The records' parts of each export file, kept between the renders of one `serve`
+/// session, as the cards are (`super::cards`): an export shows each record's own
+/// fields and names other records only by id, so after an edit only the edited
+/// records' parts are made again.
+pub struct Parts {
+    exports: Vec<Vec<OnceLock<Part>>>,
+}
+
+impl Parts {
+    pub fn new(records: usize) -> Parts {
+        Parts {
+            exports: EXPORTS
+                .iter()
+                .map(|_| (0..records).map(|_| OnceLock::new()).collect())
+                .collect(),
+        }
+    }
+
+    /// The parts after an edit of the records `edited` (indices into `Site::records`).
+    pub fn after_edit(&self, edited: &[usize]) -> Parts {
+        Parts {
+            exports: self
+                .exports
+                .iter()
+                .map(|parts| {
+                    parts
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| match p.get() {
+                            Some(p) if !edited.contains(&i) => OnceLock::from(p.clone()),
+                            _ => OnceLock::new(),
+                        })
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+}
 
 /// The open data files, each given to `put` as soon as it is made (at 2 × 50,000
 /// records they are 23 MB together).
@@ -273,27 +384,97 @@ pub fn each_export<E>(
     urls: &Urls,
     mut put: impl FnMut(OutputFile) -> Result<(), E>,
 ) -> Result<(), E> {
-    for (_, path, make) in EXPORTS {
-        put(OutputFile::text(paths::output_file(path), make(site, urls)))?;
+    for e in &EXPORTS {
+        put(e.make(site, urls, None))?;
     }
     Ok(())
 }
 
-/// The open data files that show records of `collections` (each file shows the fields
-/// of one collection's records and the site settings' labels, and names other
-/// records only by id), made in parallel and all kept: for `serve`, which makes
-/// again only the few an edit changed.
-pub fn exports_of(site: &Site, urls: &Urls, collections: &[Collection]) -> Vec<OutputFile> {
+/// The open data files that show records of `collections`, made in parallel with
+/// the parts `kept` from earlier renders and all kept: for `serve`, which makes again
+/// only the few an edit changed.
+pub fn exports_of(
+    site: &Site,
+    urls: &Urls,
+    collections: &[Collection],
+    kept: Option<&Parts>,
+) -> Vec<OutputFile> {
     EXPORTS
         .par_iter()
-        .filter(|(c, _, _)| collections.contains(c))
-        .map(|(_, path, make)| OutputFile::text(paths::output_file(path), make(site, urls)))
+        .enumerate()
+        .filter(|(_, e)| collections.contains(&e.collection))
+        .map(|(n, e)| {
+            let kept = kept.and_then(|k| k.exports.get(n)).map(Vec::as_slice);
+            e.make(site, urls, kept)
+        })
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::spreadsheet_cell;
+    use super::*;
+    use crate::resolve::testing::resolve;
+
+    /// The files put together from their records' parts, kept or not, are what
+    /// `serde_json`'s pretty printer writes for the whole document, with and without
+    /// records.
+    #[test]
+    fn the_json_files_made_of_parts_are_the_pretty_printed_documents() {
+        let partner = |i: usize| {
+            (
+                format!("content/partners/p{i}.yaml"),
+                format!(
+                    "name: {{et: Partner {i}, en: \"Partner {i} \\\"quoted\\\"\"}}\ncategory: startup\ntags: [a, b]\n"
+                ),
+            )
+        };
+        let project = "title: Project\nfunder: erdf\nstatus: ongoing\ncoordinator: partners/p0\nobjectives: [One, Two]\n";
+        for n in [0, 1, 3] {
+            let mut files: Vec<(String, String)> = (0..n).map(partner).collect();
+            if n > 0 {
+                files.push(("content/projects/x.yaml".into(), project.into()));
+            }
+            let files: Vec<(&str, &str)> = files
+                .iter()
+                .map(|(p, t)| (p.as_str(), t.as_str()))
+                .collect();
+            let (site, diags) = resolve(&files);
+            let site = site.unwrap_or_else(|| panic!("{diags:?}"));
+            let urls = site.urls();
+            let items = |c: Collection, f: fn(&Site, &Urls, &Record) -> Option<J>| {
+                site.collection(c)
+                    .filter_map(|r| f(&site, &urls, r))
+                    .collect::<Vec<_>>()
+            };
+            let pretty = |v: J| serde_json::to_string_pretty(&v).expect("json") + "\n";
+            let partners = pretty(json!({
+                "generator": "klaster",
+                "languages": ["et", "en"],
+                "partners": items(Collection::Partners, partner_json),
+            }));
+            let projects = pretty(json!({
+                "date": "2024-06-01",
+                "generator": "klaster",
+                "projects": items(Collection::Projects, project_json),
+            }));
+            let parts = Parts::new(site.records.len());
+            for kept in [None, Some(&parts), Some(&parts)] {
+                let files = exports_of(&site, &urls, &Collection::ALL, kept);
+                let text = |path: &str| {
+                    let f = files
+                        .iter()
+                        .find(|f| f.path == paths::output_file(path))
+                        .expect("file");
+                    String::from_utf8(f.content.bytes().expect("text").to_vec()).expect("utf-8")
+                };
+                assert_eq!(text(paths::PARTNERS_JSON), partners, "{n} partners");
+                assert_eq!(text(paths::PROJECTS_JSON), projects, "{n} partners");
+                let csv = text(paths::PARTNERS_CSV);
+                assert!(csv.starts_with("\u{feff}id,category,"), "{csv}");
+                assert_eq!(csv.matches("\r\n").count(), n + 1, "{csv}");
+            }
+        }
+    }
 
     #[test]
     fn formulas_are_written_as_text() {

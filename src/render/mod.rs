@@ -205,6 +205,8 @@ pub(crate) struct Prepared {
     with_collections: bool,
     /// The cards made so far, when `serve` keeps them ([`cards`]).
     cards: Option<cards::Cards>,
+    /// The records' parts of the open data files, when `serve` keeps them.
+    parts: Option<exports::Parts>,
 }
 
 impl Prepared {
@@ -244,6 +246,7 @@ impl Prepared {
             eu_ongoing: eu_ongoing(site),
             with_collections,
             cards,
+            parts: keep_cards.then(|| exports::Parts::new(site.records.len())),
         })
     }
 
@@ -295,6 +298,7 @@ impl Prepared {
                 .cards
                 .as_ref()
                 .map(|c| c.after_edit(|i| affected.includes(i))),
+            parts: self.parts.as_ref().map(|p| p.after_edit(edited)),
         })
     }
 
@@ -557,7 +561,14 @@ fn render_affected(
         .collect();
     let site_files = || {
         let (mut files, feeds) = rayon::join(
-            || exports::exports_of(site, &site.urls(), &edited_collections),
+            || {
+                exports::exports_of(
+                    site,
+                    &site.urls(),
+                    &edited_collections,
+                    prepared.parts.as_ref(),
+                )
+            },
             || feeds_of(site, &prepared.lists, &edited_collections),
         );
         files.extend(feeds);

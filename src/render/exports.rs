@@ -145,22 +145,17 @@ fn json_file(head: &[(&str, J)], key: &str, items: &mut dyn Iterator<Item = Arc<
     s
 }
 
-/// One record's item of a JSON export.
-fn json_item(
-    item: fn(&Site, &Urls, &Record) -> Option<J>,
-) -> impl Fn(&Site, &Urls, &Record) -> Option<String> {
-    move |site, urls, r| {
-        let v = item(site, urls, r)?;
-        Some(nested(&serde_json::to_string_pretty(&v).ok()?, 2))
-    }
+/// A record's item of a JSON export, as it reads in the file's list.
+fn json_part(item: Option<J>) -> Option<String> {
+    Some(nested(&serde_json::to_string_pretty(&item?).ok()?, 2))
 }
 
 fn partner_item(site: &Site, urls: &Urls, r: &Record) -> Option<String> {
-    json_item(partner_json)(site, urls, r)
+    json_part(partner_json(site, urls, r))
 }
 
 fn project_item(site: &Site, urls: &Urls, r: &Record) -> Option<String> {
-    json_item(project_json)(site, urls, r)
+    json_part(project_json(site, urls, r))
 }
 
 fn languages(site: &Site) -> J {

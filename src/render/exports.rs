@@ -408,7 +408,7 @@ pub fn exports_of(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resolve::testing::resolve;
+    use crate::resolve::testing::site_of;
 
     /// The files put together from their records' parts, kept or not, are what
     /// `serde_json`'s pretty printer writes for the whole document, with and without
@@ -429,12 +429,7 @@ mod tests {
             if n > 0 {
                 files.push(("content/projects/x.yaml".into(), project.into()));
             }
-            let files: Vec<(&str, &str)> = files
-                .iter()
-                .map(|(p, t)| (p.as_str(), t.as_str()))
-                .collect();
-            let (site, diags) = resolve(&files);
-            let site = site.unwrap_or_else(|| panic!("{diags:?}"));
+            let site = site_of(&files);
             let urls = site.urls();
             let items = |c: Collection, f: fn(&Site, &Urls, &Record) -> Option<J>| {
                 site.collection(c)

@@ -75,7 +75,7 @@ pub fn render(
     if let Some(c) = cache {
         c.clear_prepared();
     }
-    // `serve` keeps the cards for the edits to come.
+    // `serve` keeps the cards and export parts for the edits to come.
     let prepared = Prepared::new(site, cache.is_some())?;
     let langs = prepared.langs(site);
     let pages = &prepared.pages;
@@ -210,7 +210,7 @@ pub(crate) struct Prepared {
 }
 
 impl Prepared {
-    fn new(site: &Site, keep_cards: bool) -> Result<Prepared, Failure> {
+    fn new(site: &Site, keep: bool) -> Result<Prepared, Failure> {
         let formats = || Formats::new(site.config.languages.iter().map(|l| l.code.as_str()));
         // The templates on one side, the lists and the plan of pages on the other.
         let ((env, tera), (lists, backlinks, pages)) = rayon::join(
@@ -235,7 +235,7 @@ impl Prepared {
             .values()
             .any(|t| t.text.contains("collections"));
         // With `collections`, every card is made up front anyway (`LangData`).
-        let cards = (keep_cards && !with_collections)
+        let cards = (keep && !with_collections)
             .then(|| cards::Cards::new(site.config.languages.len(), site.records.len()));
         Ok(Prepared {
             tera: Arc::new(tera),
@@ -246,7 +246,7 @@ impl Prepared {
             eu_ongoing: eu_ongoing(site),
             with_collections,
             cards,
-            parts: keep_cards.then(|| exports::Parts::new(site.records.len())),
+            parts: keep.then(|| exports::Parts::new(site.records.len())),
         })
     }
 
@@ -267,10 +267,7 @@ impl Prepared {
                 matches!(r.id.collection, Collection::Projects | Collection::People)
             })
         });
-        let collections: Vec<Collection> = edited
-            .iter()
-            .filter_map(|&i| Some(site.records.get(i)?.id.collection))
-            .collect();
+        let collections = collections_of(site, edited);
         let (lists, backlinks) = rayon::join(
             || lists::Lists::after_edit(site, &formats, &self.lists, &collections),
             || match links_changed {
@@ -371,8 +368,8 @@ fn pages_per_lang<'a>(
 /// After an edit of the bodies of `records` (indices into `Site::records`) and
 /// nothing else (`resolve::patch`), renders the pages that show those bodies and,
 /// when they show such records, the feeds, with what the previous render of the site
-/// prepared. `None` when the cache
-/// holds nothing prepared; the caller then renders the whole site.
+/// prepared. `None` when the cache holds nothing prepared; the caller then renders
+/// the whole site.
 pub fn render_bodies(
     site: &Site,
     sink: &dyn Sink,
@@ -408,11 +405,11 @@ pub fn render_bodies(
     // The cache's versions of these pages are out of date now; a later render makes
     // them again rather than trust their fingerprints.
     cache.forget(files.iter().map(|f| f.path.as_str()));
-    let collections: Vec<Collection> = records
-        .iter()
-        .filter_map(|&i| Some(site.records.get(i)?.id.collection))
-        .collect();
-    files.extend(feeds_of(site, &prepared.lists, &collections));
+    files.extend(feeds_of(
+        site,
+        &prepared.lists,
+        &collections_of(site, records),
+    ));
     let count = files.len();
     for f in files {
         if let Err(e) = sink.put(f) {
@@ -425,6 +422,14 @@ pub fn render_bodies(
         timings: vec![("bodies", started.elapsed())],
         pages_reused: 0,
     }))
+}
+
+/// The collections of the records at `records` (indices into `Site::records`).
+fn collections_of(site: &Site, records: &[usize]) -> Vec<Collection> {
+    records
+        .iter()
+        .filter_map(|&i| Some(site.records.get(i)?.id.collection))
+        .collect()
 }
 
 /// The feeds again, when records of `edited` collections can change them.
@@ -555,10 +560,7 @@ fn render_affected(
     };
     // The sitemap, robots.txt and the copies follow from the records' identities
     // and the theme, which are the same; the feeds and the open data show fields.
-    let edited_collections: Vec<Collection> = edited
-        .iter()
-        .filter_map(|&i| Some(site.records.get(i)?.id.collection))
-        .collect();
+    let edited_collections = collections_of(site, edited);
     let site_files = || {
         let (mut files, feeds) = rayon::join(
             || {

@@ -2,7 +2,7 @@
 
 use crate::output::Collect;
 use crate::progress::Progress;
-use crate::resolve::testing::resolve;
+use crate::resolve::testing::site_of;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -38,12 +38,7 @@ fn progress_counts_pages_and_search_entries_and_ends_at_its_total() {
             )
         })
         .collect();
-    let files: Vec<(&str, &str)> = partners
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    let (site, diags) = resolve(&files);
-    let site = site.unwrap_or_else(|| panic!("{diags:?}"));
+    let site = site_of(&partners);
     let count = Count::default();
     let stats = super::render(&site, &Collect::default(), Some(&count), None).expect("render");
     let total = count
@@ -72,12 +67,7 @@ fn a_large_sitemap_is_split_into_parts_under_an_index() {
             )
         })
         .collect();
-    let files: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    let (site, diags) = resolve(&files);
-    let site = site.unwrap_or_else(|| panic!("{diags:?}"));
+    let site = site_of(&files);
     let formats = crate::i18n::Formats::new(site.config.languages.iter().map(|l| l.code.as_str()));
     let lists = super::lists::Lists::new(&site, &formats);
     let pages = super::plan::plan(&site, &lists);

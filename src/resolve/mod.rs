@@ -401,6 +401,17 @@ pub(crate) mod testing {
         (site, diags)
     }
 
+    /// [`resolve`] of files whose paths and texts were made at run time; panics,
+    /// with the diagnostics, when the site does not resolve.
+    pub fn site_of(files: &[(String, String)]) -> Site {
+        let files: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let (site, diags) = resolve(&files);
+        site.unwrap_or_else(|| panic!("{diags:?}"))
+    }
+
     /// Loads and resolves the site in `root` on 2024-06-01, drafts included.
     pub fn resolve_folder(root: &std::path::Path) -> (Option<Site>, Vec<Diagnostic>) {
         resolve_folder_with(root, BodyStore::Compressed)

@@ -97,6 +97,8 @@ pub struct Previous {
     kept: resolve::Kept,
     /// The build's problems, as [`Outcome::diagnostics`] gave them.
     diagnostics: Vec<Diagnostic>,
+    /// [`load::theme::LoadedTheme::strings_and_settings`] of the build's theme.
+    theme_inputs: u64,
 }
 
 impl Previous {
@@ -194,6 +196,45 @@ pub fn patch(
     Some(out)
 }
 
+/// Applies an edit under `themes/` to the previous build, when only the theme's
+/// templates or static files changed (not its strings or settings, nor the ids and
+/// classes it reserves): the theme is read again, and only the pages whose templates
+/// use what changed are rendered ([`render::render_theme`]). The content is neither
+/// read nor resolved again. `None` when the edit needs a whole build. When the
+/// outcome has errors, `previous` holds the broken theme and must be dropped.
+pub fn patch_theme(opts: &Options, previous: &mut Previous, sink: &dyn Sink) -> Option<Outcome> {
+    let started = Instant::now();
+    let cache = opts.cache.as_deref()?;
+    if opts.date != previous.site.build_date || opts.drafts != previous.site.drafts {
+        return None;
+    }
+    let site = Arc::get_mut(&mut previous.site)?;
+    let (loaded, problems) = load::theme::load(&opts.root, site.theme.name());
+    let loaded = loaded.filter(|_| problems.is_empty())?;
+    if loaded.strings_and_settings() != previous.theme_inputs {
+        return None;
+    }
+    let langs: Vec<&str> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| l.code.as_str())
+        .collect();
+    if !resolve::patch_theme(&mut site.theme, loaded, &langs) {
+        return None;
+    }
+    let mut out = Outcome::default();
+    match render::render_theme(site, sink, cache)? {
+        Ok(stats) => out.stats = stats,
+        Err(render::Failure::Content(mut d)) => out.diagnostics.append(&mut d),
+        Err(render::Failure::Output(e)) => out.output_error = Some(e),
+    }
+    out.diagnostics.extend(previous.diagnostics.iter().cloned());
+    diagnostics::normalize(&mut out.diagnostics);
+    out.timings.push(("theme", started.elapsed()));
+    Some(out)
+}
+
 fn run_inner(opts: &Options, sink: &dyn Sink, keep: bool) -> (Outcome, Option<Previous>) {
     let mut out = Outcome::default();
     let progress = opts.progress.as_deref();
@@ -203,6 +244,10 @@ fn run_inner(opts: &Options, sink: &dyn Sink, keep: bool) -> (Outcome, Option<Pr
     let mut content = timed("load", &mut out, progress, || {
         load::load_content(&opts.root)
     });
+    let theme_inputs = content
+        .theme
+        .as_ref()
+        .map_or(0, load::theme::LoadedTheme::strings_and_settings);
     out.diagnostics.append(&mut content.diagnostics);
     let theme_settings = content
         .theme
@@ -271,6 +316,7 @@ fn run_inner(opts: &Options, sink: &dyn Sink, keep: bool) -> (Outcome, Option<Pr
                 site: Arc::new(site),
                 kept,
                 diagnostics: out.diagnostics.clone(),
+                theme_inputs,
             };
             (out, Some(previous))
         }

@@ -111,28 +111,22 @@ fn an_edit_rerenders_only_the_pages_it_touches_and_matches_a_full_build() {
         "{n} of {total} pages rendered for one title edit"
     );
 
-    // A template change renders everything again.
+    // The base template: every page made with a template that extends it (all but
+    // the language choice at the root).
     let n = rebuilt_after(&site, &cache, |s| {
+        s.copy_default_theme();
         let base =
             std::fs::read_to_string(repo().join("themes/default/templates/base.html")).unwrap();
-        for entry in walkdir::WalkDir::new(repo().join("themes/default")) {
-            let entry = entry.unwrap();
-            if entry.file_type().is_file() {
-                let rel = entry
-                    .path()
-                    .strip_prefix(repo())
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                s.write_bytes(&rel, &std::fs::read(entry.path()).unwrap());
-            }
-        }
         s.write(
             "themes/default/templates/base.html",
             &base.replace("</footer>", "<p>Changed</p></footer>"),
         );
     });
-    assert_eq!(n, total, "a theme edit re-renders every page");
+    assert_eq!(
+        n,
+        total - 1,
+        "a base template edit re-renders every page but the root"
+    );
 
     // Site settings (the title shows on every page).
     let n = rebuilt_after(&site, &cache, |s| {
@@ -585,4 +579,159 @@ fn edits_other_than_one_records_need_a_whole_build() {
         )
         .is_none()
     );
+}
+
+/// Applies an edit of a theme file with `pipeline::patch_theme` to `served`; the
+/// pages it rendered, or `None` when the edit needs a whole build.
+fn theme_edit(
+    site: &TestSite,
+    opts: &Options,
+    previous: &mut pipeline::Previous,
+    served: &mut BTreeMap<String, Vec<u8>>,
+    path: &str,
+    edit: impl FnOnce(String) -> String,
+) -> Option<(Outcome, Vec<String>)> {
+    let text = std::fs::read_to_string(site.path().join(path)).unwrap();
+    site.write(path, &edit(text));
+    let out = Collect::default();
+    let outcome = pipeline::patch_theme(opts, previous, &out)?;
+    let files = bytes(&out.into_files());
+    let pages = files
+        .keys()
+        .filter(|p| p.ends_with(".html"))
+        .cloned()
+        .collect();
+    served.extend(files);
+    Some((outcome, pages))
+}
+
+#[test]
+fn a_theme_edit_renders_only_the_pages_whose_templates_use_it() {
+    let site = TestSite::new();
+    site.copy_default_theme();
+    let cache = Arc::new(Cache::new());
+    let opts = keeping(&site, &cache);
+    let (mut previous, mut served) = served_build(&opts, &cache);
+    let mut apply = |path: &str, edit: &dyn Fn(String) -> String| {
+        let (outcome, pages) = theme_edit(&site, &opts, &mut previous, &mut served, path, edit)
+            .unwrap_or_else(|| panic!("the edit of {path} is applied"));
+        assert_like_fresh(&site, &served, &outcome);
+        let mut pages = pages;
+        pages.sort();
+        (pages, served.clone())
+    };
+    let t = "themes/default/templates";
+
+    // A partial: the news lists and the home pages that include it, nothing else.
+    let (pages, after) = apply(&format!("{t}/partials/news_item.html"), &|s| {
+        s.replacen(
+            "<li class=\"news-item\"",
+            "<li class=\"news-item\" data-edited=\"yes\"",
+            1,
+        )
+    });
+    assert_eq!(
+        pages,
+        [
+            "en/index.html",
+            "en/news/index.html",
+            "et/index.html",
+            "et/news/index.html"
+        ],
+        "pages rendered for a news item partial edit"
+    );
+    assert!(String::from_utf8_lossy(&after["en/news/index.html"]).contains("data-edited"));
+
+    // A script only the search page links: the search pages (its link carries the
+    // script's new hash) and the script itself.
+    let (pages, after) = apply("themes/default/static/search.js", &|s| {
+        format!("{s}\n// edited\n")
+    });
+    assert_eq!(pages, ["en/search/index.html", "et/search/index.html"]);
+    assert!(String::from_utf8_lossy(&after["search.js"]).ends_with("// edited\n"));
+
+    // A page template: its pages only.
+    let (pages, _) = apply(&format!("{t}/partner.html"), &|s| {
+        s.replacen(
+            "{% block content %}",
+            "{% block content %}<!-- edited -->",
+            1,
+        )
+    });
+    assert_eq!(
+        pages,
+        [
+            "en/partners/tehnopol/index.html",
+            "et/partners/tehnopol/index.html"
+        ]
+    );
+
+    // The base template: every page but the language choice at the root.
+    let (pages, after) = apply(&format!("{t}/base.html"), &|s| {
+        s.replace("</footer>", "<p>Edited</p></footer>")
+    });
+    let all: Vec<&String> = after
+        .keys()
+        .filter(|p| p.ends_with(".html") && *p != "index.html")
+        .collect();
+    assert_eq!(pages.iter().collect::<Vec<_>>(), all);
+
+    // A class the templates did not use before: content is checked against the
+    // theme's classes, so the whole site is built again.
+    assert!(
+        theme_edit(
+            &site,
+            &opts,
+            &mut previous,
+            &mut served,
+            &format!("{t}/partner.html"),
+            |s| {
+                s.replacen(
+                    "<article class=\"record\"",
+                    "<article class=\"record brand-new\"",
+                    1,
+                )
+            }
+        )
+        .is_none()
+    );
+    // An interface string: every page's words, the search index too.
+    assert!(
+        theme_edit(
+            &site,
+            &opts,
+            &mut previous,
+            &mut served,
+            "themes/default/i18n/en.yaml",
+            |s| { format!("{s}\nextra_words: More\n") }
+        )
+        .is_none()
+    );
+}
+
+#[test]
+fn a_broken_template_is_reported_after_a_theme_edit() {
+    let site = TestSite::new();
+    site.copy_default_theme();
+    let cache = Arc::new(Cache::new());
+    let opts = keeping(&site, &cache);
+    let (mut previous, mut served) = served_build(&opts, &cache);
+    let (outcome, pages) = theme_edit(
+        &site,
+        &opts,
+        &mut previous,
+        &mut served,
+        "themes/default/templates/partials/news_item.html",
+        |s| s.replace("{% endif %}", ""),
+    )
+    .expect("a template edit is applied to the model");
+    assert!(pages.is_empty(), "{pages:?}");
+    let errors: Vec<String> = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{}: {}", d.path, d.message))
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("news_item.html"), "{errors:?}");
 }

@@ -793,3 +793,74 @@ fn serve_shows_warnings_in_a_closed_box_on_every_page() {
         !r.body.contains("klaster-warnings")
     });
 }
+
+/// The lines of the log that report rebuilds after the first build.
+fn rebuild_lines(serve: &Serve) -> Vec<String> {
+    serve
+        .log()
+        .lines()
+        .filter(|l| l.starts_with("rebuilt in ") || l.starts_with("rebuild failed"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Waits until the log has `n` rebuild lines; returns the last.
+fn nth_rebuild(serve: &Serve, n: usize) -> String {
+    let deadline = Instant::now() + RELOAD_WITHIN;
+    loop {
+        let lines = rebuild_lines(serve);
+        if lines.len() >= n {
+            return lines[n - 1].clone();
+        }
+        assert!(Instant::now() < deadline, "{}", serve.log());
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+/// A template edit changes the pages made with it, a broken template is shown in the
+/// browser and fixed without a restart, and record edits still work after it.
+#[test]
+fn serve_applies_a_template_edit_to_the_pages_that_use_it() {
+    let site = TestSite::new();
+    site.copy_default_theme();
+    let serve = Serve::start(&site);
+    let partial = "themes/default/templates/partials/news_item.html";
+    let text = std::fs::read_to_string(site.path().join(partial)).unwrap();
+
+    site.write(
+        partial,
+        &text.replacen(
+            "<li class=\"news-item\"",
+            "<li class=\"news-item\" data-x=\"1\"",
+            1,
+        ),
+    );
+    serve.wait_for("/en/news/", RELOAD_WITHIN, |r| {
+        r.body.contains("data-x=\"1\"")
+    });
+    // The news lists and the home pages, in both languages.
+    let line = nth_rebuild(&serve, 1);
+    assert!(line.contains(": 4 pages changed"), "{line}");
+    assert!(!line.contains("search index"), "{line}");
+
+    // A broken template: the overlay says so; the last good pages are still served.
+    site.write(partial, &text.replace("{% endif %}", ""));
+    let broken = serve.wait_for("/en/", RELOAD_WITHIN, |r| r.body.contains(OVERLAY));
+    assert!(broken.body.contains("news_item.html"), "{}", broken.body);
+    assert!(nth_rebuild(&serve, 2).starts_with("rebuild failed"));
+
+    // Fixed: as at first.
+    site.write(partial, &text);
+    serve.wait_for("/en/news/", RELOAD_WITHIN, |r| {
+        !r.body.contains(OVERLAY) && !r.body.contains("data-x=\"1\"")
+    });
+
+    // A record edit after them.
+    site.write(
+        "content/news/hello.yaml",
+        "title: {et: Tere, en: Hello after the theme}\ndate: 2024-05-01\nrelated: [projects/development]\n",
+    );
+    serve.wait_for("/en/news/", RELOAD_WITHIN, |r| {
+        r.body.contains("Hello after the theme")
+    });
+}

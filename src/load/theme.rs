@@ -28,6 +28,24 @@ pub struct LoadedTheme {
     pub settings: Vec<YamlFile>,
 }
 
+impl LoadedTheme {
+    /// A hash of what the theme says besides its templates and static files: its
+    /// chain, its interface strings and its settings. When it is the same after an
+    /// edit of the theme, only templates or static files changed.
+    pub fn strings_and_settings(&self) -> u64 {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let mut h = DefaultHasher::new();
+        self.chain.hash(&mut h);
+        for (lang, file) in &self.i18n {
+            (lang, &file.file.rel, &file.file.text).hash(&mut h);
+        }
+        for file in &self.settings {
+            (&file.file.rel, &file.file.text).hash(&mut h);
+        }
+        h.finish()
+    }
+}
+
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 }

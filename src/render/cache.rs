@@ -1,7 +1,8 @@
 //! Reuse of unchanged work between builds, for `serve`.
 //!
-//! Every page is kept with a fingerprint of everything its template can see: the theme
-//! and interface strings, its language's site data, menu and URL table, its own
+//! Every page is kept with a fingerprint of everything its template can see: the
+//! templates and static files its template uses ([`super::uses`]), the interface
+//! strings, its language's site data, menu and URL table, its own
 //! variables and, only when its templates read `collections`, the whole collection
 //! data. A rebuild renders only pages whose fingerprint changed. `serve` can also leave
 //! the search index out of a rebuild and build it once the pages are served. The pages
@@ -89,6 +90,14 @@ impl Cache {
     pub(crate) fn update_pages(&self, pages: impl Iterator<Item = (String, (u64, Content))>) {
         if let Ok(mut e) = self.entries.lock() {
             e.pages.extend(pages);
+        }
+    }
+
+    /// Replaces what the stored pages' fingerprints share, after a render that made
+    /// again every page whose fingerprint the change reaches.
+    pub(crate) fn store_shared(&self, shared: super::fingerprint::Shared) {
+        if let Ok(mut e) = self.entries.lock() {
+            e.shared = Some(shared);
         }
     }
 

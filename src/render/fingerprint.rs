@@ -12,14 +12,38 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use tera::Tera;
 
-/// What goes into every page's fingerprint: the theme's, and each language's
-/// (site data, menu and name; all collections). When it is the same after an edit,
-/// a page's fingerprint can change only through its own variables.
-pub type Shared = (u64, Vec<(u64, u64)>);
+/// What goes into the fingerprints of many pages: the theme's (its strings and
+/// settings; each page template's own, [`super::uses`]), and each language's (site
+/// data, menu and name; all collections). When it is the same after an edit, a
+/// page's fingerprint can change only through its own variables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shared {
+    theme: u64,
+    /// Per page template ([`REQUIRED_TEMPLATES`], in order).
+    templates: Vec<u64>,
+    langs: Vec<(u64, u64)>,
+}
+
+impl Shared {
+    /// The page templates whose pages an edit from `self` to `after` can change, when
+    /// nothing else that many pages share changed; `None` otherwise.
+    pub fn templates_changed(&self, after: &Shared) -> Option<Vec<&'static str>> {
+        (self.theme == after.theme && self.langs == after.langs).then(|| {
+            REQUIRED_TEMPLATES
+                .iter()
+                .zip(self.templates.iter().zip(&after.templates))
+                .filter(|(_, (a, b))| a != b)
+                .map(|(t, _)| *t)
+                .collect()
+        })
+    }
+}
 
 /// What all fingerprints of one build share.
 pub struct Fingerprints<'a> {
     theme: u64,
+    /// Per page template: what it uses of the theme.
+    templates: HashMap<&'static str, u64>,
     /// Per language: (site data, menu and name; all collections).
     langs: Vec<(u64, u64)>,
     uses_collections: HashMap<&'static str, bool>,
@@ -37,15 +61,13 @@ impl<'a> Fingerprints<'a> {
         tera: &Tera,
         langs: &[LangData],
     ) -> Fingerprints<'a> {
+        // The templates and static files: only what each page template uses.
+        let used = super::uses::hashes(&site.theme);
+        let templates = REQUIRED_TEMPLATES
+            .iter()
+            .map(|t| (*t, used.get(t).copied().unwrap_or_default()))
+            .collect();
         let theme = cache::fingerprint(|h| {
-            for (name, t) in &site.theme.templates {
-                cache::add(h, name);
-                cache::add(h, &t.text);
-            }
-            for (path, f) in &site.theme.static_files {
-                cache::add(h, path);
-                cache::add(h, &f.hash);
-            }
             cache::add(h, &env.strings);
             cache::add(h, &env.base_path);
             // The URL table behind url_for.
@@ -85,6 +107,7 @@ impl<'a> Fingerprints<'a> {
             .collect();
         Fingerprints {
             theme,
+            templates,
             langs,
             uses_collections,
             memo,
@@ -100,7 +123,14 @@ impl<'a> Fingerprints<'a> {
     }
 
     pub fn shared(&self) -> Shared {
-        (self.theme, self.langs.clone())
+        Shared {
+            theme: self.theme,
+            templates: REQUIRED_TEMPLATES
+                .iter()
+                .map(|t| self.templates.get(t).copied().unwrap_or_default())
+                .collect(),
+            langs: self.langs.clone(),
+        }
     }
 
     pub fn of(&self, page: &Page, vars: &Vars) -> u64 {
@@ -108,6 +138,7 @@ impl<'a> Fingerprints<'a> {
         let template = page.kind.template();
         cache::fingerprint(|h| {
             cache::add(h, &self.theme);
+            cache::add(h, &self.templates.get(template));
             cache::add(h, &globals);
             if self.uses_collections.get(template).copied().unwrap_or(true) {
                 cache::add(h, &collections);

@@ -22,6 +22,7 @@ pub mod plan;
 mod search;
 mod site_files;
 pub mod templates;
+mod uses;
 pub mod values;
 
 use crate::diagnostics::Diagnostic;
@@ -203,10 +204,11 @@ pub(crate) struct Prepared {
     pages: Arc<Vec<plan::Page>>,
     eu_ongoing: bool,
     with_collections: bool,
-    /// The cards made so far, when `serve` keeps them ([`cards`]).
-    cards: Option<cards::Cards>,
+    /// The cards made so far, when `serve` keeps them ([`cards`]); shared with the
+    /// render after a theme edit, which changes no card.
+    cards: Option<Arc<cards::Cards>>,
     /// The records' parts of the open data files, when `serve` keeps them.
-    parts: Option<exports::Parts>,
+    parts: Option<Arc<exports::Parts>>,
 }
 
 impl Prepared {
@@ -229,14 +231,11 @@ impl Prepared {
         let tera = tera.map_err(Failure::Content)?;
         // Every card in memory for the whole render costs a few kilobytes a record; only
         // a theme that uses `collections` pays it.
-        let with_collections = site
-            .theme
-            .templates
-            .values()
-            .any(|t| t.text.contains("collections"));
+        let with_collections = uses_collections(site);
         // With `collections`, every card is made up front anyway (`LangData`).
         let cards = (keep && !with_collections)
-            .then(|| cards::Cards::new(site.config.languages.len(), site.records.len()));
+            .then(|| cards::Cards::new(site.config.languages.len(), site.records.len()))
+            .map(Arc::new);
         Ok(Prepared {
             tera: Arc::new(tera),
             env,
@@ -246,7 +245,7 @@ impl Prepared {
             eu_ongoing: eu_ongoing(site),
             with_collections,
             cards,
-            parts: keep.then(|| exports::Parts::new(site.records.len())),
+            parts: keep.then(|| Arc::new(exports::Parts::new(site.records.len()))),
         })
     }
 
@@ -294,9 +293,38 @@ impl Prepared {
             cards: self
                 .cards
                 .as_ref()
-                .map(|c| c.after_edit(|i| affected.includes(i))),
-            parts: self.parts.as_ref().map(|p| p.after_edit(edited)),
+                .map(|c| Arc::new(c.after_edit(|i| affected.includes(i)))),
+            parts: self.parts.as_ref().map(|p| Arc::new(p.after_edit(edited))),
         })
+    }
+
+    /// What this render prepared, for `site` after an edit of its theme's templates or
+    /// static files (the content is the same): the templates compiled again, the rest
+    /// kept. `None` when the edit changes whether the theme reads `collections`.
+    fn with_theme(&self, site: &Site) -> Option<Result<Prepared, Failure>> {
+        if uses_collections(site) != self.with_collections {
+            return None;
+        }
+        let formats = || Formats::new(site.config.languages.iter().map(|l| l.code.as_str()));
+        let env = Arc::new(self.env.with_theme(site, formats()));
+        let tera = match templates::build(&site.theme, env.clone()) {
+            Ok(t) => t,
+            Err(d) => return Some(Err(Failure::Content(d))),
+        };
+        let lists = lists::Lists::after_edit(site, &formats(), &self.lists, &[]);
+        let cards = self.cards.clone();
+        let parts = self.parts.clone();
+        Some(Ok(Prepared {
+            tera: Arc::new(tera),
+            env,
+            lists,
+            backlinks: self.backlinks.clone(),
+            pages: self.pages.clone(),
+            eu_ongoing: self.eu_ongoing,
+            with_collections: self.with_collections,
+            cards,
+            parts,
+        }))
     }
 
     /// Each language's template data.
@@ -332,6 +360,14 @@ impl Prepared {
             backlinks: &self.backlinks,
         }
     }
+}
+
+/// Whether a template of the theme may read `collections` (every record's card).
+fn uses_collections(site: &Site) -> bool {
+    site.theme
+        .templates
+        .values()
+        .any(|t| t.text.contains("collections"))
 }
 
 /// Whether the site has an ongoing project with EU funding (the site data says so,
@@ -568,7 +604,7 @@ fn render_affected(
                     site,
                     &site.urls(),
                     &edited_collections,
-                    prepared.parts.as_ref(),
+                    prepared.parts.as_deref(),
                 )
             },
             || feeds_of(site, &prepared.lists, &edited_collections),
@@ -604,6 +640,102 @@ fn render_affected(
         files: count,
         timings: Vec::new(),
         pages_reused: reused.into_inner(),
+    }))
+}
+
+/// After an edit of the theme's templates or static files that left its strings and
+/// settings as they were (the content is the same too), renders the pages whose
+/// templates use what changed ([`uses`]) and copies the theme's static files again,
+/// with what the previous render prepared. `None` when the cache holds nothing
+/// prepared, or when the edit can change more than that (the caller then renders the
+/// whole site).
+pub fn render_theme(
+    site: &Site,
+    sink: &dyn Sink,
+    cache: &cache::Cache,
+) -> Option<Result<Stats, Failure>> {
+    let started = Instant::now();
+    let old = cache.prepared()?;
+    let before = cache.shared()?;
+    let prepared = match old.with_theme(site)? {
+        Ok(p) => p,
+        Err(e) => return Some(Err(e)),
+    };
+    drop(old);
+    let langs = prepared.langs(site);
+    let renderer = prepared.renderer(site, &langs);
+    let fingerprints = fingerprint::Fingerprints::new(
+        site,
+        &prepared.lists,
+        &prepared.env,
+        &prepared.tera,
+        &langs,
+    );
+    let shared = fingerprints.shared();
+    let changed = before.templates_changed(&shared)?;
+    let pages: Vec<&plan::Page> = prepared
+        .pages
+        .iter()
+        .filter(|p| changed.contains(&p.kind.template()))
+        .collect();
+    let rendered: Result<Vec<(OutputFile, u64)>, Failure> = pages
+        .par_iter()
+        .with_max_len(crate::par::PIECE)
+        .map(|page| {
+            let vars = renderer.vars(page);
+            let fp = fingerprints.of(page, &vars);
+            let html = renderer
+                .render(page, &vars)
+                .map_err(|d| Failure::Content(vec![d]))?;
+            let file = OutputFile {
+                path: page.output(),
+                content: Content::Shared(Arc::new(html)),
+            };
+            Ok((file, fp))
+        })
+        .collect();
+    let rendered = match rendered {
+        Ok(r) => r,
+        Err(Failure::Content(d)) => {
+            let mut d = one_per_mistake(d);
+            crate::diagnostics::normalize(&mut d);
+            return Some(Err(Failure::Content(d)));
+        }
+        Err(e) => return Some(Err(e)),
+    };
+    cache.update_pages(
+        rendered
+            .iter()
+            .map(|(f, fp)| (f.path.clone(), (*fp, f.content.clone()))),
+    );
+    let per_lang = pages_per_lang(site, pages.into_iter());
+    drop(fingerprints);
+    drop(langs);
+    cache.store_shared(shared);
+    cache.store_prepared(Arc::new(prepared));
+    // The static files are few and small; the served ones that did not change are
+    // recognised as the same bytes.
+    let mut files: Vec<OutputFile> = site
+        .theme
+        .static_files
+        .iter()
+        .map(|(path, f)| OutputFile {
+            path: path.clone(),
+            content: Content::Shared(f.bytes.clone()),
+        })
+        .collect();
+    files.extend(rendered.into_iter().map(|(f, _)| f));
+    let count = files.len();
+    for f in files {
+        if let Err(e) = sink.put(f) {
+            return Some(Err(Failure::Output(e)));
+        }
+    }
+    Some(Ok(Stats {
+        pages: per_lang,
+        files: count,
+        timings: vec![("theme", started.elapsed())],
+        pages_reused: 0,
     }))
 }
 

@@ -28,6 +28,7 @@ pub mod values;
 pub use config::native_name;
 pub use identities::{IdTable, Identity};
 pub use patch::{Patched, patch};
+pub use theme::patch as patch_theme;
 
 use crate::diagnostics::Diagnostic;
 use crate::load::theme::LoadedTheme;

@@ -8,7 +8,9 @@ use crate::diagnostics::Diagnostic;
 use crate::load::theme::LoadedTheme;
 use crate::load::yaml::{Kind, Node};
 use crate::load::{SourceFile, YamlFile};
-use crate::model::{REQUIRED_TEMPLATES, Reserved, SiteConfig, Strings, Template, Theme, paths};
+use crate::model::{
+    REQUIRED_TEMPLATES, Reserved, SiteConfig, StaticFile, Strings, Template, Theme, paths,
+};
 use std::collections::BTreeMap;
 
 /// Key → text of one language, with the file each text came from.
@@ -135,42 +137,82 @@ pub fn resolve(
         }
     }
 
-    let reserved = Reserved::from_theme(
-        loaded.templates.values().map(|f| f.text.as_str()),
-        loaded
-            .static_files
-            .iter()
-            .filter(|(path, _)| path.ends_with(".css"))
-            .filter_map(|(_, f)| std::str::from_utf8(&f.bytes).ok()),
-    );
-    let static_files = loaded
-        .static_files
-        .into_iter()
-        .filter(|(path, _)| !paths::is_generated(path, &lang_refs))
-        .collect();
+    let files = files(loaded.templates, loaded.static_files, &lang_refs);
     Theme {
         chain: loaded.chain,
-        templates: loaded
-            .templates
-            .into_iter()
-            .map(|(name, file)| {
-                (
-                    name,
-                    Template {
-                        path: file.rel.clone(),
-                        text: file.text.clone(),
-                    },
-                )
-            })
-            .collect(),
-        static_files,
+        templates: files.templates,
+        static_files: files.static_files,
         strings,
-        reserved,
+        reserved: files.reserved,
         missing_strings,
     }
 }
 
-/// Adds the `key: text` pairs of an interface-strings file, later files winning.
+/// The templates and static files of a theme as the model holds them, and the names
+/// they reserve.
+struct Files {
+    templates: BTreeMap<String, Template>,
+    static_files: BTreeMap<String, StaticFile>,
+    reserved: Reserved,
+}
+
+fn files(
+    templates: BTreeMap<String, std::sync::Arc<SourceFile>>,
+    static_files: BTreeMap<String, StaticFile>,
+    langs: &[&str],
+) -> Files {
+    let reserved = Reserved::from_theme(
+        templates.values().map(|f| f.text.as_str()),
+        static_files
+            .iter()
+            .filter(|(path, _)| path.ends_with(".css"))
+            .filter_map(|(_, f)| std::str::from_utf8(&f.bytes).ok()),
+    );
+    Files {
+        templates: templates
+            .into_iter()
+            .map(|(name, file)| {
+                let template = Template {
+                    path: file.rel.clone(),
+                    text: file.text.clone(),
+                };
+                (name, template)
+            })
+            .collect(),
+        static_files: static_files
+            .into_iter()
+            .filter(|(path, _)| !paths::is_generated(path, langs))
+            .collect(),
+        reserved,
+    }
+}
+
+/// Puts the templates and static files of `loaded` in place of `theme`'s, when that
+/// is all an edit of the theme changed: its strings and settings are as they were
+/// (the caller knows), it still has every required template, no static file has the
+/// name of a file the build makes, and the templates and stylesheets reserve the same
+/// ids and classes (content was checked against them). `false`, with `theme` as it
+/// was, when the site must be resolved again.
+pub fn patch(theme: &mut Theme, loaded: LoadedTheme, langs: &[&str]) -> bool {
+    let complete = REQUIRED_TEMPLATES
+        .iter()
+        .all(|t| loaded.templates.contains_key(*t));
+    let hidden = loaded
+        .static_files
+        .keys()
+        .any(|path| paths::is_generated(path, langs));
+    if !complete || hidden || loaded.chain != theme.chain {
+        return false;
+    }
+    let files = files(loaded.templates, loaded.static_files, langs);
+    if files.reserved != theme.reserved {
+        return false;
+    }
+    theme.templates = files.templates;
+    theme.static_files = files.static_files;
+    true
+}
+
 fn merge(strings: &mut Merged, file: &SourceFile, node: &Node, diags: &mut Vec<Diagnostic>) {
     let Some(map) = node.as_map() else {
         if !matches!(node.kind, Kind::Null) {

@@ -19,11 +19,12 @@
 //!
 //! - An edit of records that keep their identities is applied to the last build
 //!   ([`crate::pipeline::patch`]): only those records are loaded and resolved again.
+//!   An edit of the theme's templates or static files is applied too
+//!   ([`crate::pipeline::patch_theme`]): only the theme is read again, and only the
+//!   pages whose templates use what changed are rendered.
 //!
 //! Not done yet: a load-level cache (reusing parsed files whose size and modification
-//! time did not change) for the other edits, and rendering after a front matter edit
-//! only the pages known to show the record instead of fingerprinting every page
-//! (docs/performance.md).
+//! time did not change) for the other edits (docs/performance.md).
 
 //! This module prints nothing: it reports through the `on_notice` callback of
 //! [`Server::run`], and `cmd::serve` decides what the terminal shows.
@@ -286,9 +287,9 @@ fn rebuild_loop(
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
         let mut matters = false;
-        // The files under `content/` that changed, as long as nothing else did (a
-        // theme, or a lost event): an edit of a record is then applied without a
-        // whole build.
+        // The files under `content/` and `themes/` that changed, unless an event was
+        // lost: an edit of records, or of the theme's templates, is then applied
+        // without a whole build.
         let mut changed: Option<Vec<String>> = Some(Vec::new());
         for batch in std::iter::once(first).chain(rx.try_iter()) {
             match batch {
@@ -299,7 +300,7 @@ fn rebuild_loop(
                     {
                         matters = true;
                         for p in e.paths.iter().filter(|p| filter.path_matters(p)) {
-                            match (filter.content_file(p), changed.as_mut()) {
+                            match (filter.site_file(p), changed.as_mut()) {
                                 (Some(rel), Some(list)) if !list.contains(&rel) => list.push(rel),
                                 (Some(_), _) => {}
                                 (None, _) => changed = None,

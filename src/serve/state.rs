@@ -376,17 +376,34 @@ impl Builder {
             c.defer_search(search_later);
         }
         let mut collected = crate::output::Collect::default();
+        // Only files of the theme: its templates and static files are patched in, and
+        // the search index (made from the content and the theme's strings) stays.
+        let theme_edit = changed.is_some_and(|c| c.iter().all(|p| p.starts_with("themes/")));
         let patched = match (changed, self.previous.as_mut()) {
             (Some(changed), Some(previous)) if search_later => {
                 // The model is shared with the search index being made from it.
                 if let Some(t) = self.searching.take() {
                     let _ = t.join();
                 }
-                pipeline::patch(&self.opts, previous, changed, &collected)
+                if theme_edit {
+                    pipeline::patch_theme(&self.opts, previous, &collected)
+                } else {
+                    pipeline::patch(&self.opts, previous, changed, &collected)
+                }
             }
             _ => None,
         };
         let is_patch = patched.is_some();
+        let theme_patch = is_patch && theme_edit;
+        if theme_patch
+            && patched
+                .as_ref()
+                .is_some_and(|o| o.has_errors() || o.output_error.is_some())
+        {
+            // The model holds the broken theme now; the next edit builds everything,
+            // as after a whole build with errors.
+            self.previous = None;
+        }
         let outcome = match patched {
             Some(outcome) => outcome,
             None => {
@@ -469,7 +486,7 @@ impl Builder {
                 overlay,
                 build: self.builds,
             };
-            self.search = match (search_later, &self.previous) {
+            self.search = match (search_later && !theme_patch, &self.previous) {
                 (true, Some(previous)) => Some(SearchJob {
                     build: self.builds,
                     site: previous.site(),

@@ -54,10 +54,13 @@ impl Filter {
             .any(|c| crate::load::files::is_ignored(&c.as_os_str().to_string_lossy()))
     }
 
-    /// A path under `content/` as the model names files (`content/news/a.md`);
-    /// `None` for anything else.
-    pub fn content_file(&self, path: &Path) -> Option<String> {
-        path.strip_prefix(&self.content).ok()?;
+    /// A path under `content/` or `themes/` as the model names files
+    /// (`content/news/a.md`, `themes/default/templates/base.html`); `None` for
+    /// anything else.
+    pub fn site_file(&self, path: &Path) -> Option<String> {
+        if path.strip_prefix(&self.content).is_err() && path.strip_prefix(&self.themes).is_err() {
+            return None;
+        }
         let rel = path.strip_prefix(&self.root).ok()?;
         let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
         Some(parts?.join("/"))

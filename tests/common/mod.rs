@@ -115,6 +115,22 @@ impl TestSite {
         std::fs::write(p, bytes).expect("write");
     }
 
+    /// Copies the built-in theme into the site's `themes/default/`, to be edited there.
+    pub fn copy_default_theme(&self) {
+        for entry in walkdir::WalkDir::new(repo().join("themes/default")) {
+            let entry = entry.expect("walk the default theme");
+            if entry.file_type().is_file() {
+                let rel = entry
+                    .path()
+                    .strip_prefix(repo())
+                    .expect("inside the repository")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                self.write_bytes(&rel, &std::fs::read(entry.path()).expect("read"));
+            }
+        }
+    }
+
     pub fn remove(&self, rel: &str) {
         std::fs::remove_file(self.dir.path().join(rel)).expect("remove");
     }

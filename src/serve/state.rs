@@ -378,7 +378,8 @@ impl Builder {
         let mut collected = crate::output::Collect::default();
         // Only files of the theme: its templates and static files are patched in, and
         // the search index (made from the content and the theme's strings) stays.
-        let theme_edit = changed.is_some_and(|c| c.iter().all(|p| p.starts_with("themes/")));
+        let theme_edit =
+            changed.is_some_and(|c| !c.is_empty() && c.iter().all(|p| p.starts_with("themes/")));
         let patched = match (changed, self.previous.as_mut()) {
             (Some(changed), Some(previous)) if search_later => {
                 // The model is shared with the search index being made from it.

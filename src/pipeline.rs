@@ -105,6 +105,12 @@ impl Previous {
     pub fn site(&self) -> Arc<Site> {
         self.site.clone()
     }
+
+    /// Whether the build had the date and drafts setting of `opts` (an edit applied
+    /// to it must not change them).
+    fn built_with(&self, opts: &Options) -> bool {
+        opts.date == self.site.build_date && opts.drafts == self.site.drafts
+    }
 }
 
 /// [`run`], also returning what [`patch`] needs when the build succeeded (the model
@@ -130,7 +136,7 @@ pub fn patch(
 ) -> Option<Outcome> {
     let started = Instant::now();
     let cache = opts.cache.as_deref()?;
-    if opts.date != previous.site.build_date || opts.drafts != previous.site.drafts {
+    if !previous.built_with(opts) {
         return None;
     }
     let mut targets: Vec<usize> = Vec::new();
@@ -205,7 +211,7 @@ pub fn patch(
 pub fn patch_theme(opts: &Options, previous: &mut Previous, sink: &dyn Sink) -> Option<Outcome> {
     let started = Instant::now();
     let cache = opts.cache.as_deref()?;
-    if opts.date != previous.site.build_date || opts.drafts != previous.site.drafts {
+    if !previous.built_with(opts) {
         return None;
     }
     let site = Arc::get_mut(&mut previous.site)?;

@@ -605,13 +605,24 @@ fn theme_edit(
     Some((outcome, pages))
 }
 
-#[test]
-fn a_theme_edit_renders_only_the_pages_whose_templates_use_it() {
+/// A site with its own copy of the default theme, built as `serve` builds it.
+fn served_themed_site() -> (
+    TestSite,
+    Options,
+    pipeline::Previous,
+    BTreeMap<String, Vec<u8>>,
+) {
     let site = TestSite::new();
     site.copy_default_theme();
     let cache = Arc::new(Cache::new());
     let opts = keeping(&site, &cache);
-    let (mut previous, mut served) = served_build(&opts, &cache);
+    let (previous, served) = served_build(&opts, &cache);
+    (site, opts, previous, served)
+}
+
+#[test]
+fn a_theme_edit_renders_only_the_pages_whose_templates_use_it() {
+    let (site, opts, mut previous, mut served) = served_themed_site();
     let mut apply = |path: &str, edit: &dyn Fn(String) -> String| {
         let (outcome, pages) = theme_edit(&site, &opts, &mut previous, &mut served, path, edit)
             .unwrap_or_else(|| panic!("the edit of {path} is applied"));
@@ -711,11 +722,7 @@ fn a_theme_edit_renders_only_the_pages_whose_templates_use_it() {
 
 #[test]
 fn a_broken_template_is_reported_after_a_theme_edit() {
-    let site = TestSite::new();
-    site.copy_default_theme();
-    let cache = Arc::new(Cache::new());
-    let opts = keeping(&site, &cache);
-    let (mut previous, mut served) = served_build(&opts, &cache);
+    let (site, opts, mut previous, mut served) = served_themed_site();
     let (outcome, pages) = theme_edit(
         &site,
         &opts,

@@ -164,9 +164,7 @@ pub fn render(
         }
     }
     if !diags.is_empty() {
-        let mut diags = one_per_mistake(diags);
-        crate::diagnostics::normalize(&mut diags);
-        return Err(Failure::Content(diags));
+        return Err(Failure::Content(one_per_mistake(diags)));
     }
     if let (Some(cache), Some(f)) = (cache, &fingerprints) {
         cache.store_pages(
@@ -446,12 +444,10 @@ pub fn render_bodies(
         &prepared.lists,
         &collections_of(site, records),
     ));
-    let count = files.len();
-    for f in files {
-        if let Err(e) = sink.put(f) {
-            return Some(Err(Failure::Output(e)));
-        }
-    }
+    let count = match put_all(sink, files) {
+        Ok(n) => n,
+        Err(e) => return Some(Err(e)),
+    };
     Some(Ok(Stats {
         pages: pages_per_lang(site, pages.into_iter()),
         files: count,
@@ -615,12 +611,7 @@ fn render_affected(
     let (rendered, mut files) = rayon::join(pages_again, site_files);
     let rendered: Vec<Again> = match rendered {
         Ok(r) => r.into_iter().flatten().collect(),
-        Err(Failure::Content(d)) => {
-            let mut d = one_per_mistake(d);
-            crate::diagnostics::normalize(&mut d);
-            return Some(Err(Failure::Content(d)));
-        }
-        Err(e) => return Some(Err(e)),
+        Err(e) => return Some(Err(e.reported())),
     };
     let per_lang = pages_per_lang(site, rendered.iter().map(|(p, _, _)| *p));
     cache.update_pages(
@@ -629,12 +620,10 @@ fn render_affected(
             .map(|(_, f, fp)| (f.path.clone(), (*fp, f.content.clone()))),
     );
     files.extend(rendered.into_iter().map(|(_, f, _)| f));
-    let count = files.len();
-    for f in files {
-        if let Err(e) = sink.put(f) {
-            return Some(Err(Failure::Output(e)));
-        }
-    }
+    let count = match put_all(sink, files) {
+        Ok(n) => n,
+        Err(e) => return Some(Err(e)),
+    };
     Some(Ok(Stats {
         pages: per_lang,
         files: count,
@@ -696,12 +685,7 @@ pub fn render_theme(
         .collect();
     let rendered = match rendered {
         Ok(r) => r,
-        Err(Failure::Content(d)) => {
-            let mut d = one_per_mistake(d);
-            crate::diagnostics::normalize(&mut d);
-            return Some(Err(Failure::Content(d)));
-        }
-        Err(e) => return Some(Err(e)),
+        Err(e) => return Some(Err(e.reported())),
     };
     cache.update_pages(
         rendered
@@ -715,22 +699,12 @@ pub fn render_theme(
     cache.store_prepared(Arc::new(prepared));
     // The static files are few and small; the served ones that did not change are
     // recognised as the same bytes.
-    let mut files: Vec<OutputFile> = site
-        .theme
-        .static_files
-        .iter()
-        .map(|(path, f)| OutputFile {
-            path: path.clone(),
-            content: Content::Shared(f.bytes.clone()),
-        })
-        .collect();
+    let mut files: Vec<OutputFile> = site_files::theme_files(site).collect();
     files.extend(rendered.into_iter().map(|(f, _)| f));
-    let count = files.len();
-    for f in files {
-        if let Err(e) = sink.put(f) {
-            return Some(Err(Failure::Output(e)));
-        }
-    }
+    let count = match put_all(sink, files) {
+        Ok(n) => n,
+        Err(e) => return Some(Err(e)),
+    };
     Some(Ok(Stats {
         pages: per_lang,
         files: count,
@@ -739,8 +713,28 @@ pub fn render_theme(
     }))
 }
 
+impl Failure {
+    /// The failure of rendering pages as it is reported: one message per template
+    /// mistake ([`one_per_mistake`]).
+    fn reported(self) -> Failure {
+        match self {
+            Failure::Content(d) => Failure::Content(one_per_mistake(d)),
+            output => output,
+        }
+    }
+}
+
+/// Gives `files` to `sink`; how many there were.
+fn put_all(sink: &dyn Sink, files: Vec<OutputFile>) -> Result<usize, Failure> {
+    let count = files.len();
+    for f in files {
+        sink.put(f).map_err(Failure::Output)?;
+    }
+    Ok(count)
+}
+
 /// One template mistake fails every page that uses it: one message for it, naming the
-/// first page and how many others failed the same way.
+/// first page and how many others failed the same way; sorted as diagnostics are.
 fn one_per_mistake(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     // The same mistake: the same place and the same cause, whichever page failed.
     type Key = (String, usize, usize, String);
@@ -757,7 +751,8 @@ fn one_per_mistake(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
             None => out.push((key, d, 0)),
         }
     }
-    out.into_iter()
+    let mut diags: Vec<Diagnostic> = out
+        .into_iter()
         .map(|(_, mut d, others)| {
             if others > 0
                 && let Some((head, c)) = d.message.split_once(" failed: ")
@@ -767,7 +762,9 @@ fn one_per_mistake(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
             }
             d
         })
-        .collect()
+        .collect();
+    crate::diagnostics::normalize(&mut diags);
+    diags
 }
 
 #[cfg(test)]

@@ -68,16 +68,21 @@ pub fn put(site: &Site, lists: &Lists, pages: &[Page], sink: &dyn Sink) -> io::R
     Ok(n + copied)
 }
 
-/// The theme's static files, the media files and their resized copies.
-fn copies(site: &Site) -> Vec<OutputFile> {
-    let mut files = Vec::new();
-    // Static files named like a generated file were left out (and reported) by resolve.
-    for (path, file) in &site.theme.static_files {
-        files.push(OutputFile {
+/// The theme's static files. (Those named like a generated file were left out, and
+/// reported, by resolve.)
+pub fn theme_files(site: &Site) -> impl Iterator<Item = OutputFile> + '_ {
+    site.theme
+        .static_files
+        .iter()
+        .map(|(path, file)| OutputFile {
             path: path.clone(),
             content: Content::Shared(file.bytes.clone()),
-        });
-    }
+        })
+}
+
+/// The theme's static files, the media files and their resized copies.
+fn copies(site: &Site) -> Vec<OutputFile> {
+    let mut files: Vec<OutputFile> = theme_files(site).collect();
     for (rel, media) in &site.media {
         // An SVG drawing is published sanitised, never as it was given.
         let content = match site.pictures.get(rel).map(|p| &p.kind) {

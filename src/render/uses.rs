@@ -246,6 +246,14 @@ mod tests {
         )
     }
 
+    /// `theme` with `text` added to the end of its template `name`.
+    fn appended(mut theme: Theme, name: &str, text: &str) -> Theme {
+        if let Some(t) = theme.templates.get_mut(name) {
+            t.text.push_str(text);
+        }
+        theme
+    }
+
     #[test]
     fn an_edit_changes_the_hashes_of_the_templates_that_use_it() {
         let before = site_theme("<li>", "s1", "j1");
@@ -266,10 +274,11 @@ mod tests {
             ["base.html", "news.html", "page.html"]
         );
         // The base template itself.
-        let mut edited = site_theme("<li>", "s1", "j1");
-        if let Some(t) = edited.templates.get_mut("base.html") {
-            t.text.push_str("<footer></footer>");
-        }
+        let edited = appended(
+            site_theme("<li>", "s1", "j1"),
+            "base.html",
+            "<footer></footer>",
+        );
         assert_eq!(
             changed(&before, &edited),
             ["base.html", "news.html", "page.html"]
@@ -308,14 +317,9 @@ mod tests {
             ]
         );
         // An include that names no string: the template uses every template.
-        let mut dynamic = site_theme("<li>", "s1", "j1");
-        if let Some(t) = dynamic.templates.get_mut("page.html") {
-            t.text.push_str("{% include which %}");
-        }
-        let mut edited = site_theme("<li class=x>", "s1", "j1");
-        if let Some(t) = edited.templates.get_mut("page.html") {
-            t.text.push_str("{% include which %}");
-        }
+        let include = "{% include which %}";
+        let dynamic = appended(site_theme("<li>", "s1", "j1"), "page.html", include);
+        let edited = appended(site_theme("<li class=x>", "s1", "j1"), "page.html", include);
         assert_eq!(
             changed(&dynamic, &edited),
             ["item.html", "news.html", "page.html"]

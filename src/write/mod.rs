@@ -13,6 +13,8 @@
 //!   between the two renames leaves the old site aside, and the next run of klaster
 //!   puts it back before anything else.
 
+#[cfg(target_os = "linux")]
+mod at;
 mod place;
 pub use place::{check_output, normalize, real_path};
 
@@ -23,9 +25,10 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// A file path of the output, checked so that it cannot leave the output folder.
-fn safe_join(base: &Path, rel: &str) -> io::Result<PathBuf> {
-    let mut p = base.to_path_buf();
+/// The parts of a file path of the output, checked so that it cannot leave the output
+/// folder.
+fn checked_parts(rel: &str) -> io::Result<Vec<&str>> {
+    let mut parts = Vec::new();
     for part in rel.split('/') {
         match part {
             "" | "." => {}
@@ -41,10 +44,10 @@ fn safe_join(base: &Path, rel: &str) -> io::Result<PathBuf> {
                     format!("output path `{rel}` is not allowed"),
                 ));
             }
-            part => p.push(part),
+            part => parts.push(part),
         }
     }
-    Ok(p)
+    Ok(parts)
 }
 
 /// Fault injection for the kill tests (`tests/kill.rs`): `KLASTER_FAULT` names a
@@ -72,6 +75,8 @@ pub struct Staging {
     lock_path: PathBuf,
     _lock: File,
     committed: bool,
+    #[cfg(target_os = "linux")]
+    folders: at::Folders,
 }
 
 /// Names of the temporary folders of the output `name`: `.<name>.tmp-…`, `.<name>.old-…`.
@@ -152,6 +157,8 @@ impl Staging {
         std::fs::create_dir(&tmp)?;
         Ok(Staging {
             output,
+            #[cfg(target_os = "linux")]
+            folders: at::Folders::new(&tmp),
             tmp,
             lock_path,
             _lock: lock,
@@ -166,7 +173,13 @@ impl Staging {
 
     /// Writes one file under the temporary folder, creating its folders.
     pub fn put(&self, file: &OutputFile) -> io::Result<()> {
-        let target = safe_join(&self.tmp, &file.path)?;
+        let parts = checked_parts(&file.path)?;
+        #[cfg(target_os = "linux")]
+        if self.folders.put(&parts, file)? {
+            return Ok(());
+        }
+        let mut target = self.tmp.clone();
+        target.extend(&parts);
         let write = |target: &Path| match &file.content {
             Content::Bytes(b) => std::fs::write(target, b),
             Content::Shared(b) => std::fs::write(target, b.as_slice()),
@@ -196,6 +209,8 @@ impl Staging {
 
     /// Replaces the output with the temporary folder.
     pub fn commit(mut self) -> io::Result<()> {
+        #[cfg(target_os = "linux")]
+        self.folders.close();
         fault("before-swap", &self.tmp);
         let had_output = std::fs::symlink_metadata(&self.output).is_ok();
         if had_output && !forced_two_renames() {
@@ -469,10 +484,12 @@ mod tests {
 
     #[test]
     fn paths_cannot_leave_the_output() {
-        assert!(safe_join(Path::new("/o"), "../x").is_err());
+        assert!(checked_parts("../x").is_err());
+        assert!(checked_parts("en/../../x").is_err());
+        assert!(checked_parts("en/a:b/index.html").is_err());
         assert_eq!(
-            safe_join(Path::new("/o"), "en/index.html").unwrap(),
-            PathBuf::from("/o/en/index.html")
+            checked_parts("/en//./index.html").unwrap(),
+            ["en", "index.html"]
         );
     }
 

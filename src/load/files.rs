@@ -203,7 +203,16 @@ pub fn read_text(
     budget: &Budget,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Arc<SourceFile>, Diagnostic> {
-    read_text_at(root, path, budget, warnings).map(|(f, _)| f)
+    read_text_at(root, path, None, budget, warnings).map(|(f, _)| f)
+}
+
+/// A file's length and time as the walk of its folder measured them: the file is not
+/// measured again when it is read (a system call for each of the tens of thousands of
+/// Markdown files of a large site).
+#[derive(Debug, Clone, Copy)]
+pub struct Measured {
+    pub len: u64,
+    pub modified: Option<std::time::SystemTime>,
 }
 
 /// Where a text came from, so a part of it can be read again later: the file's
@@ -244,10 +253,12 @@ fn read_measured(file: &mut std::fs::File, len: u64) -> std::io::Result<Vec<u8>>
     Ok(bytes)
 }
 
-/// [`read_text`], with where the text came from.
+/// [`read_text`], with where the text came from; `measured` is what the walk measured
+/// of the file, when it did.
 pub fn read_text_at(
     root: &Path,
     path: &Path,
+    measured: Option<Measured>,
     budget: &Budget,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<(Arc<SourceFile>, Origin), Diagnostic> {
@@ -262,8 +273,16 @@ pub fn read_text_at(
             io_error(e)
         }
     })?;
-    let meta = file.metadata().map_err(io_error)?;
-    let len = meta.len();
+    let Measured { len, modified } = match measured {
+        Some(m) => m,
+        None => {
+            let meta = file.metadata().map_err(io_error)?;
+            Measured {
+                len: meta.len(),
+                modified: meta.modified().ok(),
+            }
+        }
+    };
     if len > MAX_TEXT_FILE {
         return Err(too_large(rel.clone(), len));
     }
@@ -287,7 +306,7 @@ pub fn read_text_at(
     let mut origin = Origin {
         path: path.to_path_buf(),
         len: read,
-        modified: meta.modified().ok(),
+        modified,
         skipped: read - text.len() as u64,
         altered: false,
     };
@@ -412,20 +431,25 @@ pub fn walk_files(
     walk(root, dir, diags, |e, _| f(e.into_path()));
 }
 
-/// [`walk_files`] with the size of each Markdown file (`None` for the others): the
-/// Markdown decides whether load keeps the bodies ([`KEEP_BODIES`]), and each size is
-/// a system call, one a file on a site of tens of thousands of records.
+/// [`walk_files`] with the size and time of each Markdown file (`None` for the
+/// others): the Markdown decides whether load keeps the bodies ([`KEEP_BODIES`]), and
+/// each measurement is a system call, one a file on a site of tens of thousands of
+/// records, which reading the file then does without.
 pub fn walk_records(
     root: &Path,
     dir: &Path,
     diags: &mut Vec<Diagnostic>,
-    mut f: impl FnMut(std::path::PathBuf, Option<u64>),
+    mut f: impl FnMut(std::path::PathBuf, Option<Measured>),
 ) {
     walk(root, dir, diags, |e, diags| {
         if e.path().extension().is_none_or(|x| x != "md") {
             f(e.into_path(), None);
-        } else if let Some(size) = size_of(root, &e, diags) {
-            f(e.into_path(), Some(size));
+        } else if let Some(m) = metadata_of(root, &e, diags) {
+            let measured = Measured {
+                len: m.len(),
+                modified: m.modified().ok(),
+            };
+            f(e.into_path(), Some(measured));
         }
     });
 }
@@ -447,8 +471,17 @@ pub fn walk_sized(
 
 /// The size of a walked file; a file whose size cannot be read is a problem.
 fn size_of(root: &Path, e: &walkdir::DirEntry, diags: &mut Vec<Diagnostic>) -> Option<u64> {
+    metadata_of(root, e, diags).map(|m| m.len())
+}
+
+/// What the system says of a walked file (not following a symbolic link).
+fn metadata_of(
+    root: &Path,
+    e: &walkdir::DirEntry,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<std::fs::Metadata> {
     match e.metadata() {
-        Ok(m) => Some(m.len()),
+        Ok(m) => Some(m),
         Err(err) => {
             diags.push(Diagnostic::error(
                 "io",

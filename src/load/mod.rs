@@ -352,7 +352,7 @@ pub fn load_content(root: &Path) -> LoadedContent {
 /// The records, media files and interface strings under `content/`.
 fn load_records(root: &Path, content: &Path, budget: &Budget, out: &mut LoadedContent) {
     // Collect paths first (cheap), then read and parse in parallel.
-    let mut record_paths: Vec<(Collection, PathBuf)> = Vec::new();
+    let mut record_paths: Vec<(Collection, PathBuf, Option<files::Measured>)> = Vec::new();
     let mut i18n_paths: Vec<(String, PathBuf)> = Vec::new();
     let entries = match std::fs::read_dir(content) {
         Ok(e) => e,
@@ -428,14 +428,18 @@ fn load_records(root: &Path, content: &Path, budget: &Budget, out: &mut LoadedCo
     }
     // The collection folders are walked in parallel, adding up the Markdown files'
     // sizes.
-    type Walked = (Vec<(Collection, PathBuf)>, u64, Vec<Diagnostic>);
+    type Walked = (
+        Vec<(Collection, PathBuf, Option<files::Measured>)>,
+        u64,
+        Vec<Diagnostic>,
+    );
     let walked: Vec<Walked> = collection_dirs
         .par_iter()
         .map(|(collection, dir)| {
             let (mut paths, mut markdown, mut diags) = (Vec::new(), 0, Vec::new());
-            files::walk_records(root, dir, &mut diags, |p, size| {
-                markdown += size.unwrap_or(0);
-                paths.push((*collection, p));
+            files::walk_records(root, dir, &mut diags, |p, measured| {
+                markdown += measured.map_or(0, |m| m.len);
+                paths.push((*collection, p, measured));
             });
             (paths, markdown, diags)
         })
@@ -467,9 +471,10 @@ fn load_records(root: &Path, content: &Path, budget: &Budget, out: &mut LoadedCo
     let parsed: Vec<(Loaded, Vec<Diagnostic>, Collection, String)> = record_paths
         .par_iter()
         .with_max_len(crate::par::PIECE)
-        .map(|(collection, path)| {
+        .map(|(collection, path, measured)| {
             let mut warnings = Vec::new();
-            let r = load_record_file(root, *collection, path, budget, keep_bodies, &mut warnings);
+            let file = (*collection, path.as_path(), *measured);
+            let r = load_record_file(root, file, budget, keep_bodies, &mut warnings);
             (r, warnings, *collection, rel_path(root, path))
         })
         .collect();
@@ -581,7 +586,7 @@ pub fn reload_record(
         if files::kind(&path) != Kind::File {
             return (None, diags);
         }
-        match load_record_file(root, collection, &path, &budget, true, &mut diags) {
+        match load_record_file(root, (collection, &path, None), &budget, true, &mut diags) {
             Ok((c, stem, file)) => by_id.entry((c, stem)).or_default().push(file),
             Err(d) => {
                 diags.push(d);
@@ -599,8 +604,7 @@ type Loaded = Result<(Collection, String, RawFile), Diagnostic>;
 
 fn load_record_file(
     root: &Path,
-    collection: Collection,
-    path: &Path,
+    (collection, path, measured): (Collection, &Path, Option<files::Measured>),
     budget: &Budget,
     keep_body: bool,
     warnings: &mut Vec<Diagnostic>,
@@ -618,7 +622,7 @@ fn load_record_file(
         )
         .with_help("images and documents go in `content/media/`"));
     };
-    let (file, origin) = files::read_text_at(root, path, budget, warnings)?;
+    let (file, origin) = files::read_text_at(root, path, measured, budget, warnings)?;
     // Without an origin, parse_record keeps the body's text.
     let keep = origin.altered || keep_body;
     let raw = parse_record(file, lang, md, (!keep).then(|| Arc::new(origin)))?;

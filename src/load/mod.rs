@@ -467,23 +467,30 @@ fn load_records(root: &Path, content: &Path, budget: &Budget, out: &mut LoadedCo
         return;
     }
 
-    // Record files, in parallel.
-    let parsed: Vec<(Loaded, Vec<Diagnostic>, Collection, String)> = record_paths
-        .par_iter()
+    // Record files, in parallel; each path is freed once its file is read, and a
+    // file's path relative to the root is only made for a problem with it (the paths
+    // of a large site's files are megabytes beside its texts at the peak of loading).
+    type Parsed = (
+        Result<(Collection, String, RawFile), (Diagnostic, Collection, String)>,
+        Vec<Diagnostic>,
+    );
+    let parsed: Vec<Parsed> = record_paths
+        .into_par_iter()
         .with_max_len(crate::par::PIECE)
         .map(|(collection, path, measured)| {
             let mut warnings = Vec::new();
-            let file = (*collection, path.as_path(), *measured);
-            let r = load_record_file(root, file, budget, keep_bodies, &mut warnings);
-            (r, warnings, *collection, rel_path(root, path))
+            let file = (collection, path.as_path(), measured);
+            let r = load_record_file(root, file, budget, keep_bodies, &mut warnings)
+                .map_err(|d| (d, collection, rel_path(root, &path)));
+            (r, warnings)
         })
         .collect();
     let mut by_id: BTreeMap<(Collection, String), Vec<RawFile>> = BTreeMap::new();
-    for (item, mut warnings, collection, rel) in parsed {
+    for (item, mut warnings) in parsed {
         out.diagnostics.append(&mut warnings);
         match item {
             Ok((c, stem, file)) => by_id.entry((c, stem)).or_default().push(file),
-            Err(d) => {
+            Err((d, collection, rel)) => {
                 if let Some((id, file)) = broken_record_file(collection, &rel, &d) {
                     by_id.entry(id).or_default().push(file);
                 }
@@ -608,7 +615,7 @@ fn load_record_file(
     budget: &Budget,
     keep_body: bool,
     warnings: &mut Vec<Diagnostic>,
-) -> Result<(Collection, String, RawFile), Diagnostic> {
+) -> Loaded {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

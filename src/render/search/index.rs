@@ -299,21 +299,37 @@ impl Index {
         }
     }
 
-    /// The word chunks, the stem chunks and `index.json`.
-    pub fn finish(self, lang: &str, dir: &str) -> Vec<OutputFile> {
-        let pages = self.lengths.len();
+    /// Hands the word chunks, the stem chunks and `index.json` to `out` one by one, as
+    /// each is made (the two languages' indexes finish at about the same time, near
+    /// the peak of a build's memory), freeing the word table once its chunks are out.
+    pub fn finish(self, lang: &str, dir: &str, out: &mut dyn FnMut(OutputFile)) {
+        let Index {
+            words: word_map,
+            stems,
+            stem_ix,
+            postings,
+            lengths,
+            hash: mut files_hash,
+        } = self;
+        drop(stem_ix);
+        let pages = lengths.len();
         let average = if pages == 0 {
             1.0
         } else {
-            self.lengths.iter().map(|l| f64::from(*l)).sum::<f64>() / pages as f64
+            lengths.iter().map(|l| f64::from(*l)).sum::<f64>() / pages as f64
         }
         .max(1.0);
-        let mut files = Vec::new();
+        let mut emit = |file: OutputFile| {
+            if let Some(bytes) = file.content.bytes() {
+                files_hash = hash_bytes(files_hash, bytes);
+            }
+            out(file);
+        };
 
         // Words → stems.
         // In the order JavaScript compares strings (UTF-16 code units), which the search
         // script's binary search relies on.
-        let mut words: Vec<(&String, &u32)> = self.words.iter().collect();
+        let mut words: Vec<(&String, &u32)> = word_map.iter().collect();
         words.sort_unstable_by(|a, b| utf16_cmp(a.0, b.0));
         let mut word_starts = Vec::new();
         let mut chunk = serde_json::Map::new();
@@ -322,12 +338,12 @@ impl Index {
             if chunk.is_empty() {
                 word_starts.push(word.clone());
             }
-            let stem = &self.stems[*stem as usize];
+            let stem = &stems[*stem as usize];
             size += word.len() + stem.len() + 6;
             chunk.insert(word.clone(), serde_json::Value::String(stem.clone()));
             if size >= WORDS_CHUNK_BYTES {
                 let n = word_starts.len() - 1;
-                files.push(OutputFile::text(
+                emit(OutputFile::text(
                     format!("{dir}w/{n}.json"),
                     serde_json::Value::Object(std::mem::take(&mut chunk)).to_string(),
                 ));
@@ -336,35 +352,36 @@ impl Index {
         }
         if !chunk.is_empty() {
             let n = word_starts.len() - 1;
-            files.push(OutputFile::text(
+            emit(OutputFile::text(
                 format!("{dir}w/{n}.json"),
                 serde_json::Value::Object(chunk).to_string(),
             ));
         }
+        drop(word_map);
 
         // Stems → weighted pages.
-        let mut order: Vec<usize> = (0..self.stems.len()).collect();
-        order.sort_unstable_by(|a, b| utf16_cmp(&self.stems[*a], &self.stems[*b]));
+        let mut order: Vec<usize> = (0..stems.len()).collect();
+        order.sort_unstable_by(|a, b| utf16_cmp(&stems[*a], &stems[*b]));
         let mut stem_starts = Vec::new();
         let mut bytes = Vec::new();
         for i in order {
             if bytes.is_empty() {
-                stem_starts.push(self.stems[i].clone());
+                stem_starts.push(stems[i].clone());
             }
-            let stem = self.stems[i].as_bytes();
+            let stem = stems[i].as_bytes();
             varint(&mut bytes, stem.len() as u64);
             bytes.extend_from_slice(stem);
-            let list = &self.postings[i];
+            let list = &postings[i];
             varint(&mut bytes, u64::from(list.len));
             let mut previous = 0u32;
             for (page, count) in list.iter() {
                 varint(&mut bytes, u64::from(page - previous));
                 previous = page;
-                bytes.push(weight(count, self.lengths[page as usize], average));
+                bytes.push(weight(count, lengths[page as usize], average));
             }
             if bytes.len() >= STEMS_CHUNK_BYTES {
                 let n = stem_starts.len() - 1;
-                files.push(OutputFile {
+                emit(OutputFile {
                     path: format!("{dir}s/{n}.bin"),
                     content: crate::output::Content::Bytes(std::mem::take(&mut bytes)),
                 });
@@ -372,18 +389,13 @@ impl Index {
         }
         if !bytes.is_empty() {
             let n = stem_starts.len() - 1;
-            files.push(OutputFile {
+            emit(OutputFile {
                 path: format!("{dir}s/{n}.bin"),
                 content: crate::output::Content::Bytes(bytes),
             });
         }
 
-        let mut hash = self.hash;
-        for f in &files {
-            if let Some(bytes) = f.content.bytes() {
-                hash = hash_bytes(hash, bytes);
-            }
-        }
+        let hash = files_hash;
         let mut meta = String::new();
         let _ = write!(
             meta,
@@ -399,8 +411,7 @@ impl Index {
                 "v": format!("{:08x}", hash as u32),
             })
         );
-        files.push(OutputFile::text(format!("{dir}index.json"), meta));
-        files
+        out(OutputFile::text(format!("{dir}index.json"), meta));
     }
 }
 
@@ -500,7 +511,7 @@ mod tests {
                     files.push(f)
                 }));
             }
-            files.extend(index.finish("en", "search/en/"));
+            index.finish("en", "search/en/", &mut |f| files.push(f));
             files
         };
         let whole = build(docs.len());

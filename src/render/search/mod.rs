@@ -178,11 +178,14 @@ fn language(
             index.merge(part);
         }
     }
-    for f in index.finish(lang, &dir) {
-        written.fetch_add(1, Ordering::Relaxed);
-        sink.put(f)?;
-    }
-    Ok(written.into_inner())
+    let mut failed = Ok(());
+    index.finish(lang, &dir, &mut |f| {
+        if failed.is_ok() {
+            written.fetch_add(1, Ordering::Relaxed);
+            failed = sink.put(f);
+        }
+    });
+    failed.map(|()| written.into_inner())
 }
 
 /// Writes the indexes of every language; returns how many files they have.

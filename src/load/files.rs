@@ -215,6 +215,15 @@ pub struct Measured {
     pub modified: Option<std::time::SystemTime>,
 }
 
+impl From<&std::fs::Metadata> for Measured {
+    fn from(m: &std::fs::Metadata) -> Measured {
+        Measured {
+            len: m.len(),
+            modified: m.modified().ok(),
+        }
+    }
+}
+
 /// Where a text came from, so a part of it can be read again later: the file's
 /// length and time when it was read, and whether the text differs from the bytes
 /// (a byte-order mark dropped, control characters replaced, lone `\r` made `\n`).
@@ -275,13 +284,7 @@ pub fn read_text_at(
     })?;
     let Measured { len, modified } = match measured {
         Some(m) => m,
-        None => {
-            let meta = file.metadata().map_err(io_error)?;
-            Measured {
-                len: meta.len(),
-                modified: meta.modified().ok(),
-            }
-        }
+        None => Measured::from(&file.metadata().map_err(io_error)?),
     };
     if len > MAX_TEXT_FILE {
         return Err(too_large(rel.clone(), len));
@@ -445,11 +448,7 @@ pub fn walk_records(
         if e.path().extension().is_none_or(|x| x != "md") {
             f(e.into_path(), None);
         } else if let Some(m) = metadata_of(root, &e, diags) {
-            let measured = Measured {
-                len: m.len(),
-                modified: m.modified().ok(),
-            };
-            f(e.into_path(), Some(measured));
+            f(e.into_path(), Some(Measured::from(&m)));
         }
     });
 }

@@ -4,11 +4,11 @@
 //! of pages of a large site. With the section's folder open, making the page's folder
 //! and the page are each one step from there (`mkdirat`, `openat`).
 
-use crate::output::{Content, OutputFile};
+use crate::output::OutputFile;
 use rustix::fs::{Mode, OFlags};
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, Write};
+use std::io;
 use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -102,16 +102,10 @@ impl Folders {
             None => (*name).to_string(),
         };
         let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
-        let fd = rustix::fs::openat(&*dir, &target, flags, Mode::from_raw_mode(0o666))?;
-        let mut out = File::from(fd);
-        match &file.content {
-            Content::Bytes(b) => out.write_all(b)?,
-            Content::Shared(b) => out.write_all(b)?,
-            Content::Copy(src) => {
-                let mut from = super::open_no_follow(src)?;
-                io::copy(&mut from, &mut out)?;
-            }
-        }
+        super::write_content(&file.content, || {
+            let fd = rustix::fs::openat(&*dir, &target, flags, Mode::from_raw_mode(0o666))?;
+            Ok(File::from(fd))
+        })?;
         Ok(true)
     }
 }

@@ -180,11 +180,7 @@ impl Staging {
         }
         let mut target = self.tmp.clone();
         target.extend(&parts);
-        let write = |target: &Path| match &file.content {
-            Content::Bytes(b) => std::fs::write(target, b),
-            Content::Shared(b) => std::fs::write(target, b.as_slice()),
-            Content::Copy(src) => copy_no_follow(src, target),
-        };
+        let write = |target: &Path| write_content(&file.content, || File::create(target));
         // A page is alone in a folder of its own (`…/slug/index.html`): make the folder
         // first instead of failing to create the file in it.
         if file.path.ends_with("/index.html")
@@ -368,12 +364,19 @@ fn recover(parent: &Path, name: &str, output: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Copies a media file without following a symbolic link put in its place since the
-/// site was read.
-fn copy_no_follow(src: &Path, target: &Path) -> io::Result<()> {
-    let mut from = open_no_follow(src)?;
-    let mut to = File::create(target)?;
-    io::copy(&mut from, &mut to).map(|_| ())
+/// Writes `content` into the file `create` makes. A media file is copied without
+/// following a symbolic link put in its place since the site was read, and opened
+/// before the copy is created.
+fn write_content(content: &Content, create: impl FnOnce() -> io::Result<File>) -> io::Result<()> {
+    use std::io::Write as _;
+    match content {
+        Content::Bytes(b) => create()?.write_all(b),
+        Content::Shared(b) => create()?.write_all(b),
+        Content::Copy(src) => {
+            let mut from = open_no_follow(src)?;
+            io::copy(&mut from, &mut create()?).map(|_| ())
+        }
+    }
 }
 
 /// Opens a file for reading, refusing a symbolic link.

@@ -395,7 +395,6 @@ impl Index {
             });
         }
 
-        let hash = files_hash;
         let mut meta = String::new();
         let _ = write!(
             meta,
@@ -408,7 +407,7 @@ impl Index {
                 "words": word_starts,
                 "stems": stem_starts,
                 // Fetched as `?v=`, so that hosts may cache the other files for good.
-                "v": format!("{:08x}", hash as u32),
+                "v": format!("{:08x}", files_hash as u32),
             })
         );
         out(OutputFile::text(format!("{dir}index.json"), meta));

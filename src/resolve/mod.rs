@@ -119,7 +119,7 @@ impl<'a> Shared<'a> {
 /// rest (or puts them in the scratch file): compressing costs time, keeping them as
 /// they are costs memory. A site of 2 x 1,000 pages has about 7 MB of body HTML, one
 /// of 2 x 10,000 about 70 MB (docs/performance.md).
-pub const PLAIN_BODIES: usize = 16 * 1024 * 1024;
+pub const PLAIN_BODIES: usize = 24 * 1024 * 1024;
 
 /// The words of [`Labels`] in `lang`, from the theme's interface strings.
 fn labels(strings: &Strings, lang: &str) -> Labels {

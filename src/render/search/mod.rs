@@ -163,10 +163,7 @@ fn language(
                 let mut failed = Ok(());
                 let first = g * group + n * index::PART;
                 let part = index::part(first, &docs, lang, &dir, &mut |f| {
-                    if failed.is_ok() {
-                        written.fetch_add(1, Ordering::Relaxed);
-                        failed = sink.put(f);
-                    }
+                    put_counted(sink, &written, &mut failed, f)
                 });
                 if let Some(p) = progress {
                     p.steps(chunk.len());
@@ -180,12 +177,24 @@ fn language(
     }
     let mut failed = Ok(());
     index.finish(lang, &dir, &mut |f| {
-        if failed.is_ok() {
-            written.fetch_add(1, Ordering::Relaxed);
-            failed = sink.put(f);
-        }
+        put_counted(sink, &written, &mut failed, f)
     });
     failed.map(|()| written.into_inner())
+}
+
+/// Hands `file` to `sink` and counts it, unless a file before it failed: the index
+/// hands its files to a plain callback as it makes them, and the first error is
+/// returned once it is done.
+fn put_counted(
+    sink: &dyn Sink,
+    written: &AtomicUsize,
+    failed: &mut std::io::Result<()>,
+    file: crate::output::OutputFile,
+) {
+    if failed.is_ok() {
+        written.fetch_add(1, Ordering::Relaxed);
+        *failed = sink.put(file);
+    }
 }
 
 /// Writes the indexes of every language; returns how many files they have.

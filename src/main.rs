@@ -128,6 +128,12 @@ enum Command {
         #[arg(long, num_args = 2, value_names = ["ID", "LANG"])]
         mark_done: Vec<String>,
     },
+    /// Remove the output a build replaced (started by `klaster build` itself)
+    #[command(hide = true)]
+    RemovePrevious {
+        /// The folder beside the output that holds the previous site
+        dir: PathBuf,
+    },
 }
 
 /// No transparent huge pages: the allocator would otherwise take memory in 2 MiB
@@ -236,6 +242,7 @@ fn main() -> ExitCode {
                 mark_done,
             })
         }
+        Command::RemovePrevious { dir } => cmd::previous::run(&dir),
     };
     cmd::exit(code)
 }

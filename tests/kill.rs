@@ -115,14 +115,25 @@ impl Site {
         }
     }
 
-    /// Names beside the output that are not the site's own.
+    /// Names beside the output that are not the site's own, once the process that
+    /// removes a replaced output has had 20 s to finish.
     fn debris(&self) -> Vec<String> {
-        std::fs::read_dir(self.root())
-            .expect("read site")
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n != "content" && n != "output")
-            .collect()
+        let names = || -> Vec<String> {
+            std::fs::read_dir(self.root())
+                .expect("read site")
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n != "content" && n != "output")
+                .collect()
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let found = names();
+            if found.is_empty() || Instant::now() > deadline {
+                return found;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 }
 

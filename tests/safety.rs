@@ -42,6 +42,60 @@ fn failed_build_leaves_the_previous_output_unchanged() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+/// The names of a site's folder that belong to builds (temporary and replaced outputs,
+/// their locks), once the process that removes a replaced output has had `within`.
+fn build_folders(site: &TestSite, within: std::time::Duration) -> Vec<String> {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        let found: Vec<String> = std::fs::read_dir(site.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".tmp-") || n.contains(".old-"))
+            .collect();
+        if found.is_empty() || std::time::Instant::now() > deadline {
+            return found;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn the_output_a_build_replaced_is_removed_after_it() {
+    let site = TestSite::new();
+    assert_eq!(site.build(&[]).code, 0);
+    std::fs::write(site.path().join("output/stale.html"), "old").unwrap();
+    let second = site.build(&[]);
+    assert_eq!(second.code, 0, "{}", second.all());
+    // The new site is in place when the build ends.
+    assert!(!site.path().join("output/stale.html").exists());
+    assert!(site.path().join("output/en/index.html").exists());
+    // The old one goes soon after, with its lock file, and nothing else.
+    let left = build_folders(&site, std::time::Duration::from_secs(20));
+    assert!(left.is_empty(), "still beside the output: {left:?}");
+    assert!(site.path().join("content").is_dir());
+    // A third build works as the second did.
+    assert_eq!(site.build(&[]).code, 0);
+    assert!(build_folders(&site, std::time::Duration::from_secs(20)).is_empty());
+}
+
+#[test]
+fn remove_previous_refuses_folders_that_are_not_a_builds() {
+    let site = TestSite::new();
+    assert_eq!(site.build(&[]).code, 0);
+    for dir in ["content", "output", "missing.tmp-1"] {
+        let run = klaster(&["remove-previous", dir], site.path());
+        assert_eq!(run.code, 2, "{dir}: {}", run.all());
+        assert!(
+            run.stderr.contains("is not a previous output of klaster"),
+            "{dir}: {}",
+            run.stderr
+        );
+    }
+    assert!(site.path().join("content/site.yaml").exists());
+    assert!(site.path().join("output/en/index.html").exists());
+}
+
 #[test]
 fn a_successful_build_replaces_stale_files() {
     let site = TestSite::new();

@@ -98,12 +98,17 @@ pub fn run(args: Args) -> u8 {
     } else {
         String::new()
     };
-    if let Err(e) = staging.commit() {
-        eprintln!(
-            "error: cannot write `{}`: {e}\n  the previous output was left as it was",
-            output.display()
-        );
-        return USAGE;
+    match staging.commit_keeping_previous() {
+        // Removed after this process ends: a second build takes no longer than the first.
+        Ok(Some(previous)) => super::previous::remove_later(previous),
+        Ok(None) => {}
+        Err(e) => {
+            eprintln!(
+                "error: cannot write `{}`: {e}\n  the previous output was left as it was",
+                output.display()
+            );
+            return USAGE;
+        }
     }
     let pages: Vec<String> = outcome
         .stats

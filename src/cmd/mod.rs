@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod new;
+pub mod previous;
 pub mod progress;
 pub mod serve;
 pub mod strings;

@@ -73,7 +73,7 @@ pub struct Staging {
     output: PathBuf,
     tmp: PathBuf,
     lock_path: PathBuf,
-    _lock: File,
+    lock: File,
     committed: bool,
     #[cfg(target_os = "linux")]
     folders: at::Folders,
@@ -161,7 +161,7 @@ impl Staging {
             folders: at::Folders::new(&tmp),
             tmp,
             lock_path,
-            _lock: lock,
+            lock,
             committed: false,
         })
     }
@@ -203,8 +203,18 @@ impl Staging {
         }
     }
 
-    /// Replaces the output with the temporary folder.
-    pub fn commit(mut self) -> io::Result<()> {
+    /// Replaces the output with the temporary folder and removes the previous output.
+    pub fn commit(self) -> io::Result<()> {
+        if let Some(previous) = self.commit_keeping_previous()? {
+            previous.remove();
+        }
+        Ok(())
+    }
+
+    /// Replaces the output with the temporary folder, and hands back the previous
+    /// output (if there was one) for the caller to remove: `klaster build` leaves that
+    /// to a process of its own, so that it can end as soon as the new site is in place.
+    pub fn commit_keeping_previous(mut self) -> io::Result<Option<Previous>> {
         #[cfg(target_os = "linux")]
         self.folders.close();
         fault("before-swap", &self.tmp);
@@ -215,9 +225,7 @@ impl Staging {
                     // The old site is now in the temporary folder.
                     self.committed = true;
                     fault("after-swap", &self.tmp);
-                    remove_tree(&self.tmp);
-                    let _ = std::fs::remove_file(&self.lock_path);
-                    return Ok(());
+                    return Ok(self.previous(self.tmp.clone()));
                 }
                 Err(e) if !exchange_unsupported(&e) => return Err(e),
                 Err(_) => {}
@@ -240,12 +248,82 @@ impl Staging {
             return Err(e);
         }
         self.committed = true;
-        if had_output {
-            remove_tree(&old);
+        if !had_output {
+            let _ = std::fs::remove_file(&self.lock_path);
+            return Ok(None);
         }
-        let _ = std::fs::remove_file(&self.lock_path);
-        Ok(())
+        // Under the temporary folder's name, an old site left by a build killed while
+        // removing it is never taken for one to put back.
+        let dir = match std::fs::rename(&old, &self.tmp) {
+            Ok(()) => self.tmp.clone(),
+            Err(_) => old,
+        };
+        Ok(self.previous(dir))
     }
+
+    /// The previous output in `dir`, under this build's lock; removed at once if the
+    /// lock cannot be shared.
+    fn previous(&self, dir: PathBuf) -> Option<Previous> {
+        match self.lock.try_clone() {
+            Ok(lock) => Some(Previous {
+                dir,
+                lock_path: self.lock_path.clone(),
+                lock,
+            }),
+            Err(_) => {
+                remove_tree(&dir);
+                let _ = std::fs::remove_file(&self.lock_path);
+                None
+            }
+        }
+    }
+}
+
+/// The output a build replaced, beside the new one, still under that build's lock
+/// (so that no other build takes it for a dead build's folder while it is removed).
+pub struct Previous {
+    dir: PathBuf,
+    lock_path: PathBuf,
+    lock: File,
+}
+
+impl Previous {
+    /// The folder the previous output is in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The open lock file: a process that inherits it holds the lock until it ends.
+    pub fn lock(&self) -> &File {
+        &self.lock
+    }
+
+    /// Removes the previous output, then its lock file.
+    pub fn remove(self) {
+        remove_tree(&self.dir);
+        let _ = std::fs::remove_file(&self.lock_path);
+    }
+}
+
+/// Removes a previous output that a build handed over ([`Previous::dir`]), then its
+/// lock file; refuses any folder but a build's temporary one (`.<output>.tmp-…` or
+/// `.<output>.old-…`), so that it can never remove anything else.
+pub fn remove_previous(dir: &Path) -> io::Result<()> {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let staging = name.starts_with('.') && (name.contains(".tmp-") || name.contains(".old-"));
+    let is_dir = std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir());
+    if !staging || !is_dir {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("`{}` is not a previous output of klaster", dir.display()),
+        ));
+    }
+    remove_tree(dir);
+    let _ = std::fs::remove_file(lock_path_of(dir));
+    Ok(())
 }
 
 /// Removes a folder and everything in it, its subfolders in parallel: the previous

@@ -210,49 +210,81 @@ impl Html {
     /// The HTML and the table of contents. Written by [`Html::new`] from `&str`s, so
     /// the texts are UTF-8.
     pub fn open(&self) -> (std::borrow::Cow<'_, str>, Vec<TocEntry>) {
+        match self.raw() {
+            Raw::Plain(html, toc) => (html.into(), toc.to_vec()),
+            Raw::Unpacked(raw) => {
+                let (html, toc) = unpack(raw);
+                (html.into(), toc)
+            }
+            Raw::None => Default::default(),
+        }
+    }
+
+    /// The HTML alone (borrowed where it is kept as it is): the headings are not read.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self.raw() {
+            Raw::Plain(html, _) => std::borrow::Cow::Borrowed(html),
+            Raw::Unpacked(raw) => html_of(raw).into(),
+            Raw::None => Default::default(),
+        }
+    }
+
+    /// The body as kept, decompressed where it was compressed.
+    fn raw(&self) -> Raw<'_> {
         let read;
         let packed: &[u8] = match &self.packed {
-            Packed::Empty => return Default::default(),
-            Packed::Plain { html, toc } => return (html.as_ref().into(), toc.to_vec()),
+            Packed::Empty => return Raw::None,
+            Packed::Plain { html, toc } => return Raw::Plain(html, toc),
             Packed::Memory(bytes) => bytes,
             Packed::Spilled { spill, offset, len } => {
                 // The scratch file is the process's own; it fails only with the machine.
                 let Some(bytes) = spill.get(*offset, *len as usize) else {
-                    return Default::default();
+                    return Raw::None;
                 };
                 read = bytes;
                 &read
             }
         };
         match lz4_flex::decompress_size_prepended(packed) {
-            Ok(raw) => {
-                let (html, toc) = unpack(raw);
-                (html.into(), toc)
-            }
-            Err(_) => Default::default(),
-        }
-    }
-
-    /// The HTML alone (borrowed where it is kept as it is).
-    pub fn text(&self) -> std::borrow::Cow<'_, str> {
-        match &self.packed {
-            Packed::Plain { html, .. } => std::borrow::Cow::Borrowed(html),
-            _ => self.open().0,
+            Ok(raw) => Raw::Unpacked(raw),
+            Err(_) => Raw::None,
         }
     }
 }
 
-/// The HTML and headings of an unpacked body.
-fn unpack(mut raw: Vec<u8>) -> (String, Vec<TocEntry>) {
-    let Some(at) = raw.len().checked_sub(4) else {
-        return Default::default();
+/// A body as [`Html::raw`] finds it.
+enum Raw<'a> {
+    None,
+    Plain(&'a str, &'a [TocEntry]),
+    /// Decompressed: the HTML, the headings, the HTML's length.
+    Unpacked(Vec<u8>),
+}
+
+/// The HTML of an unpacked body, its headings cut off unread.
+fn html_of(mut raw: Vec<u8>) -> String {
+    let Some((html_len, _)) = split(&raw) else {
+        return String::new();
     };
+    raw.truncate(html_len);
+    String::from_utf8(raw).unwrap_or_default()
+}
+
+/// Where an unpacked body's HTML ends and where its headings end (the HTML's length
+/// follows them, as four bytes).
+fn split(raw: &[u8]) -> Option<(usize, usize)> {
+    let at = raw.len().checked_sub(4)?;
     let mut len = [0u8; 4];
     len.copy_from_slice(&raw[at..]);
     let html_len = u32::from_le_bytes(len) as usize;
-    let Some(headings) = raw.get(html_len..at) else {
+    (html_len <= at).then_some((html_len, at))
+}
+
+/// The HTML and headings of an unpacked body.
+fn unpack(mut raw: Vec<u8>) -> (String, Vec<TocEntry>) {
+    let Some((html_len, at)) = split(&raw) else {
         return Default::default();
     };
+    let headings = &raw[html_len..at];
     let mut r = Reader(headings);
     let mut toc = Vec::new();
     while let Some((level, rest)) = r.0.split_first() {

@@ -138,6 +138,64 @@ fn an_edit_rerenders_only_the_pages_it_touches_and_matches_a_full_build() {
     assert!(n >= total / 2, "{n} of {total}");
 }
 
+#[test]
+fn a_new_slug_renders_every_page_again_only_where_a_template_looks_up_record_addresses() {
+    let site = TestSite::new();
+    for i in 0..30 {
+        site.write(
+            &format!("content/news/item-{i:02}.yaml"),
+            &format!(
+                "title: {{et: Uudis {i}, en: News {i}}}\ndate: 2023-01-{:02}\n",
+                1 + i % 28
+            ),
+        );
+    }
+    let cache = Arc::new(Cache::new());
+    let (first, _) = run(&site, Some(cache.clone()));
+    let total = first.stats.pages.iter().map(|(_, n)| n).sum::<usize>() + 2;
+
+    // The default theme asks `url_for` for sections only: a news item's new slug
+    // renders its pages and those that list or link to it, and every page is as a
+    // build from scratch makes it (`rebuilt_after` compares them).
+    let n = rebuilt_after(&site, &cache, |s| {
+        s.write(
+            "content/news/item-05.yaml",
+            "title: {et: Uudis 5, en: News 5}\ndate: 2023-01-06\nslug: fifth\n",
+        )
+    });
+    eprintln!("slug edit: {n} of {total} pages rendered");
+    assert!(
+        n < total / 2,
+        "{n} of {total} pages rendered for a new slug"
+    );
+
+    // A footer that links to that item by `url_for(id=…)`: the next new slug shows on
+    // every page made with the base template.
+    site.copy_default_theme();
+    let base = std::fs::read_to_string(repo().join("themes/default/templates/base.html")).unwrap();
+    site.write(
+        "themes/default/templates/base.html",
+        &base.replace(
+            "</footer>",
+            "<a href=\"{{ url_for(id='news/item-05') }}\">Item</a></footer>",
+        ),
+    );
+    rebuilt_after(&site, &cache, |_| {});
+    let n = rebuilt_after(&site, &cache, |s| {
+        s.write(
+            "content/news/item-05.yaml",
+            "title: {et: Uudis 5, en: News 5}\ndate: 2023-01-06\nslug: fifth-item\n",
+        )
+    });
+    assert!(
+        n >= total - 1,
+        "{n} of {total}: every page shows the new address"
+    );
+    let (_, files) = run(&site, None);
+    let home = String::from_utf8_lossy(&bytes(&files)["en/index.html"]).into_owned();
+    assert!(home.contains("/en/news/fifth-item/"), "{home}");
+}
+
 /// The output of a build from scratch, without the search index (which `serve` makes
 /// after a body edit is served).
 fn fresh_pages(site: &TestSite) -> (Outcome, BTreeMap<String, Vec<u8>>) {

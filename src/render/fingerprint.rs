@@ -67,13 +67,17 @@ impl<'a> Fingerprints<'a> {
             .iter()
             .map(|t| (*t, used.get(t).copied().unwrap_or_default()))
             .collect();
+        let record_urls = super::uses::record_urls(&site.theme);
         let theme = cache::fingerprint(|h| {
             cache::add(h, &env.strings);
             cache::add(h, &env.base_path);
-            // The URL table behind url_for.
-            let mut urls: Vec<(&String, &Vec<(String, String)>)> = env.urls.iter().collect();
-            urls.sort();
-            cache::add(h, &urls);
+            // The URL table behind url_for(id=…), if a template may ask it: a slug
+            // edit then renders every page again.
+            if record_urls {
+                let mut urls: Vec<(&String, &Vec<(String, String)>)> = env.urls.iter().collect();
+                urls.sort();
+                cache::add(h, &urls);
+            }
         });
         let uses_collections = REQUIRED_TEMPLATES
             .iter()

@@ -79,6 +79,29 @@ fn names(text: &str) -> Names {
     }
 }
 
+/// Whether a template of the theme may look up a record's address with
+/// `url_for(id=…)`, whose answers change with any record's slug: unless every
+/// `url_for(…)` of every template has only a `section` argument (the sections'
+/// addresses never change), the table of records' addresses goes into every page's
+/// fingerprint. A call that cannot be read counts as one with an `id`.
+pub fn record_urls(theme: &Theme) -> bool {
+    theme.templates.values().any(|t| {
+        t.text.match_indices("url_for").any(|(at, _)| {
+            let rest = &t.text[at + "url_for".len()..];
+            let Some(args) = rest.trim_start().strip_prefix('(') else {
+                return true;
+            };
+            match args.find(')') {
+                Some(end) => {
+                    let args = &args[..end];
+                    args.contains("id") || !args.trim_start().starts_with("section")
+                }
+                None => true,
+            }
+        })
+    })
+}
+
 /// For each template of the theme, a hash of the texts of every template it uses and
 /// of the static files it links: when an edit leaves it the same, the pages made with
 /// that template look the same as before.
@@ -184,6 +207,21 @@ mod tests {
         assert_eq!(names("{{ asset(path=page.css) }}").assets, None);
         assert_eq!(names("{% include \"a\\\"b\" %}").templates, None);
         assert!(names("{% component Card(title) %}{% endcomponent Card %}").components);
+    }
+
+    #[test]
+    fn only_url_for_of_sections_leaves_records_addresses_out() {
+        let of = |text: &str| record_urls(&theme(&[("a.html", text)], &[]));
+        assert!(!of(
+            "<a href=\"{{ url_for(section=\"news\") }}\">{{ url_for( section = 'x' ) }}"
+        ));
+        assert!(!of("no lookups at all"));
+        assert!(of("{{ url_for(id=\"partners/tehnopol\") }}"));
+        assert!(of("{{ url_for(id=item.id) }}"));
+        assert!(of("{{ url_for(section=s, id=i) }}"));
+        assert!(of("{{ url_for(lang=\"en\", section=\"news\") }}"));
+        assert!(of("{{ url_for }}"));
+        assert!(of("{{ url_for(section=\"news\""));
     }
 
     fn theme(templates: &[(&str, &str)], statics: &[(&str, &str)]) -> Theme {

@@ -156,28 +156,77 @@ pub fn map_address(v: &tera::Value) -> Option<usize> {
 /// Hashes each value once; the result feeds [`hash_value`].
 pub fn memo<'a>(values: impl ParallelIterator<Item = &'a tera::Value>) -> Memo {
     values
-        .filter_map(|v| Some((map_address(v)?, fingerprint(|h| hash_serialized(h, v)))))
+        .filter_map(|v| Some((map_address(v)?, value_hash(v))))
         .collect()
 }
 
-/// Adds a template value to a fingerprint, using the memo for shared records.
+/// The hash of one value on its own: what the memo keeps for it.
+pub fn value_hash(v: &tera::Value) -> u64 {
+    fingerprint(|h| hash_value(h, v, &Memo::default()))
+}
+
+/// Adds a template value to a fingerprint, using the memo for shared records. Each
+/// kind of value is marked, so that no two values hash alike by their parts alone;
+/// strings are hashed as they are, with whether they are safe (written unescaped).
+/// Other scalars are hashed as their JSON.
 pub fn hash_value(h: &mut DefaultHasher, v: &tera::Value, memo: &Memo) {
     if let Some(m) = v.as_map() {
         if let Some(known) = map_address(v).and_then(|a| memo.get(&a)) {
             add(h, known);
             return;
         }
-        add(h, &m.len());
+        add(h, &(b'm', m.len()));
         for (k, item) in m {
             add(h, k);
             hash_value(h, item, memo);
         }
     } else if let Some(items) = v.as_array() {
-        add(h, &items.len());
+        add(h, &(b'a', items.len()));
         for item in items {
             hash_value(h, item, memo);
         }
+    } else if let Some(text) = v.as_str() {
+        add(h, &(b's', v.is_safe()));
+        add(h, text);
     } else {
+        add(h, &b'j');
         hash_serialized(h, v);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tera::Value;
+
+    fn of(v: &Value) -> u64 {
+        value_hash(v)
+    }
+
+    #[test]
+    fn values_hash_alike_only_when_they_render_alike() {
+        let text = Value::from("<b>x</b>");
+        assert_eq!(of(&text), of(&Value::from("<b>x</b>")));
+        // A safe string is written unescaped: another page.
+        assert_ne!(of(&text), of(&text.clone().mark_safe()));
+        assert_ne!(of(&Value::from("1")), of(&Value::from(1u64)));
+        assert_ne!(of(&Value::from("true")), of(&Value::from(true)));
+        // A list of one string and the string itself.
+        assert_ne!(
+            of(&Value::from(vec![Value::from("a")])),
+            of(&Value::from("a"))
+        );
+        // Two lists whose items only joined are alike.
+        let two = |a: &str, b: &str| Value::from(vec![Value::from(a), Value::from(b)]);
+        assert_ne!(of(&two("ab", "c")), of(&two("a", "bc")));
+        let map = |k: &str, v: &str| {
+            Value::from(std::collections::BTreeMap::from([(
+                k.to_string(),
+                Value::from(v),
+            )]))
+        };
+        assert_eq!(of(&map("title", "A")), of(&map("title", "A")));
+        assert_ne!(of(&map("title", "A")), of(&map("name", "A")));
+        assert_ne!(of(&map("title", "A")), of(&map("title", "B")));
     }
 }

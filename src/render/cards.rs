@@ -77,7 +77,7 @@ impl LangCards<'_> {
         };
         slot.get_or_init(|| {
             make().map(|value| Card {
-                hash: cache::fingerprint(|h| cache::hash_serialized(h, &value)),
+                hash: cache::value_hash(&value),
                 value,
             })
         })

@@ -120,13 +120,15 @@ pub fn run_keeping(opts: &Options, sink: &dyn Sink) -> (Outcome, Option<Previous
 }
 
 /// Applies an edit of the files `changed` (paths relative to the root) to the
-/// previous build, when each is a file of a record that kept its identity (its files,
-/// languages, slugs and draft state): only those records are loaded and resolved
-/// again ([`resolve::patch`]). When only their Markdown bodies changed, only the
-/// pages that show those bodies and the feeds are rendered
-/// ([`render::render_bodies`]); when their front matter did, the template data of
-/// the pages that may show those records is made again, and those whose data changed
-/// are rendered ([`render::render_records`]). `None` when the edit needs a whole
+/// previous build, when each is a file of a record that kept its place (its files,
+/// languages and draft state; a new slug qualifies when no other record has it): only
+/// those records are loaded and resolved again ([`resolve::patch`]), and, for a
+/// record with a new slug, the records whose bodies link to it. When only their
+/// Markdown bodies changed, only the pages that show those bodies and the feeds are
+/// rendered ([`render::render_bodies`]); when their front matter did, the template
+/// data of the pages that may show those records is made again, and those whose data
+/// changed are rendered ([`render::render_records`]), with the pages a moved record
+/// left removed. `None` when the edit needs a whole
 /// build; `previous` must then be replaced by one.
 pub fn patch(
     opts: &Options,
@@ -158,7 +160,13 @@ pub fn patch(
     let mut patched = Vec::new();
     let mut referred = Vec::new();
     let mut bodies_only = true;
-    for i in targets {
+    let mut moved = Vec::new();
+    // The records to resolve again: those edited, then those whose bodies link to a
+    // record that moved (their HTML holds its old address).
+    let mut queue = targets;
+    let mut next = 0;
+    while let Some(&i) = queue.get(next) {
+        next += 1;
         let record = &site.records[i];
         let files: Vec<String> = record.files.iter().map(|(_, f)| f.clone()).collect();
         // A problem of loading the files or of the record's identity would have to
@@ -180,6 +188,15 @@ pub fn patch(
         diagnostics.retain(|d| !done.old_problems.contains(d));
         diagnostics.extend(done.problems);
         bodies_only &= done.bodies_only;
+        if done.moved {
+            moved.push(done.index);
+            for from in previous.kept.linking_to(&done.id) {
+                let j = *site.index.get(&from)?;
+                if !queue.contains(&j) {
+                    queue.push(j);
+                }
+            }
+        }
         patched.push(done.index);
         referred.extend(done.referred);
     }
@@ -188,7 +205,7 @@ pub fn patch(
     let rendered = if bodies_only {
         render::render_bodies(site, sink, cache, &patched)?
     } else {
-        render::render_records(site, sink, cache, &patched, &referred)?
+        render::render_records(site, sink, cache, &patched, &referred, &moved)?
     };
     match rendered {
         Ok(stats) => out.stats = stats,

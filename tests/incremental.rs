@@ -264,6 +264,9 @@ fn patch(
     let outcome = pipeline::patch(opts, previous, &changed, &out)?;
     let files = bytes(&out.into_files());
     let paths = files.keys().cloned().collect();
+    for gone in &outcome.stats.removed {
+        served.remove(gone);
+    }
     served.extend(files);
     Some((outcome, paths))
 }
@@ -446,23 +449,33 @@ fn a_body_edit_renders_only_the_pages_that_show_it_and_matches_a_full_build() {
             .contains("Tehnopol Science Park")
     );
 
-    // A new slug or a draft changes the record's identity: a whole build.
-    for (why, text) in [
-        (
-            "slug",
-            "---\ntitle: Launch day\nslug: start\ndate: 2024-05-01\n---\nThe second text.\n",
-        ),
-        (
-            "draft",
+    // A new slug moves the news item's page, without a whole build (see
+    // a_new_slug_moves_the_records_pages_and_the_links_to_them_without_a_whole_build).
+    let path = "content/news/launch.en.md";
+    let (outcome, _) = edit(
+        &site,
+        &opts,
+        &mut previous,
+        &mut served,
+        path,
+        "---\ntitle: Launch day\nslug: start\ndate: 2024-05-01\n---\nThe second text.\n",
+    )
+    .expect("a new slug is applied");
+    assert_like_fresh(&site, &served, &outcome);
+    assert!(served.contains_key("en/news/start/index.html"));
+
+    // A draft takes the record out of the build: a whole build.
+    assert!(
+        edit(
+            &site,
+            &opts,
+            &mut previous,
+            &mut served,
+            path,
             "---\ntitle: Launch day\ndraft: true\ndate: 2024-05-01\n---\nThe second text.\n",
-        ),
-    ] {
-        let path = "content/news/launch.en.md";
-        assert!(
-            edit(&site, &opts, &mut previous, &mut served, path, text).is_none(),
-            "{why}"
-        );
-    }
+        )
+        .is_none()
+    );
 }
 
 /// In the test site a news item names a project, the project its coordinator and a
@@ -594,6 +607,92 @@ fn a_front_matter_edit_shows_on_every_page_that_shows_the_record() {
         .expect("an edit of two records is applied");
     assert_like_fresh(&site, &served, &outcome);
     assert!(page(&served, "en/index.html").contains("First words."));
+}
+
+#[test]
+fn a_new_slug_moves_the_records_pages_and_the_links_to_them_without_a_whole_build() {
+    let site = TestSite::new();
+    site.write(
+        "content/partners/other.yaml",
+        "name: {et: Teine, en: Other partner}\ncategory: startup\ncountry: EE\n",
+    );
+    let cache = Arc::new(Cache::new());
+    let opts = keeping(&site, &cache);
+    let (mut previous, mut served) = served_build(&opts, &cache);
+    let page = |served: &BTreeMap<String, Vec<u8>>, p: &str| {
+        String::from_utf8_lossy(&served[p]).into_owned()
+    };
+    let partner = "content/partners/tehnopol.yaml";
+    let text = std::fs::read_to_string(site.path().join(partner)).unwrap();
+    assert!(served.contains_key("en/partners/tehnopol/index.html"));
+
+    // A slug in every language: the pages move, the about page's `@` link and the
+    // project's coordinator lead to the new address, and the old pages are gone.
+    let (outcome, rendered) = edit(
+        &site,
+        &opts,
+        &mut previous,
+        &mut served,
+        partner,
+        &format!("slug: science-park\n{text}"),
+    )
+    .expect("a new slug is applied without a whole build");
+    assert_like_fresh(&site, &served, &outcome);
+    assert!(!served.contains_key("en/partners/tehnopol/index.html"));
+    assert!(!served.contains_key("et/partners/tehnopol/index.html"));
+    assert!(page(&served, "en/about/index.html").contains("/en/partners/science-park/"));
+    assert!(
+        page(&served, "en/projects/development/index.html").contains("/en/partners/science-park/")
+    );
+    assert!(page(&served, "sitemap.xml").contains("/en/partners/science-park/"));
+    assert!(!page(&served, "sitemap.xml").contains("/partners/tehnopol/"));
+    // Pages that do not show the partner are not rendered again.
+    assert!(
+        !rendered
+            .iter()
+            .any(|p| p.contains("search") || p.contains("other")),
+        "{rendered:?}"
+    );
+
+    // One language's slug, then the slug taken away again.
+    let (outcome, _) = edit(
+        &site,
+        &opts,
+        &mut previous,
+        &mut served,
+        partner,
+        &format!("slug: {{et: teaduspark}}\n{text}"),
+    )
+    .expect("a slug in one language is applied");
+    assert_like_fresh(&site, &served, &outcome);
+    assert!(served.contains_key("et/partners/teaduspark/index.html"));
+    assert!(served.contains_key("en/partners/tehnopol/index.html"));
+    let (outcome, _) = edit(&site, &opts, &mut previous, &mut served, partner, &text)
+        .expect("a slug taken away is applied");
+    assert_like_fresh(&site, &served, &outcome);
+    assert!(!served.contains_key("et/partners/teaduspark/index.html"));
+
+    // Another partner's slug: the whole build reports the duplicate.
+    assert!(
+        edit(
+            &site,
+            &opts,
+            &mut previous,
+            &mut served,
+            partner,
+            &format!("slug: other\n{text}"),
+        )
+        .is_none()
+    );
+    let (fresh, _) = fresh_pages(&site);
+    assert!(
+        fresh
+            .diagnostics
+            .iter()
+            .any(|d| d.is_error() && d.message.contains("the slug `other` is used by")),
+        "{:?}",
+        fresh.diagnostics
+    );
 }
 
 #[test]

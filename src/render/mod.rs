@@ -46,6 +46,9 @@ pub struct Stats {
     pub timings: Vec<(&'static str, Duration)>,
     /// Pages taken unchanged from the previous build (with a render cache).
     pub pages_reused: usize,
+    /// Output files of the previous build that this render (of an edit) no longer
+    /// makes: the old pages of a record with a new slug.
+    pub removed: Vec<String>,
 }
 
 /// Why rendering stopped.
@@ -188,6 +191,7 @@ pub fn render(
         files,
         timings,
         pages_reused: reused.into_inner(),
+        removed: Vec::new(),
     })
 }
 
@@ -248,14 +252,15 @@ impl Prepared {
     }
 
     /// What this render prepared, for `site` after an edit of records that kept their
-    /// identities: the same theme and pages, the lists and links made again, the
-    /// cards kept but those of the records `affected`. `None` when the edit changed
-    /// which pages the site has.
+    /// places: the same theme and pages (those of the records `moved` at their new
+    /// addresses), the lists and links made again, the cards kept but those of the
+    /// records `affected`. `None` when the edit changed which pages the site has.
     fn after_edit(
         &self,
         site: &Site,
         edited: &[usize],
         affected: &affected::Affected,
+        moved: &[usize],
     ) -> Option<Prepared> {
         let formats = Formats::new(site.config.languages.iter().map(|l| l.code.as_str()));
         // Only projects and people name others in what `Backlinks` gathers.
@@ -280,12 +285,19 @@ impl Prepared {
                 .iter()
                 .all(|c| a.of(*c).len() == b.of(*c).len())
         });
-        same_plan.then(|| Prepared {
+        if !same_plan {
+            return None;
+        }
+        let pages = match moved.is_empty() {
+            true => self.pages.clone(),
+            false => Arc::new(plan::moved(site, &self.pages, moved)?),
+        };
+        Some(Prepared {
             tera: self.tera.clone(),
             env: self.env.clone(),
             lists,
             backlinks,
-            pages: self.pages.clone(),
+            pages,
             eu_ongoing: eu_ongoing(site),
             with_collections: self.with_collections,
             cards: self
@@ -453,6 +465,7 @@ pub fn render_bodies(
         files: count,
         timings: vec![("bodies", started.elapsed())],
         pages_reused: 0,
+        removed: Vec::new(),
     }))
 }
 
@@ -501,40 +514,73 @@ pub fn render_edited(
 }
 
 /// After an edit of the front matter of the records `edited` (indices into
-/// `Site::records`) that kept their identities (`resolve::patch`), renders the pages
-/// that may show what changed ([`affected`]) whose template data did change, and the
-/// feeds and open data, with what the previous render prepared. `before` names the
-/// records the edited ones named before the edit. A theme that reads `collections`,
-/// or an edit of what every page shares (the site data, the menu), can change any
-/// page: then the whole site is rendered with the cache ([`render_edited`]). `None`
-/// as for [`render_edited`].
+/// `Site::records`) that kept their places among the others (`resolve::patch`),
+/// renders the pages that may show what changed ([`affected`]) whose template data
+/// did change, and the feeds and open data, with what the previous render prepared.
+/// `before` names the records the edited ones named before the edit; `moved` those
+/// of them whose pages have new addresses (a new slug): the sitemap is made again,
+/// and their old pages are named in [`Stats::removed`]. A theme that reads
+/// `collections`, or an edit of what every page shares (the site data, the menu), can
+/// change any page: then the whole site is rendered with the cache
+/// ([`render_edited`]). `None` as for [`render_edited`].
 pub fn render_records(
     site: &Site,
     sink: &dyn Sink,
     cache: &cache::Cache,
     edited: &[usize],
     before: &[crate::model::RecordId],
+    moved: &[usize],
 ) -> Option<Result<Stats, Failure>> {
     let started = Instant::now();
     let old = cache.prepared()?;
     let affected = affected::Affected::around(site, edited, before);
     let prepared = (!old.with_collections)
-        .then(|| old.after_edit(site, edited, &affected))
+        .then(|| old.after_edit(site, edited, &affected, moved))
         .flatten();
-    drop(old);
     let Some(prepared) = prepared else {
-        return render_edited(site, sink, cache);
+        drop(old);
+        // A whole render keeps the pages' addresses (`render_edited`): the addresses
+        // a move takes away would stay served.
+        return match moved.is_empty() {
+            true => render_edited(site, sink, cache),
+            false => None,
+        };
     };
-    let Some(rendered) = render_affected(site, sink, cache, &prepared, edited, &affected) else {
-        return render_edited(site, sink, cache);
+    let removed = moved_away(&old.pages, &prepared.pages, moved);
+    drop(old);
+    let rendered = render_affected(site, sink, cache, &prepared, edited, &affected, moved);
+    let Some(rendered) = rendered else {
+        return match moved.is_empty() {
+            true => render_edited(site, sink, cache),
+            false => None,
+        };
     };
     if rendered.is_ok() {
+        cache.forget(removed.iter().map(String::as_str));
         cache.store_prepared(Arc::new(prepared));
     }
     Some(rendered.map(|mut stats| {
         stats.timings.push(("records", started.elapsed()));
+        stats.removed = removed;
         stats
     }))
+}
+
+/// The output files of the pages of the records `moved` in the plan `before` that
+/// the plan `after` no longer has.
+fn moved_away(before: &[plan::Page], after: &[plan::Page], moved: &[usize]) -> Vec<String> {
+    let of_moved = |pages: &[plan::Page]| -> Vec<String> {
+        pages
+            .iter()
+            .filter(|p| p.record.is_some_and(|i| moved.contains(&i)))
+            .map(plan::Page::output)
+            .collect()
+    };
+    let now = of_moved(after);
+    of_moved(before)
+        .into_iter()
+        .filter(|p| !now.contains(p))
+        .collect()
 }
 
 /// [`render_records`] with the edited site's `prepared`; `None` when what every page
@@ -546,6 +592,7 @@ fn render_affected(
     prepared: &Prepared,
     edited: &[usize],
     affected: &affected::Affected,
+    moved: &[usize],
 ) -> Option<Result<Stats, Failure>> {
     let langs = prepared.langs(site);
     let renderer = prepared.renderer(site, &langs);
@@ -591,7 +638,8 @@ fn render_affected(
             .collect()
     };
     // The sitemap, robots.txt and the copies follow from the records' identities
-    // and the theme, which are the same; the feeds and the open data show fields.
+    // and the theme: the sitemap is made again when pages moved. The feeds and the
+    // open data show fields.
     let edited_collections = collections_of(site, edited);
     let site_files = || {
         let (mut files, feeds) = rayon::join(
@@ -606,6 +654,9 @@ fn render_affected(
             || feeds_of(site, &prepared.lists, &edited_collections),
         );
         files.extend(feeds);
+        if !moved.is_empty() {
+            files.extend(site_files::sitemaps(site, &prepared.lists, &prepared.pages));
+        }
         files
     };
     let (rendered, mut files) = rayon::join(pages_again, site_files);
@@ -629,6 +680,7 @@ fn render_affected(
         files: count,
         timings: Vec::new(),
         pages_reused: reused.into_inner(),
+        removed: Vec::new(),
     }))
 }
 
@@ -710,6 +762,7 @@ pub fn render_theme(
         files: count,
         timings: vec![("theme", started.elapsed())],
         pages_reused: 0,
+        removed: Vec::new(),
     }))
 }
 

@@ -287,6 +287,23 @@ fn record_versions(site: &Site, lists: &Lists, r: &Record) -> Vec<Version> {
     })
 }
 
+/// The plan `pages` after the records `moved` (indices into `Site::records`) took
+/// new slugs: their pages at their new addresses, in the same places. `None` when a
+/// page of theirs no longer has an address (the plan then is not the same).
+pub fn moved(site: &Site, pages: &[Page], moved: &[usize]) -> Option<Vec<Page>> {
+    pages
+        .iter()
+        .map(|p| match p.record {
+            Some(i) if moved.contains(&i) => {
+                let code = &site.config.languages.get(p.lang)?.code;
+                let path = site.records.get(i)?.locale(code)?.path.clone()?;
+                Some(Page { path, ..p.clone() })
+            }
+            _ => Some(p.clone()),
+        })
+        .collect()
+}
+
 /// Every page of the site, in a stable order.
 pub fn plan(site: &Site, lists: &Lists) -> Vec<Page> {
     let mut pages = Vec::new();

@@ -32,6 +32,23 @@ pub fn feeds(site: &Site, lists: &Lists) -> Vec<OutputFile> {
         .collect()
 }
 
+/// The sitemap's files.
+pub fn sitemaps(site: &Site, lists: &Lists, pages: &[Page]) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    let _ = feeds::each_sitemap(
+        site,
+        lists,
+        &site.urls(),
+        pages.iter(),
+        feeds::SITEMAP_URLS,
+        &mut |f| -> Result<(), std::convert::Infallible> {
+            files.push(f);
+            Ok(())
+        },
+    );
+    files
+}
+
 /// Every file that is not a page or the search index, each given to `sink` as soon as
 /// it is made, so that the large ones (the sitemap's parts, the open data) are in
 /// memory one at a time. Returns how many files there were.

@@ -76,6 +76,7 @@ pub fn read_body<'a>(
     let ids = shared.ids;
     let base = &shared.config.base_path;
     let media = shared.media;
+    let linked = std::cell::RefCell::new(Vec::new());
     let resolve = |target: markdown::Target| -> Result<String, (String, String)> {
         let target = match target {
             markdown::Target::Record(t) => t,
@@ -96,6 +97,7 @@ pub fn read_body<'a>(
         };
         match super::references::record(ids, &id, &format!("@{target}")) {
             Ok(identity) => {
+                linked.borrow_mut().push(id.clone());
                 let path = identity
                     .paths
                     .get(lang)
@@ -145,6 +147,7 @@ pub fn read_body<'a>(
         r.diags.push(quote(d, first_line + i, 1));
     }
     let rendered = markdown::render(&text, &opts, &resolve);
+    r.linked.append(&mut linked.into_inner());
     for l in &rendered.links {
         let (line, column) = markdown::line_col(&text, l.offset);
         r.links.push(ExternalLink {

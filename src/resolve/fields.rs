@@ -11,7 +11,7 @@ use super::Shared;
 use crate::diagnostics::Diagnostic;
 use crate::load::yaml::{Kind, Node};
 use crate::load::{RawFile, SourceFile};
-use crate::model::ExternalLink;
+use crate::model::{ExternalLink, RecordId};
 use std::collections::BTreeMap;
 
 /// Where a field's value came from.
@@ -49,6 +49,8 @@ pub struct Reader<'a> {
     pub suggested: std::collections::HashSet<String>,
     /// Outside addresses the fields and body use, for `check --links`.
     pub links: Vec<ExternalLink>,
+    /// The records the body's `@` links lead to (their addresses are in its HTML).
+    pub linked: Vec<RecordId>,
 }
 
 /// `a`, `a and b`, `a, b and c`.
@@ -95,6 +97,7 @@ impl<'a> Reader<'a> {
             missing: Vec::new(),
             suggested: std::collections::HashSet::new(),
             links: Vec::new(),
+            linked: Vec::new(),
         })
     }
 

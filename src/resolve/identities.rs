@@ -21,6 +21,22 @@ pub struct Identity {
     pub included: bool,
 }
 
+impl Identity {
+    /// Whether `self` differs from `old` in slugs and page paths only: the same
+    /// languages, in the build as before, with a page in the same languages. Such a
+    /// record keeps its place among the others and its pages; only their addresses
+    /// change.
+    pub fn moved_from(&self, old: &Identity) -> bool {
+        self != old
+            && self.langs == old.langs
+            && self.included == old.included
+            && self.langs.iter().all(|l| {
+                self.paths.get(l).is_some_and(Option::is_some)
+                    == old.paths.get(l).is_some_and(Option::is_some)
+            })
+    }
+}
+
 /// A value per language code, in the order they were added. (A record has a few
 /// languages; a `BTreeMap`'s first node reserves room for eleven: at 2 × 50,000
 /// records the two maps of every identity were 40 MB.)
@@ -58,6 +74,36 @@ pub struct IdTable {
 impl IdTable {
     pub fn get(&self, id: &RecordId) -> Option<&Identity> {
         self.map.get(id)
+    }
+
+    /// Gives record `id` the identity `moved` (see [`Identity::moved_from`]), when no
+    /// other record of the build has a page at one of its new slugs: the whole pass
+    /// would then report the duplicate, so `false` is returned and nothing changes.
+    pub fn move_to(&mut self, id: &RecordId, moved: Identity) -> bool {
+        let Some(old) = self.map.get(id) else {
+            return false;
+        };
+        let new_slugs: Vec<(&str, &str)> = moved
+            .slugs
+            .0
+            .iter()
+            .filter(|(lang, slug)| old.slugs.get(lang) != Some(slug))
+            .filter(|(lang, _)| moved.paths.get(lang).is_some_and(Option::is_some))
+            .map(|(l, s)| (l.as_str(), s.as_str()))
+            .collect();
+        let taken = self.map.iter().any(|(other, identity)| {
+            other != id
+                && other.collection == id.collection
+                && identity.included
+                && new_slugs.iter().any(|(lang, slug)| {
+                    identity.slugs.get(lang).is_some_and(|s| s == slug)
+                        && identity.paths.get(lang).is_some_and(Option::is_some)
+                })
+        });
+        if !taken {
+            self.map.insert(id.clone(), moved);
+        }
+        !taken
     }
 
     pub fn stems(&self, c: Collection) -> Vec<&str> {

@@ -35,7 +35,7 @@ use crate::load::theme::LoadedTheme;
 use crate::load::{LoadedContent, YamlFile};
 use crate::markdown::Labels;
 use crate::model::{
-    BodyStore, ExternalLink, MediaFile, Record, RecordId, Site, SiteConfig, Strings, Theme,
+    BodyStore, ExternalLink, MediaFile, RecordId, Site, SiteConfig, Strings, Theme,
 };
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -142,12 +142,14 @@ fn labels(strings: &Strings, lang: &str) -> Labels {
 
 /// What resolving kept beside the model, for resolving an edited record again in it
 /// ([`patch`]): the identities of all records, the media files, each record's own
-/// problems and a fingerprint of each record file's front matter.
+/// problems, a fingerprint of each record file's front matter and the records each
+/// record's bodies link to.
 pub struct Kept {
     ids: IdTable,
     media: BTreeMap<String, (PathBuf, u64)>,
     problems: HashMap<RecordId, Vec<Diagnostic>>,
     heads: HashMap<String, u64>,
+    linked: HashMap<RecordId, Vec<RecordId>>,
 }
 
 impl Kept {
@@ -155,6 +157,19 @@ impl Kept {
     /// files or of its identity).
     pub fn problems(&self, id: &RecordId) -> &[Diagnostic] {
         self.problems.get(id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The records whose bodies link to `id` with `@` (their HTML holds its
+    /// address), in id order.
+    pub fn linking_to(&self, id: &RecordId) -> Vec<RecordId> {
+        let mut from: Vec<RecordId> = self
+            .linked
+            .iter()
+            .filter(|(_, to)| to.contains(id))
+            .map(|(from, _)| from.clone())
+            .collect();
+        from.sort();
+        from
     }
 }
 
@@ -245,31 +260,34 @@ fn resolve_inner(
         &pictures,
         opts.bodies.clone(),
     );
-    type Resolved = (RecordId, Option<Record>, Vec<Diagnostic>, Vec<ExternalLink>);
-    let results: Vec<Resolved> = raws
+    let results: Vec<(RecordId, records::Resolved)> = raws
         .into_par_iter()
         .with_max_len(crate::par::PIECE)
         .map(|raw| {
             let id = RecordId::new(raw.collection, raw.stem.clone());
-            let (record, d, l) = match ids.get(&id) {
+            let resolved = match ids.get(&id) {
                 Some(identity) if identity.included => {
                     records::resolve_record(&raw, identity, &shared, opts.date)
                 }
-                _ => (None, Vec::new(), Vec::new()),
+                _ => records::Resolved::default(),
             };
-            (id, record, d, l)
+            (id, resolved)
         })
         .collect();
     let mut records = Vec::new();
     let mut links = organisation_link(site_file, &config);
     let mut problems = HashMap::new();
-    for (id, record, mut d, mut l) in results {
-        if keep && !d.is_empty() {
-            problems.insert(id, d.clone());
+    let mut linked = HashMap::new();
+    for (id, mut r) in results {
+        if keep && !r.problems.is_empty() {
+            problems.insert(id.clone(), r.problems.clone());
         }
-        diags.append(&mut d);
-        records.extend(record);
-        links.append(&mut l);
+        if keep && !r.linked.is_empty() {
+            linked.insert(id, r.linked);
+        }
+        diags.append(&mut r.problems);
+        records.extend(r.record);
+        links.append(&mut r.links);
     }
     // A shared file is read once per language: keep each place once.
     links.sort();
@@ -286,6 +304,7 @@ fn resolve_inner(
         media: content.media.clone(),
         problems,
         heads,
+        linked,
     });
 
     let site = Site {

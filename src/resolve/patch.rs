@@ -1,14 +1,17 @@
 //! Resolving one edited record again inside the model of the previous build, for
 //! `serve`: an edit of one record's files is the most common change while writing.
 //!
-//! Only an edit that keeps the record's identity qualifies: the same files, and the
-//! same languages, slugs, page paths and draft state as the previous build gave it
-//! (what other records' references and `@` links were checked against). When its
-//! front matter is byte for byte the one the previous build read, that holds without
-//! looking further; otherwise the record's identity is worked out again on its own
-//! and compared. Anything else answers `None`, and the caller runs the whole
-//! pipeline, which is always right. [`Patched::bodies_only`] tells the caller whether
-//! the record resolved again differs from the previous one in its bodies alone.
+//! Only an edit that keeps the record's place among the others qualifies: the same
+//! files, and the same languages, page languages and draft state as the previous
+//! build gave it (what other records' references and `@` links were checked
+//! against). When its front matter is byte for byte the one the previous build read,
+//! that holds without looking further; otherwise the record's identity is worked out
+//! again on its own and compared. A new slug qualifies when no other record has a
+//! page at it: the record then moves ([`Patched::moved`]), and the records whose
+//! bodies link to it ([`Kept::linking_to`]) must be resolved again for its new
+//! address. Anything else answers `None`, and the caller runs the whole pipeline,
+//! which is always right. [`Patched::bodies_only`] tells the caller whether the
+//! record resolved again differs from the previous one in its bodies alone.
 
 use super::{Kept, Shared, identities, records};
 use crate::diagnostics::Diagnostic;
@@ -31,6 +34,8 @@ pub struct Patched {
     /// The records the previous version named in its fields: their pages showed it,
     /// and may no longer.
     pub referred: Vec<RecordId>,
+    /// Whether the record's slugs, and so the addresses of its pages, changed.
+    pub moved: bool,
 }
 
 /// A fingerprint of a record file's front matter (a YAML record's whole text).
@@ -63,15 +68,22 @@ pub fn patch(site: &mut Site, kept: &mut Kept, raw: &RawRecord) -> Option<Patche
         .zip(&heads)
         .all(|(f, h)| kept.heads.get(&f.file.rel) == Some(h));
     let identity = kept.ids.get(&id).filter(|i| i.included)?;
+    let mut moved = false;
     if !same_heads {
         // The record on its own gives the problems of its identity that concern it
-        // alone; with none, and the same identity, the others' checks still hold.
+        // alone; with none, and the same identity, the others' checks still hold. A
+        // new slug needs one more: that no other record has a page at it.
         let (alone, problems) =
             identities::identities(std::slice::from_ref(raw), &site.config, site.drafts);
-        if !problems.is_empty() || alone.get(&id) != Some(identity) {
-            return None;
+        let new = alone.get(&id).filter(|_| problems.is_empty())?;
+        if new != identity {
+            if !new.moved_from(identity) || !kept.ids.move_to(&id, new.clone()) {
+                return None;
+            }
+            moved = true;
         }
     }
+    let identity = kept.ids.get(&id)?;
     // `serve` keeps bodies in memory.
     let shared = Shared::new(
         &site.config,
@@ -81,8 +93,12 @@ pub fn patch(site: &mut Site, kept: &mut Kept, raw: &RawRecord) -> Option<Patche
         &site.pictures,
         BodyStore::Compressed,
     );
-    let (record, problems, links) =
-        records::resolve_record(raw, identity, &shared, site.build_date);
+    let records::Resolved {
+        record,
+        problems,
+        links,
+        linked,
+    } = records::resolve_record(raw, identity, &shared, site.build_date);
     let record = record?;
     let bodies_only = same_but_bodies(old, &record);
     let mut referred: Vec<RecordId> = old.references().cloned().collect();
@@ -101,6 +117,11 @@ pub fn patch(site: &mut Site, kept: &mut Kept, raw: &RawRecord) -> Option<Patche
         }
     }
     site.records[index] = record;
+    if linked.is_empty() {
+        kept.linked.remove(&id);
+    } else {
+        kept.linked.insert(id.clone(), linked);
+    }
     let old_problems = kept.problems.insert(id.clone(), problems.clone());
     Some(Patched {
         id,
@@ -109,6 +130,7 @@ pub fn patch(site: &mut Site, kept: &mut Kept, raw: &RawRecord) -> Option<Patche
         problems,
         bodies_only,
         referred,
+        moved,
     })
 }
 

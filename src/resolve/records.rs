@@ -11,20 +11,34 @@ use crate::load::{RawRecord, SourceFile};
 use crate::model::schema;
 use crate::model::*;
 
-/// A record (unless it has errors), its problems and the outside addresses it uses.
+/// A record resolved ([`resolve_record`]).
+#[derive(Default)]
+pub struct Resolved {
+    /// `None` when the record has errors that leave it out.
+    pub record: Option<Record>,
+    pub problems: Vec<Diagnostic>,
+    /// The outside addresses it uses.
+    pub links: Vec<ExternalLink>,
+    /// The records its bodies link to with `@`, each once: their addresses are in
+    /// its HTML (`serve` resolves it again when one of them moves).
+    pub linked: Vec<RecordId>,
+}
+
+/// A record (unless it has errors), its problems and what it links to.
 pub fn resolve_record(
     raw: &RawRecord,
     identity: &Identity,
     shared: &Shared,
     today: jiff::civil::Date,
-) -> (Option<Record>, Vec<Diagnostic>, Vec<ExternalLink>) {
+) -> Resolved {
     // A file of the record could not be read or parsed: that error is reported, and
     // the record stays known (for references) without errors of its own.
     if raw.files.iter().any(|f| f.broken) {
-        return (None, Vec::new(), Vec::new());
+        return Resolved::default();
     }
     let mut diags = Vec::new();
     let mut links = Vec::new();
+    let mut linked: Vec<RecordId> = Vec::new();
     let id = RecordId::new(raw.collection, raw.stem.clone());
     let suggested = check_unknown_fields(raw, &mut diags);
     let stale = check_stale_translations(raw, shared.default, &mut diags);
@@ -69,6 +83,11 @@ pub fn resolve_record(
         let path = identity.paths.get(lang).cloned().flatten();
         diags.append(&mut r.diags);
         links.append(&mut r.links);
+        for id in r.linked.drain(..) {
+            if !linked.contains(&id) {
+                linked.push(id);
+            }
+        }
         if let (Some(RecordData::Project(p)), Some(file)) = (&data, raw.files.first()) {
             check_eu_visibility(
                 p,
@@ -109,7 +128,12 @@ pub fn resolve_record(
         draft: !identity.included,
         locales,
     };
-    (ok.then_some(record), diags, links)
+    Resolved {
+        record: ok.then_some(record),
+        problems: diags,
+        links,
+        linked,
+    }
 }
 
 /// EU-funded projects must describe themselves, their objectives and results

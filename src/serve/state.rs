@@ -259,8 +259,7 @@ impl Changes {
         c
     }
 
-    /// The files of `new` that differ from `old`'s (those of a patch, which replace
-    /// files and never remove one).
+    /// The files of `new` that differ from `old`'s (those a patch made again).
     fn of_replaced<'a>(
         old: &HashMap<String, Body>,
         new: impl IntoIterator<Item = (&'a String, &'a Body)>,
@@ -448,10 +447,16 @@ impl Builder {
                 .into_iter()
                 .map(|f| (f.path.clone(), Body::from_output(f)));
             let (files, changes) = if is_patch {
-                // The files rendered again, in place of theirs: only they can differ.
+                // The files rendered again, in place of theirs: only they can differ,
+                // and the old pages of a record with a new slug are gone.
                 let new: Vec<(String, Body)> = new.collect();
-                let changes = Changes::of_replaced(&old.files, new.iter().map(|(p, b)| (p, b)));
+                let mut changes = Changes::of_replaced(&old.files, new.iter().map(|(p, b)| (p, b)));
                 let mut files = old.files.clone();
+                for path in &outcome.stats.removed {
+                    if files.remove(path).is_some() {
+                        changes.count(path);
+                    }
+                }
                 files.extend(new);
                 (files, changes)
             } else {

@@ -156,7 +156,8 @@ pub fn patch(
         return None;
     }
     let site = Arc::get_mut(&mut previous.site)?;
-    let mut diagnostics = previous.diagnostics.clone();
+    // Changed in place, as the model is: a `None` below means `previous` is replaced.
+    let diagnostics = &mut previous.diagnostics;
     let mut patched = Vec::new();
     let mut referred = Vec::new();
     let mut bodies_only = true;
@@ -200,7 +201,7 @@ pub fn patch(
         patched.push(done.index);
         referred.extend(done.referred);
     }
-    diagnostics::normalize(&mut diagnostics);
+    diagnostics::normalize(diagnostics);
     let mut out = Outcome::default();
     let rendered = if bodies_only {
         render::render_bodies(site, sink, cache, &patched)?
@@ -212,8 +213,7 @@ pub fn patch(
         Err(render::Failure::Content(mut d)) => out.diagnostics.append(&mut d),
         Err(render::Failure::Output(e)) => out.output_error = Some(e),
     }
-    previous.diagnostics = diagnostics.clone();
-    out.diagnostics.extend(diagnostics);
+    out.diagnostics.extend(previous.diagnostics.iter().cloned());
     diagnostics::normalize(&mut out.diagnostics);
     out.timings.push(("patch", started.elapsed()));
     Some(out)

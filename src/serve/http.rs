@@ -289,7 +289,7 @@ async fn file(State(app): State<App>, method: Method, uri: Uri) -> Response {
             None => return plain(StatusCode::NOT_FOUND, "not found\n"),
         },
     };
-    let Some(body) = snap.files.get(&path) else {
+    let Some(body) = snap.files.get(path.as_str()) else {
         return plain(StatusCode::NOT_FOUND, "not found\n");
     };
     let bytes = match body {

@@ -155,7 +155,8 @@ pub fn render(
             // they are made once the index is done (it takes less time than the
             // pages), while the pages still render, and not beside the index, which
             // would add their memory to its.
-            (index, site_files::put(site, lists, pages, sink))
+            let parts = prepared.parts.as_deref();
+            (index, site_files::put(site, lists, pages, parts, sink))
         },
     );
     let mut diags = Vec::new();

@@ -52,14 +52,20 @@ pub fn sitemaps(site: &Site, lists: &Lists, pages: &[Page]) -> Vec<OutputFile> {
 /// Every file that is not a page or the search index, each given to `sink` as soon as
 /// it is made, so that the large ones (the sitemap's parts, the open data) are in
 /// memory one at a time. Returns how many files there were.
-pub fn put(site: &Site, lists: &Lists, pages: &[Page], sink: &dyn Sink) -> io::Result<usize> {
+pub fn put(
+    site: &Site,
+    lists: &Lists,
+    pages: &[Page],
+    parts: Option<&exports::Parts>,
+    sink: &dyn Sink,
+) -> io::Result<usize> {
     let urls = site.urls();
     let mut n = 0;
     let mut one = |f: OutputFile| {
         n += 1;
         sink.put(f)
     };
-    exports::each_export(site, &urls, &mut one)?;
+    exports::each_export(site, &urls, parts, &mut one)?;
     for f in feeds(site, lists) {
         one(f)?;
     }

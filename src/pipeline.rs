@@ -158,9 +158,10 @@ pub fn patch(
     let site = Arc::get_mut(&mut previous.site)?;
     // Changed in place, as the model is: a `None` below means `previous` is replaced.
     let diagnostics = &mut previous.diagnostics;
+    // The records whose front matter changed, and those whose bodies alone did.
     let mut patched = Vec::new();
+    let mut bodies = Vec::new();
     let mut referred = Vec::new();
-    let mut bodies_only = true;
     let mut moved = Vec::new();
     // The records to resolve again: those edited, then those whose bodies link to a
     // record that moved (their HTML holds its old address).
@@ -188,7 +189,6 @@ pub fn patch(
         let done = resolve::patch(site, &mut previous.kept, &raw?)?;
         diagnostics.retain(|d| !done.old_problems.contains(d));
         diagnostics.extend(done.problems);
-        bodies_only &= done.bodies_only;
         if done.moved {
             moved.push(done.index);
             for from in previous.kept.linking_to(&done.id) {
@@ -198,15 +198,19 @@ pub fn patch(
                 }
             }
         }
-        patched.push(done.index);
-        referred.extend(done.referred);
+        if done.bodies_only {
+            bodies.push(done.index);
+        } else {
+            patched.push(done.index);
+            referred.extend(done.referred);
+        }
     }
     diagnostics::normalize(diagnostics);
     let mut out = Outcome::default();
-    let rendered = if bodies_only {
-        render::render_bodies(site, sink, cache, &patched)?
+    let rendered = if patched.is_empty() {
+        render::render_bodies(site, sink, cache, &bodies)?
     } else {
-        render::render_records(site, sink, cache, &patched, &referred, &moved)?
+        render::render_records(site, sink, cache, &patched, &bodies, &referred, &moved)?
     };
     match rendered {
         Ok(stats) => out.stats = stats,

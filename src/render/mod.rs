@@ -520,7 +520,9 @@ pub fn render_edited(
 /// did change, and the feeds and open data, with what the previous render prepared.
 /// `before` names the records the edited ones named before the edit; `moved` those
 /// of them whose pages have new addresses (a new slug): the sitemap is made again,
-/// and their old pages are named in [`Stats::removed`]. A theme that reads
+/// and their old pages are named in [`Stats::removed`]. `bodies` are records whose
+/// bodies alone changed (those that link to a moved record): only the pages that show
+/// their bodies are looked at for them, as in [`render_bodies`]. A theme that reads
 /// `collections`, or an edit of what every page shares (the site data, the menu), can
 /// change any page: then the whole site is rendered with the cache
 /// ([`render_edited`]). `None` as for [`render_edited`].
@@ -529,6 +531,7 @@ pub fn render_records(
     sink: &dyn Sink,
     cache: &cache::Cache,
     edited: &[usize],
+    bodies: &[usize],
     before: &[crate::model::RecordId],
     moved: &[usize],
 ) -> Option<Result<Stats, Failure>> {
@@ -549,7 +552,12 @@ pub fn render_records(
     };
     let removed = moved_away(&old.pages, &prepared.pages, moved);
     drop(old);
-    let rendered = render_affected(site, sink, cache, &prepared, edited, &affected, moved);
+    let changed = Changed {
+        edited,
+        bodies,
+        moved,
+    };
+    let rendered = render_affected(site, sink, cache, &prepared, &changed, &affected);
     let Some(rendered) = rendered else {
         return match moved.is_empty() {
             true => render_edited(site, sink, cache),
@@ -584,6 +592,14 @@ fn moved_away(before: &[plan::Page], after: &[plan::Page], moved: &[usize]) -> V
         .collect()
 }
 
+/// The records an edit changed, as [`render_records`] takes them.
+#[derive(Clone, Copy)]
+struct Changed<'a> {
+    edited: &'a [usize],
+    bodies: &'a [usize],
+    moved: &'a [usize],
+}
+
 /// [`render_records`] with the edited site's `prepared`; `None` when what every page
 /// shares changed.
 fn render_affected(
@@ -591,10 +607,14 @@ fn render_affected(
     sink: &dyn Sink,
     cache: &cache::Cache,
     prepared: &Prepared,
-    edited: &[usize],
+    changed: &Changed,
     affected: &affected::Affected,
-    moved: &[usize],
 ) -> Option<Result<Stats, Failure>> {
+    let Changed {
+        edited,
+        bodies,
+        moved,
+    } = *changed;
     let langs = prepared.langs(site);
     let renderer = prepared.renderer(site, &langs);
     let fingerprints = fingerprint::Fingerprints::new(
@@ -610,7 +630,9 @@ fn render_affected(
     let pages: Vec<&plan::Page> = prepared
         .pages
         .iter()
-        .filter(|p| affected.may_show(p))
+        .filter(|p| {
+            affected.may_show(p) || renderer.body_shown(p).is_some_and(|i| bodies.contains(&i))
+        })
         .collect();
     let reused = AtomicUsize::new(0);
     // Each page rendered again, with its file and fingerprint.
@@ -642,6 +664,9 @@ fn render_affected(
     // and the theme: the sitemap is made again when pages moved. The feeds and the
     // open data show fields.
     let edited_collections = collections_of(site, edited);
+    // The feeds show bodies too.
+    let mut shown_collections = edited_collections.clone();
+    shown_collections.extend(collections_of(site, bodies));
     let site_files = || {
         let (mut files, feeds) = rayon::join(
             || {
@@ -652,7 +677,7 @@ fn render_affected(
                     prepared.parts.as_deref(),
                 )
             },
-            || feeds_of(site, &prepared.lists, &edited_collections),
+            || feeds_of(site, &prepared.lists, &shown_collections),
         );
         files.extend(feeds);
         if !moved.is_empty() {

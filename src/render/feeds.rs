@@ -9,6 +9,7 @@ use crate::model::*;
 use crate::output::OutputFile;
 use rayon::prelude::*;
 use std::fmt::Write as _;
+use std::sync::{Arc, OnceLock};
 
 /// The collections whose records the feeds show (only their own fields and the site
 /// settings): an edit of other records leaves the feeds as they are.
@@ -153,22 +154,32 @@ pub const SITEMAP_URLS: usize = 50_000;
 /// `limit` addresses each and `/sitemap.xml` as their index, as the protocol asks.
 /// Each file goes to `put` as soon as it is made: at 2 × 50,000 records one part is
 /// 18 MB of text, and only one is in memory at a time.
+///
+/// With `keep` (for `serve`), a sitemap in one file is made from each page's entry,
+/// and the entries are kept there for [`moved_sitemap`].
 pub fn each_sitemap<'a, E>(
     site: &Site,
     lists: &Lists,
     urls: &Urls,
     pages: impl Iterator<Item = &'a super::plan::Page>,
     limit: usize,
+    keep: Option<&OnceLock<Arc<Entries>>>,
     mut put: impl FnMut(OutputFile) -> Result<(), E>,
 ) -> Result<(), E> {
     let mut pages: Vec<_> = pages.filter(|p| !p.is_not_found()).collect();
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     let limit = limit.max(1);
     if pages.len() <= limit {
-        return put(OutputFile::text(
-            paths::output_file(paths::SITEMAP),
-            urlset(site, lists, urls, &pages),
-        ));
+        let text = match keep {
+            Some(keep) => {
+                let entries = entries(site, lists, urls, &pages);
+                let text = urlset_of(&entries);
+                let _ = keep.set(Arc::new(entries));
+                text
+            }
+            None => urlset(site, lists, urls, &pages),
+        };
+        return put(OutputFile::text(paths::output_file(paths::SITEMAP), text));
     }
     let mut index = String::new();
     index.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
@@ -199,7 +210,7 @@ pub fn sitemaps<'a>(
     limit: usize,
 ) -> Vec<OutputFile> {
     let mut files = Vec::new();
-    let _ = each_sitemap(site, lists, urls, pages, limit, |f| {
+    let _ = each_sitemap(site, lists, urls, pages, limit, None, |f| {
         files.push(f);
         Ok::<(), ()>(())
     });
@@ -222,14 +233,73 @@ fn urlset(site: &Site, lists: &Lists, urls: &Urls, pages: &[&super::plan::Page])
         })
         .collect();
     let mut x = String::with_capacity(entries.iter().map(String::len).sum::<usize>() + 256);
-    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+    x.push_str(URLSET_HEAD);
     for e in &entries {
         x.push_str(e);
     }
-    x.push_str("</urlset>\n");
+    x.push_str(URLSET_TAIL);
     x
 }
+
+/// Each page's sitemap entry with the page's path, in the sitemap's order (by path).
+pub type Entries = Vec<(Arc<str>, Arc<str>)>;
+
+/// The entries of `pages` (in the sitemap's order), made in parallel.
+fn entries(site: &Site, lists: &Lists, urls: &Urls, pages: &[&super::plan::Page]) -> Entries {
+    let base = xml_escape(urls.base_url);
+    pages
+        .par_iter()
+        .map(|page| {
+            let mut x = String::with_capacity(512);
+            url_entry(&mut x, site, lists, &base, page);
+            (Arc::from(page.path.as_str()), Arc::from(x))
+        })
+        .collect()
+}
+
+/// The sitemap of `entries`, as [`urlset`] makes it.
+fn urlset_of(entries: &Entries) -> String {
+    let mut x = String::with_capacity(entries.iter().map(|(_, e)| e.len()).sum::<usize>() + 256);
+    x.push_str(URLSET_HEAD);
+    for (_, e) in entries {
+        x.push_str(e);
+    }
+    x.push_str(URLSET_TAIL);
+    x
+}
+
+/// The sitemap after the pages at the paths `gone` moved to `pages` (the pages of
+/// records with new slugs, in every language, since each names the others as its
+/// alternates), made from the `kept` entries of the sitemap before: only the moved
+/// pages' entries are made again. `None` when the sitemap was not kept or is in parts.
+pub fn moved_sitemap(
+    site: &Site,
+    lists: &Lists,
+    urls: &Urls,
+    kept: &Entries,
+    gone: &[&str],
+    pages: &[&super::plan::Page],
+    keep: &OnceLock<Arc<Entries>>,
+) -> Option<OutputFile> {
+    let mut all: Entries = kept
+        .iter()
+        .filter(|(p, _)| !gone.contains(&&**p))
+        .cloned()
+        .collect();
+    for (path, entry) in entries(site, lists, urls, pages) {
+        let at = all.partition_point(|(p, _)| **p < *path);
+        all.insert(at, (path, entry));
+    }
+    if all.len() > SITEMAP_URLS {
+        return None;
+    }
+    let text = urlset_of(&all);
+    let _ = keep.set(Arc::new(all));
+    Some(OutputFile::text(paths::output_file(paths::SITEMAP), text))
+}
+
+const URLSET_HEAD: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
+const URLSET_TAIL: &str = "</urlset>\n";
 
 /// A page's `<url>` entry: its address and, when it exists in more than one
 /// language, its alternates; `base` is the site's base URL, escaped.

@@ -32,8 +32,8 @@ use crate::output::{Content, OutputFile, Sink};
 use crate::progress::Progress;
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Counts of what was rendered, for the summary line.
@@ -155,8 +155,8 @@ pub fn render(
             // they are made once the index is done (it takes less time than the
             // pages), while the pages still render, and not beside the index, which
             // would add their memory to its.
-            let parts = prepared.parts.as_deref();
-            (index, site_files::put(site, lists, pages, parts, sink))
+            let kept = prepared.kept_files();
+            (index, site_files::put(site, lists, pages, kept, sink))
         },
     );
     let mut diags = Vec::new();
@@ -212,6 +212,9 @@ pub(crate) struct Prepared {
     cards: Option<Arc<cards::Cards>>,
     /// The records' parts of the open data files, when `serve` keeps them.
     parts: Option<Arc<exports::Parts>>,
+    /// The sitemap's entries, once made, when `serve` keeps them (`keep`).
+    sitemap: OnceLock<Arc<feeds::Entries>>,
+    keep: bool,
 }
 
 impl Prepared {
@@ -249,7 +252,26 @@ impl Prepared {
             with_collections,
             cards,
             parts: keep.then(|| Arc::new(exports::Parts::new(site.records.len()))),
+            sitemap: OnceLock::new(),
+            keep,
         })
+    }
+
+    /// The sitemap's entries for a render of the same pages.
+    fn same_sitemap(&self) -> OnceLock<Arc<feeds::Entries>> {
+        let kept = OnceLock::new();
+        if let Some(e) = self.sitemap.get() {
+            let _ = kept.set(e.clone());
+        }
+        kept
+    }
+
+    /// What the site files keep for `serve`.
+    fn kept_files(&self) -> site_files::Kept<'_> {
+        site_files::Kept {
+            parts: self.parts.as_deref(),
+            sitemap: self.keep.then_some(&self.sitemap),
+        }
     }
 
     /// What this render prepared, for `site` after an edit of records that kept their
@@ -306,6 +328,12 @@ impl Prepared {
                 .as_ref()
                 .map(|c| Arc::new(c.after_edit(|i| affected.includes(i)))),
             parts: self.parts.as_ref().map(|p| Arc::new(p.after_edit(edited))),
+            // A move makes the sitemap again (`render_affected`).
+            sitemap: match moved.is_empty() {
+                true => self.same_sitemap(),
+                false => OnceLock::new(),
+            },
+            keep: self.keep,
         })
     }
 
@@ -335,6 +363,8 @@ impl Prepared {
             with_collections: self.with_collections,
             cards,
             parts,
+            sitemap: self.same_sitemap(),
+            keep: self.keep,
         }))
     }
 
@@ -551,11 +581,19 @@ pub fn render_records(
         };
     };
     let removed = moved_away(&old.pages, &prepared.pages, moved);
+    let sitemap = old.sitemap.get().cloned();
+    let gone: Vec<String> = old
+        .pages
+        .iter()
+        .filter(|p| p.record.is_some_and(|i| moved.contains(&i)))
+        .map(|p| p.path.clone())
+        .collect();
     drop(old);
     let changed = Changed {
         edited,
         bodies,
         moved,
+        sitemap: sitemap.as_deref().map(|e| (e, gone.as_slice())),
     };
     let rendered = render_affected(site, sink, cache, &prepared, &changed, &affected);
     let Some(rendered) = rendered else {
@@ -598,6 +636,9 @@ struct Changed<'a> {
     edited: &'a [usize],
     bodies: &'a [usize],
     moved: &'a [usize],
+    /// The sitemap's entries before the edit, if kept, and the paths the `moved`
+    /// records' pages had.
+    sitemap: Option<(&'a feeds::Entries, &'a [String])>,
 }
 
 /// [`render_records`] with the edited site's `prepared`; `None` when what every page
@@ -614,6 +655,7 @@ fn render_affected(
         edited,
         bodies,
         moved,
+        sitemap,
     } = *changed;
     let langs = prepared.langs(site);
     let renderer = prepared.renderer(site, &langs);
@@ -681,7 +723,27 @@ fn render_affected(
         );
         files.extend(feeds);
         if !moved.is_empty() {
-            files.extend(site_files::sitemaps(site, &prepared.lists, &prepared.pages));
+            // From the entries before, when kept: only the moved pages' are made again.
+            let again = sitemap.and_then(|(kept, gone)| {
+                let gone: Vec<&str> = gone.iter().map(String::as_str).collect();
+                let pages: Vec<&plan::Page> = prepared
+                    .pages
+                    .iter()
+                    .filter(|p| p.record.is_some_and(|i| moved.contains(&i)))
+                    .collect();
+                let urls = site.urls();
+                let lists = &prepared.lists;
+                feeds::moved_sitemap(site, lists, &urls, kept, &gone, &pages, &prepared.sitemap)
+            });
+            match again {
+                Some(f) => files.push(f),
+                None => files.extend(site_files::sitemaps(
+                    site,
+                    &prepared.lists,
+                    &prepared.pages,
+                    prepared.keep.then_some(&prepared.sitemap),
+                )),
+            }
         }
         files
     };

@@ -9,6 +9,7 @@ use crate::model::{PictureKind, Site};
 use crate::output::{Content, OutputFile, Sink};
 use rayon::prelude::*;
 use std::io;
+use std::sync::{Arc, OnceLock};
 
 /// The Atom feed of each language.
 pub fn feeds(site: &Site, lists: &Lists) -> Vec<OutputFile> {
@@ -32,8 +33,13 @@ pub fn feeds(site: &Site, lists: &Lists) -> Vec<OutputFile> {
         .collect()
 }
 
-/// The sitemap's files.
-pub fn sitemaps(site: &Site, lists: &Lists, pages: &[Page]) -> Vec<OutputFile> {
+/// The sitemap's files, its entries kept in `keep` when it is one file.
+pub fn sitemaps(
+    site: &Site,
+    lists: &Lists,
+    pages: &[Page],
+    keep: Option<&OnceLock<Arc<feeds::Entries>>>,
+) -> Vec<OutputFile> {
     let mut files = Vec::new();
     let _ = feeds::each_sitemap(
         site,
@@ -41,12 +47,21 @@ pub fn sitemaps(site: &Site, lists: &Lists, pages: &[Page]) -> Vec<OutputFile> {
         &site.urls(),
         pages.iter(),
         feeds::SITEMAP_URLS,
+        keep,
         &mut |f| -> Result<(), std::convert::Infallible> {
             files.push(f);
             Ok(())
         },
     );
     files
+}
+
+/// What `serve` keeps of the site files for the edits to come: each record's parts of
+/// the open data files, and the sitemap's entries.
+#[derive(Clone, Copy, Default)]
+pub struct Kept<'a> {
+    pub parts: Option<&'a exports::Parts>,
+    pub sitemap: Option<&'a OnceLock<Arc<feeds::Entries>>>,
 }
 
 /// Every file that is not a page or the search index, each given to `sink` as soon as
@@ -56,7 +71,7 @@ pub fn put(
     site: &Site,
     lists: &Lists,
     pages: &[Page],
-    parts: Option<&exports::Parts>,
+    kept: Kept,
     sink: &dyn Sink,
 ) -> io::Result<usize> {
     let urls = site.urls();
@@ -65,7 +80,7 @@ pub fn put(
         n += 1;
         sink.put(f)
     };
-    exports::each_export(site, &urls, parts, &mut one)?;
+    exports::each_export(site, &urls, kept.parts, &mut one)?;
     for f in feeds(site, lists) {
         one(f)?;
     }
@@ -75,6 +90,7 @@ pub fn put(
         &urls,
         pages.iter(),
         feeds::SITEMAP_URLS,
+        kept.sitemap,
         &mut one,
     )?;
     one(OutputFile::text(

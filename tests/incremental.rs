@@ -899,3 +899,44 @@ fn a_broken_template_is_reported_after_a_theme_edit() {
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(errors[0].contains("news_item.html"), "{errors:?}");
 }
+
+#[test]
+fn a_reference_changed_by_one_edit_leads_the_next_edits_to_the_pages_it_joins() {
+    let site = TestSite::new();
+    site.write(
+        "content/partners/other.yaml",
+        "name: {et: Teine, en: Other partner}\ncategory: startup\ncountry: EE\n",
+    );
+    let cache = Arc::new(Cache::new());
+    let opts = keeping(&site, &cache);
+    let (mut previous, mut served) = served_build(&opts, &cache);
+    let project = "content/projects/development.yaml";
+    let text = std::fs::read_to_string(site.path().join(project)).unwrap();
+    let other = "content/partners/other.yaml";
+    let steps = [
+        // Any edit first: serve then keeps who refers to whom.
+        (
+            "content/partners/tehnopol.yaml",
+            "name: {et: Tehnopol, en: Tehnopol Science Park}\ncategory: startup\ncountry: EE\n"
+                .to_string(),
+        ),
+        // The project's coordinator becomes the other partner...
+        (
+            project,
+            text.replace("coordinator: tehnopol", "coordinator: other"),
+        ),
+        // ...whose new name the project's page then shows.
+        (
+            other,
+            "name: {et: Teine nimi, en: Renamed partner}\ncategory: startup\ncountry: EE\n"
+                .to_string(),
+        ),
+    ];
+    for (path, text) in steps {
+        let (outcome, _) = edit(&site, &opts, &mut previous, &mut served, path, &text)
+            .expect("a field edit is applied without a whole build");
+        assert_like_fresh(&site, &served, &outcome);
+    }
+    let page = String::from_utf8_lossy(&served["en/projects/development/index.html"]).into_owned();
+    assert!(page.contains("Renamed partner"), "{page}");
+}

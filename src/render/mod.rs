@@ -215,6 +215,8 @@ pub(crate) struct Prepared {
     /// The sitemap's entries, once made, when `serve` keeps them (`keep`).
     sitemap: OnceLock<Arc<feeds::Entries>>,
     keep: bool,
+    /// The references between records, once an edit needed them.
+    near: OnceLock<Arc<affected::Near>>,
 }
 
 impl Prepared {
@@ -254,6 +256,7 @@ impl Prepared {
             parts: keep.then(|| Arc::new(exports::Parts::new(site.records.len()))),
             sitemap: OnceLock::new(),
             keep,
+            near: OnceLock::new(),
         })
     }
 
@@ -334,6 +337,8 @@ impl Prepared {
                 false => OnceLock::new(),
             },
             keep: self.keep,
+            // Set by the caller, which has it.
+            near: OnceLock::new(),
         })
     }
 
@@ -365,6 +370,7 @@ impl Prepared {
             parts,
             sitemap: self.same_sitemap(),
             keep: self.keep,
+            near: self.near.clone(),
         }))
     }
 
@@ -567,10 +573,17 @@ pub fn render_records(
 ) -> Option<Result<Stats, Failure>> {
     let started = Instant::now();
     let old = cache.prepared()?;
-    let affected = affected::Affected::around(site, edited, before);
+    let near = match old.near.get() {
+        Some(near) if affected::Near::holds_after(site, edited, before) => near.clone(),
+        _ => Arc::new(affected::Near::new(site)),
+    };
+    let affected = affected::Affected::around(site, &near, edited, before);
     let prepared = (!old.with_collections)
         .then(|| old.after_edit(site, edited, &affected, moved))
         .flatten();
+    if let Some(p) = &prepared {
+        let _ = p.near.set(near);
+    }
     let Some(prepared) = prepared else {
         drop(old);
         // A whole render keeps the pages' addresses (`render_edited`): the addresses

@@ -232,11 +232,15 @@ fn urlset(site: &Site, lists: &Lists, urls: &Urls, pages: &[&super::plan::Page])
             x
         })
         .collect();
-    let mut x = String::with_capacity(entries.iter().map(String::len).sum::<usize>() + 256);
+    urlset_around(entries.iter().map(String::as_str))
+}
+
+/// The `<urlset>` document around `entries`, in their order.
+fn urlset_around<'a>(entries: impl Iterator<Item = &'a str> + Clone) -> String {
+    let len = entries.clone().map(str::len).sum::<usize>();
+    let mut x = String::with_capacity(len + URLSET_HEAD.len() + URLSET_TAIL.len());
     x.push_str(URLSET_HEAD);
-    for e in &entries {
-        x.push_str(e);
-    }
+    entries.for_each(|e| x.push_str(e));
     x.push_str(URLSET_TAIL);
     x
 }
@@ -259,31 +263,26 @@ fn entries(site: &Site, lists: &Lists, urls: &Urls, pages: &[&super::plan::Page]
 
 /// The sitemap of `entries`, as [`urlset`] makes it.
 fn urlset_of(entries: &Entries) -> String {
-    let mut x = String::with_capacity(entries.iter().map(|(_, e)| e.len()).sum::<usize>() + 256);
-    x.push_str(URLSET_HEAD);
-    for (_, e) in entries {
-        x.push_str(e);
-    }
-    x.push_str(URLSET_TAIL);
-    x
+    urlset_around(entries.iter().map(|(_, e)| &**e))
 }
 
 /// The sitemap after the pages at the paths `gone` moved to `pages` (the pages of
 /// records with new slugs, in every language, since each names the others as its
 /// alternates), made from the `kept` entries of the sitemap before: only the moved
-/// pages' entries are made again. `None` when the sitemap was not kept or is in parts.
+/// pages' entries are made again, and the new entries put in `keep`. `None` when
+/// the sitemap now needs parts (over [`SITEMAP_URLS`] addresses).
 pub fn moved_sitemap(
     site: &Site,
     lists: &Lists,
     urls: &Urls,
     kept: &Entries,
-    gone: &[&str],
+    gone: &[String],
     pages: &[&super::plan::Page],
     keep: &OnceLock<Arc<Entries>>,
 ) -> Option<OutputFile> {
     let mut all: Entries = kept
         .iter()
-        .filter(|(p, _)| !gone.contains(&&**p))
+        .filter(|(p, _)| !gone.iter().any(|g| **g == **p))
         .cloned()
         .collect();
     for (path, entry) in entries(site, lists, urls, pages) {

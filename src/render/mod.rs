@@ -212,9 +212,9 @@ pub(crate) struct Prepared {
     cards: Option<Arc<cards::Cards>>,
     /// The records' parts of the open data files, when `serve` keeps them.
     parts: Option<Arc<exports::Parts>>,
-    /// The sitemap's entries, once made, when `serve` keeps them (`keep`).
+    /// The sitemap's entries, once made, when `serve` keeps them (as it keeps
+    /// `parts`).
     sitemap: OnceLock<Arc<feeds::Entries>>,
-    keep: bool,
     /// The references between records, once an edit needed them.
     near: OnceLock<Arc<affected::Near>>,
 }
@@ -255,7 +255,6 @@ impl Prepared {
             cards,
             parts: keep.then(|| Arc::new(exports::Parts::new(site.records.len()))),
             sitemap: OnceLock::new(),
-            keep,
             near: OnceLock::new(),
         })
     }
@@ -269,11 +268,17 @@ impl Prepared {
         kept
     }
 
+    /// Where the sitemap's entries are kept, when `serve` keeps what the site files
+    /// are made of.
+    fn sitemap_kept(&self) -> Option<&OnceLock<Arc<feeds::Entries>>> {
+        self.parts.as_ref().map(|_| &self.sitemap)
+    }
+
     /// What the site files keep for `serve`.
     fn kept_files(&self) -> site_files::Kept<'_> {
         site_files::Kept {
             parts: self.parts.as_deref(),
-            sitemap: self.keep.then_some(&self.sitemap),
+            sitemap: self.sitemap_kept(),
         }
     }
 
@@ -336,7 +341,6 @@ impl Prepared {
                 true => self.same_sitemap(),
                 false => OnceLock::new(),
             },
-            keep: self.keep,
             // Set by the caller, which has it.
             near: OnceLock::new(),
         })
@@ -369,7 +373,6 @@ impl Prepared {
             cards,
             parts,
             sitemap: self.same_sitemap(),
-            keep: self.keep,
             near: self.near.clone(),
         }))
     }
@@ -598,7 +601,7 @@ pub fn render_records(
     let gone: Vec<String> = old
         .pages
         .iter()
-        .filter(|p| p.record.is_some_and(|i| moved.contains(&i)))
+        .filter(|p| p.is_of(moved))
         .map(|p| p.path.clone())
         .collect();
     drop(old);
@@ -632,7 +635,7 @@ fn moved_away(before: &[plan::Page], after: &[plan::Page], moved: &[usize]) -> V
     let of_moved = |pages: &[plan::Page]| -> Vec<String> {
         pages
             .iter()
-            .filter(|p| p.record.is_some_and(|i| moved.contains(&i)))
+            .filter(|p| p.is_of(moved))
             .map(plan::Page::output)
             .collect()
     };
@@ -738,15 +741,10 @@ fn render_affected(
         if !moved.is_empty() {
             // From the entries before, when kept: only the moved pages' are made again.
             let again = sitemap.and_then(|(kept, gone)| {
-                let gone: Vec<&str> = gone.iter().map(String::as_str).collect();
-                let pages: Vec<&plan::Page> = prepared
-                    .pages
-                    .iter()
-                    .filter(|p| p.record.is_some_and(|i| moved.contains(&i)))
-                    .collect();
-                let urls = site.urls();
-                let lists = &prepared.lists;
-                feeds::moved_sitemap(site, lists, &urls, kept, &gone, &pages, &prepared.sitemap)
+                let pages: Vec<&plan::Page> =
+                    prepared.pages.iter().filter(|p| p.is_of(moved)).collect();
+                let (urls, lists) = (site.urls(), &prepared.lists);
+                feeds::moved_sitemap(site, lists, &urls, kept, gone, &pages, &prepared.sitemap)
             });
             match again {
                 Some(f) => files.push(f),
@@ -754,7 +752,7 @@ fn render_affected(
                     site,
                     &prepared.lists,
                     &prepared.pages,
-                    prepared.keep.then_some(&prepared.sitemap),
+                    prepared.sitemap_kept(),
                 )),
             }
         }

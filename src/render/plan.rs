@@ -173,6 +173,12 @@ impl Page {
         paths::output_file(&self.path)
     }
 
+    /// Whether this is a page of one of the records `records` (indices into
+    /// `Site::records`).
+    pub fn is_of(&self, records: &[usize]) -> bool {
+        self.record.is_some_and(|i| records.contains(&i))
+    }
+
     pub fn is_not_found(&self) -> bool {
         matches!(self.kind, PageKind::NotFound | PageKind::LangNotFound)
     }
@@ -294,7 +300,7 @@ pub fn moved(site: &Site, pages: &[Page], moved: &[usize]) -> Option<Vec<Page>> 
     pages
         .iter()
         .map(|p| match p.record {
-            Some(i) if moved.contains(&i) => {
+            Some(i) if p.is_of(moved) => {
                 let code = &site.config.languages.get(p.lang)?.code;
                 let path = site.records.get(i)?.locale(code)?.path.clone()?;
                 Some(Page { path, ..p.clone() })

@@ -58,7 +58,7 @@ pub fn sitemaps(
 
 /// What `serve` keeps of the site files for the edits to come: each record's parts of
 /// the open data files, and the sitemap's entries.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 pub struct Kept<'a> {
     pub parts: Option<&'a exports::Parts>,
     pub sitemap: Option<&'a OnceLock<Arc<feeds::Entries>>>,

@@ -142,19 +142,42 @@ pub fn patch(
         return None;
     }
     let mut targets: Vec<usize> = Vec::new();
+    // Changed files of no record of the build: a new record's, or a draft's.
+    let mut others: Vec<&str> = Vec::new();
     for rel in changed {
-        let i = previous
+        match previous
             .site
             .records
             .iter()
-            .position(|r| r.files.iter().any(|(_, f)| f == rel))?;
-        if !targets.contains(&i) {
-            targets.push(i);
+            .position(|r| r.files.iter().any(|(_, f)| f == rel))
+        {
+            Some(i) if !targets.contains(&i) => targets.push(i),
+            Some(_) => {}
+            None => others.push(rel),
+        }
+    }
+    if !others.is_empty() {
+        if !targets.is_empty() {
+            return None;
+        }
+        let raw = joining(opts, previous, &others)?;
+        return patch_shifted(opts, previous, Shifting::Join(raw), sink, started);
+    }
+    if let [i] = targets[..] {
+        // Every file of the record removed: it leaves the build.
+        let record = &previous.site.records[i];
+        let gone = record.files.iter().all(|(_, f)| {
+            changed.contains(f) && std::fs::symlink_metadata(opts.root.join(f)).is_err()
+        });
+        if gone {
+            let id = record.id.clone();
+            return patch_shifted(opts, previous, Shifting::Leave(id, None), sink, started);
         }
     }
     if targets.is_empty() {
         return None;
     }
+    let single = targets.len() == 1;
     let site = Arc::get_mut(&mut previous.site)?;
     // Changed in place, as the model is: a `None` below means `previous` is replaced.
     let diagnostics = &mut previous.diagnostics;
@@ -186,7 +209,19 @@ pub fn patch(
         if !loading.is_empty() {
             return None;
         }
-        let done = resolve::patch(site, &mut previous.kept, &raw?)?;
+        let raw = raw?;
+        if single && next == 1 && resolve::left_out(site, &previous.kept, &raw) {
+            // The record became a draft that the build leaves out.
+            let id = record.id.clone();
+            return patch_shifted(
+                opts,
+                previous,
+                Shifting::Leave(id, Some(raw)),
+                sink,
+                started,
+            );
+        }
+        let done = resolve::patch(site, &mut previous.kept, &raw)?;
         diagnostics.retain(|d| !done.old_problems.contains(d));
         diagnostics.extend(done.problems);
         if done.moved {
@@ -220,6 +255,112 @@ pub fn patch(
     out.diagnostics.extend(previous.diagnostics.iter().cloned());
     diagnostics::normalize(&mut out.diagnostics);
     out.timings.push(("patch", started.elapsed()));
+    Some(out)
+}
+
+/// A record joining the build or leaving it ([`patch_shifted`]).
+enum Shifting {
+    /// A new record's files, or a draft's, read.
+    Join(load::RawRecord),
+    /// A record of the build whose files are gone (`None`) or make it a draft now.
+    Leave(crate::model::RecordId, Option<load::RawRecord>),
+}
+
+/// The files `changed` (of no record of the build) read as the record they make: a
+/// new record, or a draft (then with all its files). `None` when they are not one
+/// record's files, when they add a file to a record the build knows, or when
+/// publishing the draft would change what other records report (they name it).
+fn joining(opts: &Options, previous: &Previous, changed: &[&str]) -> Option<load::RawRecord> {
+    let first = changed.first()?;
+    let draft = previous.kept.draft_with(first).cloned();
+    let names: Vec<&str> = match &draft {
+        Some(id) => {
+            let files = previous.kept.draft_files(id)?;
+            let named = previous
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "draft-reference");
+            if named || !changed.iter().all(|c| files.iter().any(|f| f == c)) {
+                return None;
+            }
+            files.iter().map(String::as_str).collect()
+        }
+        None => changed.to_vec(),
+    };
+    let collection = load::record_collection(names.first()?)?;
+    if names
+        .iter()
+        .any(|n| load::record_collection(n) != Some(collection))
+    {
+        return None;
+    }
+    let (raw, loading) = load::reload_record(&opts.root, collection, &names);
+    let raw = raw.filter(|_| loading.is_empty())?;
+    let id = crate::model::RecordId::new(raw.collection, raw.stem.clone());
+    let known = previous.kept.knows(&id);
+    match &draft {
+        Some(d) => (*d == id).then_some(raw),
+        None => (!known).then_some(raw),
+    }
+}
+
+/// Applies a record joining or leaving the build to the previous build: the model
+/// takes it in or out at its place ([`resolve::join`], [`resolve::leave`]), and the
+/// pages that may show it are rendered with what the previous render prepared, the
+/// pages it had removed ([`render::render_shifted`]). `None` when it needs a whole
+/// build; `previous` must then be replaced by one.
+fn patch_shifted(
+    opts: &Options,
+    previous: &mut Previous,
+    shifting: Shifting,
+    sink: &dyn Sink,
+    started: Instant,
+) -> Option<Outcome> {
+    let cache = opts.cache.as_deref()?;
+    // Problems of loading a record's files or of its identity would have to be found
+    // again by a whole build; only the record's own are taken out or put in here.
+    let (id, files): (crate::model::RecordId, Vec<String>) = match &shifting {
+        Shifting::Join(raw) => (
+            crate::model::RecordId::new(raw.collection, raw.stem.clone()),
+            raw.files.iter().map(|f| f.file.rel.clone()).collect(),
+        ),
+        Shifting::Leave(id, _) => (
+            id.clone(),
+            previous
+                .site
+                .get(id)?
+                .files
+                .iter()
+                .map(|(_, f)| f.clone())
+                .collect(),
+        ),
+    };
+    let own = previous.kept.problems(&id);
+    if previous
+        .diagnostics
+        .iter()
+        .any(|d| files.contains(&d.path) && !own.contains(d))
+    {
+        return None;
+    }
+    let site = Arc::get_mut(&mut previous.site)?;
+    let done = match &shifting {
+        Shifting::Join(raw) => resolve::join(site, &mut previous.kept, raw)?,
+        Shifting::Leave(id, draft) => resolve::leave(site, &mut previous.kept, id, draft.as_ref())?,
+    };
+    let diagnostics = &mut previous.diagnostics;
+    diagnostics.retain(|d| !done.old_problems.contains(d));
+    diagnostics.extend(done.problems);
+    diagnostics::normalize(diagnostics);
+    let mut out = Outcome::default();
+    match render::render_shifted(site, sink, cache, done.shift, id.collection, &done.referred)? {
+        Ok(stats) => out.stats = stats,
+        Err(render::Failure::Content(mut d)) => out.diagnostics.append(&mut d),
+        Err(render::Failure::Output(e)) => out.output_error = Some(e),
+    }
+    out.diagnostics.extend(previous.diagnostics.iter().cloned());
+    diagnostics::normalize(&mut out.diagnostics);
+    out.timings.push(("shift", started.elapsed()));
     Some(out)
 }
 

@@ -715,14 +715,15 @@ fn edits_other_than_one_records_need_a_whole_build() {
         )
         .is_none()
     );
+    // A file new to a record the build has (a language it did not have).
     assert!(
         edit(
             &site,
             &opts,
             &mut previous,
             &mut served,
-            "content/pages/new.en.md",
-            "---\ntitle: New\n---\nText.\n"
+            "content/partners/tehnopol.et.md",
+            "---\n---\nTekst.\n"
         )
         .is_none()
     );
@@ -939,4 +940,225 @@ fn a_reference_changed_by_one_edit_leads_the_next_edits_to_the_pages_it_joins() 
     }
     let page = String::from_utf8_lossy(&served["en/projects/development/index.html"]).into_owned();
     assert!(page.contains("Renamed partner"), "{page}");
+}
+
+/// Removes the files `rels` of the test site and applies that with [`patch`].
+fn remove(
+    site: &TestSite,
+    opts: &Options,
+    previous: &mut pipeline::Previous,
+    served: &mut BTreeMap<String, Vec<u8>>,
+    rels: &[&str],
+) -> Option<(Outcome, Vec<String>)> {
+    for rel in rels {
+        std::fs::remove_file(site.path().join(rel)).unwrap();
+    }
+    patch(opts, previous, served, rels)
+}
+
+#[test]
+fn a_record_that_comes_or_goes_is_applied_without_a_whole_build() {
+    let site = TestSite::new();
+    // Twelve news items in English: two news list pages there, one in Estonian.
+    site.write(
+        "content/news/notice.yaml",
+        "title: {et: Teade, en: Notice}\ndate: 2024-02-01\n",
+    );
+    for n in 1..=10 {
+        site.write(
+            &format!("content/news/item-{n:02}.en.md"),
+            &format!("---\ntitle: Item {n}\ndate: 2024-03-{n:02}\n---\nText {n}.\n"),
+        );
+    }
+    let cache = Arc::new(Cache::new());
+    let opts = keeping(&site, &cache);
+    let (mut previous, mut served) = served_build(&opts, &cache);
+    let page = |served: &BTreeMap<String, Vec<u8>>, p: &str| {
+        String::from_utf8_lossy(&served[p]).into_owned()
+    };
+    assert!(served.contains_key("en/news/page/2/index.html"));
+
+    // A new news item, in two files at once: its page, the news lists (the first
+    // page shows it, the last one item more), the home pages, the feed, the sitemap.
+    let item = "content/news/new-item.en.md";
+    let shared = "content/news/new-item.yaml";
+    site.write(item, "---\n---\nJust in.\n");
+    site.write(
+        shared,
+        "title: {et: Värske uudis, en: Fresh news}\ndate: 2024-06-01\nrelated: [partners/tehnopol]\n",
+    );
+    let (outcome, rendered) = patch(&opts, &mut previous, &mut served, &[item, shared])
+        .expect("a new record is applied without a whole build");
+    assert_like_fresh(&site, &served, &outcome);
+    assert!(page(&served, "en/news/new-item/index.html").contains("Just in."));
+    assert!(page(&served, "en/news/index.html").contains("Fresh news"));
+    assert!(page(&served, "en/feed.xml").contains("Fresh news"));
+    assert!(page(&served, "sitemap.xml").contains("/en/news/new-item/"));
+    // Pages that cannot show it are not rendered again.
+    assert!(rendered.contains(&"et/news/new-item/index.html".to_string()));
+    assert!(
+        !rendered
+            .iter()
+            .any(|p| p.contains("about") || p.contains("projects")),
+        "{rendered:?}"
+    );
+
+    // Thirteen items: still two pages. Twelve after the new one goes again, then
+    // two fewer: the second page is gone.
+    let (outcome, _) = remove(&site, &opts, &mut previous, &mut served, &[item, shared])
+        .expect("a removed record is applied without a whole build");
+    assert_like_fresh(&site, &served, &outcome);
+    assert!(!served.contains_key("en/news/new-item/index.html"));
+    assert!(!page(&served, "sitemap.xml").contains("/en/news/new-item/"));
+    let (outcome, _) = remove(
+        &site,
+        &opts,
+        &mut previous,
+        &mut served,
+        &["content/news/item-01.en.md"],
+    )
+    .expect("a removed record is applied without a whole build");
+    assert_like_fresh(&site, &served, &outcome);
+    assert!(served.contains_key("en/news/page/2/index.html"));
+    let (outcome, _) = remove(
+        &site,
+        &opts,
+        &mut previous,
+        &mut served,
+        &["content/news/item-03.en.md"],
+    )
+    .expect("a removed record is applied without a whole build");
+    assert_like_fresh(&site, &served, &outcome);
+    assert!(!served.contains_key("en/news/page/2/index.html"));
+    assert!(
+        outcome
+            .stats
+            .removed
+            .contains(&"en/news/page/2/index.html".to_string())
+    );
+
+    // A draft, then published again.
+    let path = "content/news/hello.yaml";
+    let text = std::fs::read_to_string(site.path().join(path)).unwrap();
+    let (outcome, _) = edit(
+        &site,
+        &opts,
+        &mut previous,
+        &mut served,
+        path,
+        &format!("draft: true\n{text}"),
+    )
+    .expect("a record that becomes a draft is applied without a whole build");
+    assert_like_fresh(&site, &served, &outcome);
+    assert!(!served.contains_key("en/news/hello/index.html"));
+    assert!(!page(&served, "et/news/index.html").contains("Tere"));
+    let (outcome, _) = edit(&site, &opts, &mut previous, &mut served, path, &text)
+        .expect("a draft published is applied without a whole build");
+    assert_like_fresh(&site, &served, &outcome);
+    assert!(page(&served, "et/news/index.html").contains("Tere"));
+    // `draft:` in a file that is not read for it is only a warning: a whole build.
+    let item = "content/news/item-02.en.md";
+    let text = std::fs::read_to_string(site.path().join(item)).unwrap();
+    let drafted = text.replacen("---\n", "---\ndraft: true\n", 1);
+    assert!(edit(&site, &opts, &mut previous, &mut served, item, &drafted).is_none());
+    let (mut previous, mut served) = served_build(&opts, &cache);
+    assert!(served.contains_key("en/news/item-02/index.html"));
+
+    // A new project naming the partner and the person: the partner's page lists it,
+    // and so do the projects list and the people page's cards.
+    let (outcome, _) = edit(
+        &site,
+        &opts,
+        &mut previous,
+        &mut served,
+        "content/projects/second.yaml",
+        "title: {et: Teine, en: Second project}\nsummary: {et: K, en: S}\nfunder: erdf\nstart: 2024-01-01\nend: 2026-12-31\ncoordinator: tehnopol\ncontacts: [anna-test]\n",
+    )
+    .expect("a new project is applied without a whole build");
+    assert_like_fresh(&site, &served, &outcome);
+    assert!(page(&served, "en/partners/tehnopol/index.html").contains("Second project"));
+
+    // A new page in the pages collection, and a new partner in one language only.
+    let (outcome, _) = edit(
+        &site,
+        &opts,
+        &mut previous,
+        &mut served,
+        "content/pages/contact.en.md",
+        "---\ntitle: Contact\n---\nWrite to us.\n",
+    )
+    .expect("a new page is applied without a whole build");
+    assert_like_fresh(&site, &served, &outcome);
+    let (outcome, _) = edit(
+        &site,
+        &opts,
+        &mut previous,
+        &mut served,
+        "content/partners/newco.et.md",
+        "---\nname: Uus OÜ\ncategory: medtech\ncountry: EE\n---\n",
+    )
+    .expect("a new partner is applied without a whole build");
+    assert_like_fresh(&site, &served, &outcome);
+}
+
+#[test]
+fn a_record_that_others_name_needs_a_whole_build_to_come_or_go() {
+    let site = TestSite::new();
+    let cache = Arc::new(Cache::new());
+    let opts = keeping(&site, &cache);
+    let (mut previous, mut served) = served_build(&opts, &cache);
+    // The project names the partner and the about page links to it.
+    assert!(
+        remove(
+            &site,
+            &opts,
+            &mut previous,
+            &mut served,
+            &["content/partners/tehnopol.yaml"]
+        )
+        .is_none()
+    );
+    let (fresh, _) = fresh_pages(&site);
+    assert!(fresh.has_errors());
+
+    // The menu names the about page; a draft of it changes what the menu shows.
+    let site = TestSite::new();
+    let opts = keeping(&site, &cache);
+    let (mut previous, mut served) = served_build(&opts, &cache);
+    let about = std::fs::read_to_string(site.path().join("content/pages/about.yaml")).unwrap();
+    assert!(
+        edit(
+            &site,
+            &opts,
+            &mut previous,
+            &mut served,
+            "content/pages/about.yaml",
+            &format!("draft: true\n{about}"),
+        )
+        .is_none()
+    );
+
+    // A new record whose slug another record's page has.
+    let (mut previous, mut served) = served_build(&opts, &cache);
+    let _ = &mut served;
+    assert!(
+        edit(
+            &site,
+            &opts,
+            &mut previous,
+            &mut served,
+            "content/partners/other.yaml",
+            "slug: tehnopol\nname: Other\ncategory: startup\ncountry: EE\n",
+        )
+        .is_none()
+    );
+    let (fresh, _) = fresh_pages(&site);
+    assert!(
+        fresh
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("the slug `tehnopol` is used by")),
+        "{:?}",
+        fresh.diagnostics
+    );
 }

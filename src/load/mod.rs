@@ -606,6 +606,22 @@ pub fn reload_record(
     (record, diags)
 }
 
+/// The collection a file at `rel` (relative to the site's root, `/`-separated) would
+/// be a record file of, as a whole load would read it: under a collection's folder of
+/// `content/`, named as a record file, no part of its path ignored.
+pub fn record_collection(rel: &str) -> Option<Collection> {
+    let mut parts = rel.split('/');
+    if parts.next() != Some("content") {
+        return None;
+    }
+    let collection = Collection::from_name(parts.next()?)?;
+    let rest: Vec<&str> = parts.collect();
+    let name = rest.last()?;
+    let readable =
+        rest.iter().all(|p| !p.is_empty() && !files::is_ignored(p)) && split_name(name).is_some();
+    readable.then_some(collection)
+}
+
 /// One record file read, or why it could not be.
 type Loaded = Result<(Collection, String, RawFile), Diagnostic>;
 

@@ -181,6 +181,32 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// A record put in or taken out: every other record's index after the shift
+        /// leads back to its index before it, and a list keeps its order.
+        #[test]
+        fn a_shift_maps_indices_both_ways(len in 1usize..50, at in 0usize..50, insert: bool) {
+            let at = at % len;
+            let shift = if insert { Shift::Inserted(at) } else { Shift::Removed(at) };
+            let after = if insert { len + 1 } else { len - 1 };
+            for old in 0..len {
+                match shift.after(old) {
+                    Some(new) => {
+                        proptest::prop_assert!(new < after);
+                        proptest::prop_assert_eq!(shift.before(new), Some(old));
+                    }
+                    None => proptest::prop_assert_eq!(shift, Shift::Removed(old)),
+                }
+            }
+            let gained: Vec<usize> = (0..after).filter(|&n| shift.before(n).is_none()).collect();
+            proptest::prop_assert_eq!(gained, shift.inserted().into_iter().collect::<Vec<_>>());
+            let list: Vec<usize> = (0..len).rev().collect();
+            let shifted = shift.list(&list);
+            proptest::prop_assert!(shifted.windows(2).all(|w| w[0] > w[1]));
+            proptest::prop_assert_eq!(shifted.len(), if insert { len } else { len - 1 });
+        }
+    }
+
     #[test]
     fn record_ids() {
         let id = RecordId::parse("partners/tehnopol").unwrap();

@@ -196,3 +196,52 @@ impl Site {
         self.records.iter().filter(move |r| r.id.collection == c)
     }
 }
+
+/// A record that joined or left `Site::records` (an edit in `serve`: a new record, a
+/// record removed, a draft published or taken back). The records after it move up or
+/// down by one, and every structure that names records by index follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shift {
+    /// A record was put in at this index.
+    Inserted(usize),
+    /// The record at this index was taken out.
+    Removed(usize),
+}
+
+impl Shift {
+    /// The index after the shift of the record at `old` before it (`None` for the
+    /// record taken out).
+    pub fn after(self, old: usize) -> Option<usize> {
+        match self {
+            Shift::Inserted(at) if old >= at => Some(old + 1),
+            Shift::Removed(at) if old == at => None,
+            Shift::Removed(at) if old > at => Some(old - 1),
+            _ => Some(old),
+        }
+    }
+
+    /// The index before the shift of the record at `new` after it (`None` for the
+    /// record put in).
+    pub fn before(self, new: usize) -> Option<usize> {
+        match self {
+            Shift::Inserted(at) if new == at => None,
+            Shift::Inserted(at) if new > at => Some(new - 1),
+            Shift::Removed(at) if new >= at => Some(new + 1),
+            _ => Some(new),
+        }
+    }
+
+    /// The record put in, if one was.
+    pub fn inserted(self) -> Option<usize> {
+        match self {
+            Shift::Inserted(at) => Some(at),
+            Shift::Removed(_) => None,
+        }
+    }
+
+    /// `old`, a list of records by their index before the shift, with each at its
+    /// index after it (the record taken out left out).
+    pub fn list(self, old: &[usize]) -> Vec<usize> {
+        old.iter().filter_map(|&i| self.after(i)).collect()
+    }
+}

@@ -98,6 +98,15 @@ impl Affected {
         }
     }
 
+    /// The same, with the list pages of `c` among the pages that may have changed
+    /// (a record of it came or went).
+    pub fn with(mut self, c: Collection) -> Affected {
+        if !self.collections.contains(&c) {
+            self.collections.push(c);
+        }
+        self
+    }
+
     /// Whether the template data of record `i` may have changed.
     pub fn includes(&self, i: usize) -> bool {
         self.records.get(i).copied().unwrap_or(true)

@@ -10,6 +10,7 @@
 //! template value is shared, so that costs a reference count each).
 
 use super::cache;
+use crate::model::Shift;
 use std::sync::OnceLock;
 use tera::Value;
 
@@ -50,6 +51,29 @@ impl Cards {
                         .map(|(i, card)| match card.get() {
                             Some(card) if !changed(i) => OnceLock::from(card.clone()),
                             _ => OnceLock::new(),
+                        })
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    /// The cards after `shift` of `records` records (as many as the site has after
+    /// it): each kept at its new index unless `changed(i)` says it may differ, none
+    /// made for the record put in.
+    pub fn shifted(&self, shift: Shift, records: usize, changed: impl Fn(usize) -> bool) -> Cards {
+        Cards {
+            langs: self
+                .langs
+                .iter()
+                .map(|cards| {
+                    (0..records)
+                        .map(|i| {
+                            let old = shift.before(i).and_then(|o| cards.get(o)?.get());
+                            match old {
+                                Some(card) if !changed(i) => OnceLock::from(card.clone()),
+                                _ => OnceLock::new(),
+                            }
                         })
                         .collect()
                 })

@@ -372,6 +372,27 @@ impl Parts {
         }
     }
 
+    /// The parts after `shift` of `records` records (as many as the site has after
+    /// it), each at its record's new index; none for the record put in.
+    pub fn shifted(&self, shift: Shift, records: usize) -> Parts {
+        Parts {
+            exports: self
+                .exports
+                .iter()
+                .map(|parts| {
+                    (0..records)
+                        .map(
+                            |i| match shift.before(i).and_then(|o| parts.get(o)?.get()) {
+                                Some(p) => OnceLock::from(p.clone()),
+                                None => OnceLock::new(),
+                            },
+                        )
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
     /// The parts after an edit of the records `edited` (indices into `Site::records`).
     pub fn after_edit(&self, edited: &[usize]) -> Parts {
         Parts {

@@ -266,10 +266,11 @@ fn urlset_of(entries: &Entries) -> String {
     urlset_around(entries.iter().map(|(_, e)| &**e))
 }
 
-/// The sitemap after the pages at the paths `gone` moved to `pages` (the pages of
-/// records with new slugs, in every language, since each names the others as its
-/// alternates), made from the `kept` entries of the sitemap before: only the moved
-/// pages' entries are made again, and the new entries put in `keep`. `None` when
+/// The sitemap after the pages at the paths `gone` went or moved and `pages` came
+/// (the pages of records with new slugs, in every language, since each names the
+/// others as its alternates; the pages of a record put in and the news list pages),
+/// made from the `kept` entries of the sitemap before: only the entries of `pages`
+/// are made again, and the new entries put in `keep`. `None` when
 /// the sitemap now needs parts (over [`SITEMAP_URLS`] addresses).
 pub fn moved_sitemap(
     site: &Site,
@@ -280,14 +281,27 @@ pub fn moved_sitemap(
     pages: &[&super::plan::Page],
     keep: &OnceLock<Arc<Entries>>,
 ) -> Option<OutputFile> {
+    let gone: std::collections::HashSet<&str> = gone.iter().map(String::as_str).collect();
     let mut all: Entries = kept
         .iter()
-        .filter(|(p, _)| !gone.iter().any(|g| **g == **p))
+        .filter(|(p, _)| !gone.contains(&**p))
         .cloned()
         .collect();
-    for (path, entry) in entries(site, lists, urls, pages) {
-        let at = all.partition_point(|(p, _)| **p < *path);
-        all.insert(at, (path, entry));
+    // Both in path order: merged, not put in one at a time (a news item in or out
+    // makes every news list page's entry again).
+    let mut again = entries(site, lists, urls, pages);
+    again.sort_by(|a, b| a.0.cmp(&b.0));
+    let before = std::mem::take(&mut all);
+    all.reserve(before.len() + again.len());
+    let (mut a, mut b) = (before.into_iter().peekable(), again.into_iter().peekable());
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => x.0 <= y.0,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        all.extend(if take_a { a.next() } else { b.next() });
     }
     if all.len() > SITEMAP_URLS {
         return None;

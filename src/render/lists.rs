@@ -26,6 +26,17 @@ pub struct LangLists {
 }
 
 impl LangLists {
+    fn of_mut(&mut self, c: Collection) -> &mut Vec<usize> {
+        match c {
+            Collection::Partners => &mut self.partners,
+            Collection::People => &mut self.people,
+            Collection::Strategy => &mut self.strategy,
+            Collection::Projects => &mut self.projects,
+            Collection::News => &mut self.news,
+            Collection::Pages => &mut self.pages,
+        }
+    }
+
     pub fn of(&self, c: Collection) -> &[usize] {
         match c {
             Collection::Partners => &self.partners,
@@ -76,6 +87,43 @@ impl Lists {
                 })
                 .collect(),
         }
+    }
+
+    /// These lists, made before `shift`, with each record at its index after it: the
+    /// record taken out left out, the record put in added at the end of its
+    /// collection's list in the languages it has (for [`Lists::after_edit`] to sort).
+    pub fn shifted(&self, site: &Site, shift: Shift) -> Lists {
+        let langs = self
+            .langs
+            .iter()
+            .zip(&site.config.languages)
+            .map(|(l, lang)| {
+                let list = |v: &Vec<usize>| shift.list(v);
+                let groups = |g: &Vec<(String, Vec<usize>)>| {
+                    g.iter().map(|(k, v)| (k.clone(), list(v))).collect()
+                };
+                let mut out = LangLists {
+                    partners: list(&l.partners),
+                    people: list(&l.people),
+                    strategy: list(&l.strategy),
+                    projects: list(&l.projects),
+                    news: list(&l.news),
+                    pages: list(&l.pages),
+                    partner_groups: groups(&l.partner_groups),
+                    networks: list(&l.networks),
+                    people_groups: groups(&l.people_groups),
+                    ongoing: list(&l.ongoing),
+                };
+                if let Some(i) = shift.inserted()
+                    && let Some(r) = site.records.get(i)
+                    && r.locale(&lang.code).is_some()
+                {
+                    out.of_mut(r.id.collection).push(i);
+                }
+                out
+            })
+            .collect();
+        Lists { langs }
     }
 
     /// The lists of the language at `index` in the site's languages.

@@ -27,7 +27,7 @@ pub mod values;
 
 use crate::diagnostics::Diagnostic;
 use crate::i18n::Formats;
-use crate::model::{Collection, ProjectStatus, RecordData, Site};
+use crate::model::{Collection, ProjectStatus, RecordData, Shift, Site};
 use crate::output::{Content, OutputFile, Sink};
 use crate::progress::Progress;
 use rayon::prelude::*;
@@ -346,6 +346,59 @@ impl Prepared {
         })
     }
 
+    /// What this render prepared, for `site` after a record of `collection` joined
+    /// it or left it (`shift`): the same theme; the lists with each record at its new
+    /// index and that collection's sorted again; the plan of pages made again; the
+    /// cards and open data parts kept at their records' new indices, but the cards
+    /// of the records `affected`. `None` when a collection's list became empty or
+    /// stopped being empty in a language (its section page and menu entry come or go
+    /// on every page).
+    fn shifted(
+        &self,
+        site: &Site,
+        shift: Shift,
+        collection: Collection,
+        affected: &affected::Affected,
+    ) -> Option<Prepared> {
+        let formats = Formats::new(site.config.languages.iter().map(|l| l.code.as_str()));
+        let before = self.lists.shifted(site, shift);
+        let lists = lists::Lists::after_edit(site, &formats, &before, &[collection]);
+        let same_sections = (0..site.config.languages.len()).all(|i| {
+            let (a, b) = (self.lists.lang(i), lists.lang(i));
+            Collection::ALL
+                .iter()
+                .all(|c| a.of(*c).is_empty() == b.of(*c).is_empty())
+        });
+        if !same_sections {
+            return None;
+        }
+        let backlinks = match collection {
+            Collection::Projects | Collection::People => Arc::new(values::Backlinks::new(site)),
+            _ => self.backlinks.clone(),
+        };
+        let pages = plan::plan(site, &lists);
+        let records = site.records.len();
+        Some(Prepared {
+            tera: self.tera.clone(),
+            env: self.env.clone(),
+            lists,
+            backlinks,
+            pages: Arc::new(pages),
+            eu_ongoing: eu_ongoing(site),
+            with_collections: self.with_collections,
+            cards: self
+                .cards
+                .as_ref()
+                .map(|c| Arc::new(c.shifted(shift, records, |i| affected.includes(i)))),
+            parts: self
+                .parts
+                .as_ref()
+                .map(|p| Arc::new(p.shifted(shift, records))),
+            sitemap: OnceLock::new(),
+            near: OnceLock::new(),
+        })
+    }
+
     /// What this render prepared, for `site` after an edit of its theme's templates or
     /// static files (the content is the same): the templates compiled again, the rest
     /// kept. `None` when the edit changes whether the theme reads `collections`.
@@ -605,11 +658,16 @@ pub fn render_records(
         .map(|p| p.path.clone())
         .collect();
     drop(old);
+    let again: Vec<&plan::Page> = prepared.pages.iter().filter(|p| p.is_of(moved)).collect();
     let changed = Changed {
         edited,
         bodies,
-        moved,
-        sitemap: sitemap.as_deref().map(|e| (e, gone.as_slice())),
+        shifted: None,
+        sitemap: (!moved.is_empty()).then(|| Remade {
+            kept: sitemap.as_deref(),
+            gone: &gone,
+            again: &again,
+        }),
     };
     let rendered = render_affected(site, sink, cache, &prepared, &changed, &affected);
     let Some(rendered) = rendered else {
@@ -624,6 +682,82 @@ pub fn render_records(
     }
     Some(rendered.map(|mut stats| {
         stats.timings.push(("records", started.elapsed()));
+        stats.removed = removed;
+        stats
+    }))
+}
+
+/// After a record of `collection` joined the build or left it (`shift`,
+/// [`crate::resolve::join`], [`crate::resolve::leave`]), renders the pages that may
+/// show it ([`affected`], from the record put in or from `referred`, what the record
+/// taken out named) whose template data changed, the feeds and that collection's open
+/// data, with what the previous render prepared; the sitemap is made again from its
+/// kept entries (the record's pages and the news list pages), and the pages the site
+/// no longer has are named in [`Stats::removed`]. `None` when the cache holds nothing
+/// prepared or the edit can change any page (a theme that reads `collections`, a
+/// section that came or went, what every page shares): the caller then runs the
+/// whole pipeline.
+pub fn render_shifted(
+    site: &Site,
+    sink: &dyn Sink,
+    cache: &cache::Cache,
+    shift: Shift,
+    collection: Collection,
+    referred: &[crate::model::RecordId],
+) -> Option<Result<Stats, Failure>> {
+    let started = Instant::now();
+    let old = cache.prepared()?;
+    if old.with_collections {
+        return None;
+    }
+    let near = Arc::new(affected::Near::new(site));
+    let edited: Vec<usize> = shift.inserted().into_iter().collect();
+    let affected = affected::Affected::around(site, &near, &edited, referred).with(collection);
+    let prepared = old.shifted(site, shift, collection, &affected)?;
+    let _ = prepared.near.set(near);
+    let now: std::collections::HashSet<&str> =
+        prepared.pages.iter().map(|p| p.path.as_str()).collect();
+    let removed: Vec<String> = old
+        .pages
+        .iter()
+        .filter(|p| !now.contains(p.path.as_str()))
+        .map(plan::Page::output)
+        .collect();
+    // The entries made again: the record's pages and the news list pages (their
+    // number and their alternates follow from how many items each language has).
+    let remade =
+        |p: &plan::Page| p.kind == plan::PageKind::NewsList && collection == Collection::News;
+    let mut gone: Vec<String> = old
+        .pages
+        .iter()
+        .filter(|p| remade(p) || (p.record.is_some() && !now.contains(p.path.as_str())))
+        .map(|p| p.path.clone())
+        .collect();
+    let sitemap = old.sitemap.get().cloned();
+    drop(old);
+    let again: Vec<&plan::Page> = prepared
+        .pages
+        .iter()
+        .filter(|p| remade(p) || p.is_of(&edited))
+        .collect();
+    gone.extend(again.iter().map(|p| p.path.clone()));
+    let changed = Changed {
+        edited: &edited,
+        bodies: &[],
+        shifted: Some(collection),
+        sitemap: Some(Remade {
+            kept: sitemap.as_deref(),
+            gone: &gone,
+            again: &again,
+        }),
+    };
+    let rendered = render_affected(site, sink, cache, &prepared, &changed, &affected)?;
+    if rendered.is_ok() {
+        cache.forget(removed.iter().map(String::as_str));
+        cache.store_prepared(Arc::new(prepared));
+    }
+    Some(rendered.map(|mut stats| {
+        stats.timings.push(("shifted", started.elapsed()));
         stats.removed = removed;
         stats
     }))
@@ -651,10 +785,21 @@ fn moved_away(before: &[plan::Page], after: &[plan::Page], moved: &[usize]) -> V
 struct Changed<'a> {
     edited: &'a [usize],
     bodies: &'a [usize],
-    moved: &'a [usize],
-    /// The sitemap's entries before the edit, if kept, and the paths the `moved`
-    /// records' pages had.
-    sitemap: Option<(&'a feeds::Entries, &'a [String])>,
+    /// The collection of a record that came or went (its feeds and open data change).
+    shifted: Option<Collection>,
+    /// When pages came, went or moved: what the sitemap is made again from.
+    sitemap: Option<Remade<'a>>,
+}
+
+/// The sitemap after an edit that changed which pages the site has or where.
+#[derive(Clone, Copy)]
+struct Remade<'a> {
+    /// The sitemap's entries before the edit, if kept.
+    kept: Option<&'a feeds::Entries>,
+    /// The paths of the pages whose entries are gone or made again.
+    gone: &'a [String],
+    /// The pages whose entries are made again.
+    again: &'a [&'a plan::Page],
 }
 
 /// [`render_records`] with the edited site's `prepared`; `None` when what every page
@@ -670,7 +815,7 @@ fn render_affected(
     let Changed {
         edited,
         bodies,
-        moved,
+        shifted,
         sitemap,
     } = *changed;
     let langs = prepared.langs(site);
@@ -721,7 +866,8 @@ fn render_affected(
     // The sitemap, robots.txt and the copies follow from the records' identities
     // and the theme: the sitemap is made again when pages moved. The feeds and the
     // open data show fields.
-    let edited_collections = collections_of(site, edited);
+    let mut edited_collections = collections_of(site, edited);
+    edited_collections.extend(shifted);
     // The feeds show bodies too.
     let mut shown_collections = edited_collections.clone();
     shown_collections.extend(collections_of(site, bodies));
@@ -738,13 +884,13 @@ fn render_affected(
             || feeds_of(site, &prepared.lists, &shown_collections),
         );
         files.extend(feeds);
-        if !moved.is_empty() {
-            // From the entries before, when kept: only the moved pages' are made again.
-            let again = sitemap.and_then(|(kept, gone)| {
-                let pages: Vec<&plan::Page> =
-                    prepared.pages.iter().filter(|p| p.is_of(moved)).collect();
+        if let Some(remade) = sitemap {
+            // From the entries before, when kept: only the pages that came or moved
+            // are made again.
+            let again = remade.kept.and_then(|kept| {
                 let (urls, lists) = (site.urls(), &prepared.lists);
-                feeds::moved_sitemap(site, lists, &urls, kept, gone, &pages, &prepared.sitemap)
+                let (gone, again) = (remade.gone, remade.again);
+                feeds::moved_sitemap(site, lists, &urls, kept, gone, again, &prepared.sitemap)
             });
             match again {
                 Some(f) => files.push(f),

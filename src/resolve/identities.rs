@@ -91,19 +91,64 @@ impl IdTable {
             .filter(|(lang, _)| moved.paths.get(lang).is_some_and(Option::is_some))
             .map(|(l, s)| (l.as_str(), s.as_str()))
             .collect();
-        let taken = self.map.iter().any(|(other, identity)| {
-            other != id
-                && other.collection == id.collection
-                && identity.included
-                && new_slugs.iter().any(|(lang, slug)| {
-                    identity.slugs.get(lang).is_some_and(|s| s == slug)
-                        && identity.paths.get(lang).is_some_and(Option::is_some)
-                })
-        });
+        let taken = self.taken(id, &new_slugs);
         if !taken {
             self.map.insert(id.clone(), moved);
         }
         !taken
+    }
+
+    /// Whether an included record other than `id` has a page at one of `slugs` (by
+    /// language) in `id`'s collection.
+    fn taken(&self, id: &RecordId, slugs: &[(&str, &str)]) -> bool {
+        self.map.iter().any(|(other, identity)| {
+            other != id
+                && other.collection == id.collection
+                && identity.included
+                && slugs.iter().any(|(lang, slug)| {
+                    identity.slugs.get(lang).is_some_and(|s| s == slug)
+                        && identity.paths.get(lang).is_some_and(Option::is_some)
+                })
+        })
+    }
+
+    /// Makes `identity` the identity of record `id`, a record that joins the build
+    /// (new, or a draft published), when no other record has a page at one of its
+    /// slugs; `false` (and nothing changed) when one has.
+    pub fn join(&mut self, id: &RecordId, identity: Identity) -> bool {
+        let slugs: Vec<(&str, &str)> = identity
+            .slugs
+            .0
+            .iter()
+            .filter(|(lang, _)| identity.paths.get(lang).is_some_and(Option::is_some))
+            .map(|(l, s)| (l.as_str(), s.as_str()))
+            .collect();
+        if self.taken(id, &slugs) {
+            return false;
+        }
+        if self.map.insert(id.clone(), identity).is_none() {
+            self.stems
+                .entry(id.collection)
+                .or_default()
+                .push(id.stem.clone());
+        }
+        true
+    }
+
+    /// Record `id` leaves the build: with `draft`, its identity as a draft; without,
+    /// its files are gone and so is it.
+    pub fn leave(&mut self, id: &RecordId, draft: Option<Identity>) {
+        match draft {
+            Some(identity) => {
+                self.map.insert(id.clone(), identity);
+            }
+            None => {
+                self.map.remove(id);
+                if let Some(stems) = self.stems.get_mut(&id.collection) {
+                    stems.retain(|s| *s != id.stem);
+                }
+            }
+        }
     }
 
     pub fn stems(&self, c: Collection) -> Vec<&str> {

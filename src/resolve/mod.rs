@@ -27,7 +27,7 @@ pub mod values;
 
 pub use config::native_name;
 pub use identities::{IdTable, Identity};
-pub use patch::{Patched, patch};
+pub use patch::{Patched, Shifted, join, leave, left_out, patch};
 pub use theme::patch as patch_theme;
 
 use crate::diagnostics::Diagnostic;
@@ -150,6 +150,8 @@ pub struct Kept {
     problems: HashMap<RecordId, Vec<Diagnostic>>,
     heads: HashMap<String, u64>,
     linked: HashMap<RecordId, Vec<RecordId>>,
+    /// The files of each record left out of the build as a draft.
+    drafts: HashMap<RecordId, Vec<String>>,
 }
 
 impl Kept {
@@ -157,6 +159,24 @@ impl Kept {
     /// files or of its identity).
     pub fn problems(&self, id: &RecordId) -> &[Diagnostic] {
         self.problems.get(id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Whether the build has a record `id`, in it or left out as a draft.
+    pub fn knows(&self, id: &RecordId) -> bool {
+        self.ids.get(id).is_some()
+    }
+
+    /// The files of record `id` when it is a draft left out of the build.
+    pub fn draft_files(&self, id: &RecordId) -> Option<&[String]> {
+        self.drafts.get(id).map(Vec::as_slice)
+    }
+
+    /// The draft (left out of the build) that has the file `rel`, if one has.
+    pub fn draft_with(&self, rel: &str) -> Option<&RecordId> {
+        self.drafts
+            .iter()
+            .find(|(_, files)| files.iter().any(|f| f == rel))
+            .map(|(id, _)| id)
     }
 
     /// The records whose bodies link to `id` with `@` (their HTML holds its
@@ -233,6 +253,18 @@ fn resolve_inner(
     } else {
         HashMap::new()
     };
+    // The files of the records left out of the build (drafts), which `serve` reads
+    // again when one is published.
+    let drafts: HashMap<RecordId, Vec<String>> = if keep {
+        raws.iter()
+            .map(|r| RecordId::new(r.collection, r.stem.clone()))
+            .zip(&raws)
+            .filter(|(id, _)| ids.get(id).is_some_and(|i| !i.included))
+            .map(|(id, r)| (id, r.files.iter().map(|f| f.file.rel.clone()).collect()))
+            .collect()
+    } else {
+        HashMap::new()
+    };
     let content = content;
     let Some(site_file) = &content.site else {
         return (None, diags, None);
@@ -305,6 +337,7 @@ fn resolve_inner(
         problems,
         heads,
         linked,
+        drafts,
     });
 
     let site = Site {

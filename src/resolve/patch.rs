@@ -13,10 +13,11 @@
 //! which is always right. [`Patched::bodies_only`] tells the caller whether the
 //! record resolved again differs from the previous one in its bodies alone.
 
+use super::identities::Identity;
 use super::{Kept, Shared, identities, records};
 use crate::diagnostics::Diagnostic;
 use crate::load::RawRecord;
-use crate::model::{BodyStore, Localized, Record, RecordId, Site};
+use crate::model::{BodyStore, Localized, MenuItem, Record, RecordId, Shift, Site};
 
 /// The record's problems before and after, once `site` holds the record resolved
 /// again; `None` when the edit needs a whole build (the site may then be partly
@@ -152,4 +153,169 @@ fn same_locale(a: &Localized, b: &Localized) -> bool {
     a.texts == b.texts
         && a.stale == b.stale
         && serde_json::to_value(a).ok() == serde_json::to_value(b).ok()
+}
+
+/// A record that joined the build or left it ([`join`], [`leave`]), for `serve`: a new
+/// record, a record whose files are gone, a draft published or taken back.
+pub struct Shifted {
+    pub id: RecordId,
+    /// Where in `Site::records` it came or went.
+    pub shift: Shift,
+    pub old_problems: Vec<Diagnostic>,
+    pub problems: Vec<Diagnostic>,
+    /// The records it names (now, for a record that joined; before, for one that
+    /// left): their pages show it.
+    pub referred: Vec<RecordId>,
+}
+
+/// The identity of `raw`, worked out on its own, when that gives no problem.
+fn identity_alone(site: &Site, raw: &RawRecord) -> Option<Identity> {
+    let id = RecordId::new(raw.collection, raw.stem.clone());
+    let (alone, problems) =
+        identities::identities(std::slice::from_ref(raw), &site.config, site.drafts);
+    alone.get(&id).filter(|_| problems.is_empty()).cloned()
+}
+
+/// Whether `raw`, the files of a record of the build read again, now make it a draft
+/// that the build leaves out (and nothing else of its identity is in question).
+pub fn left_out(site: &Site, kept: &Kept, raw: &RawRecord) -> bool {
+    let same_heads = raw
+        .files
+        .iter()
+        .all(|f| kept.heads.get(&f.file.rel) == Some(&head_hash(&f.file.text)));
+    !same_heads
+        && !raw.files.iter().any(|f| f.broken)
+        && identity_alone(site, raw).is_some_and(|i| !i.included)
+}
+
+/// The records `site` references `id` from, in fields or `@` links, and the menu:
+/// what they showed or reported of it would change if it joined or left.
+fn named_elsewhere(site: &Site, kept: &Kept, id: &RecordId) -> bool {
+    site.config.menu.contains(&MenuItem::Record(id.clone()))
+        || !kept.linking_to(id).is_empty()
+        || site
+            .records
+            .iter()
+            .any(|r| r.id != *id && r.references().any(|x| x == id))
+}
+
+/// Resolves `raw`, the files of a record that is not part of the build (a new one, or
+/// a draft published), and puts it at its place among the others. `None` when that
+/// needs a whole build: its identity has problems or leaves it out, another record
+/// has a page at one of its slugs, or the menu names it. (Nothing else can name a
+/// record that is not in the build without an error, which a good build has not;
+/// the caller checks the warnings about drafts named by others.)
+pub fn join(site: &mut Site, kept: &mut Kept, raw: &RawRecord) -> Option<Shifted> {
+    let id = RecordId::new(raw.collection, raw.stem.clone());
+    if site.index.contains_key(&id)
+        || raw.files.iter().any(|f| f.broken)
+        || site.config.menu.contains(&MenuItem::Record(id.clone()))
+    {
+        return None;
+    }
+    let identity = identity_alone(site, raw).filter(|i| i.included)?;
+    if !kept.ids.join(&id, identity) {
+        return None;
+    }
+    let identity = kept.ids.get(&id)?;
+    let shared = Shared::new(
+        &site.config,
+        &site.theme,
+        &kept.ids,
+        &kept.media,
+        &site.pictures,
+        BodyStore::Compressed,
+    );
+    let records::Resolved {
+        record,
+        problems,
+        links,
+        linked,
+    } = records::resolve_record(raw, identity, &shared, site.build_date);
+    let record = record?;
+    let mut referred: Vec<RecordId> = record.references().cloned().collect();
+    referred.sort();
+    referred.dedup();
+    for f in &raw.files {
+        kept.heads
+            .insert(f.file.rel.clone(), head_hash(&f.file.text));
+    }
+    for link in links {
+        if let Err(at) = site.links.binary_search(&link) {
+            site.links.insert(at, link);
+        }
+    }
+    let index = site.records.partition_point(|r| r.id < id);
+    for i in site.index.values_mut().filter(|i| **i >= index) {
+        *i += 1;
+    }
+    site.index.insert(id.clone(), index);
+    site.records.insert(index, record);
+    if !linked.is_empty() {
+        kept.linked.insert(id.clone(), linked);
+    }
+    kept.drafts.remove(&id);
+    let old_problems = kept.problems.insert(id.clone(), problems.clone());
+    Some(Shifted {
+        id,
+        shift: Shift::Inserted(index),
+        old_problems: old_problems.unwrap_or_default(),
+        problems,
+        referred,
+    })
+}
+
+/// Takes record `id` out of the build: its files are gone (`draft` is `None`), or
+/// they were read again as `draft` and make it a draft the build leaves out
+/// ([`left_out`]). `None` when that needs a whole build: another record or the menu
+/// names it (they would now report it).
+pub fn leave(
+    site: &mut Site,
+    kept: &mut Kept,
+    id: &RecordId,
+    draft: Option<&RawRecord>,
+) -> Option<Shifted> {
+    let index = *site.index.get(id)?;
+    if named_elsewhere(site, kept, id) {
+        return None;
+    }
+    let as_draft = match draft {
+        Some(raw) => Some(identity_alone(site, raw).filter(|i| !i.included)?),
+        None => None,
+    };
+    let record = site.records.remove(index);
+    site.index.remove(id);
+    for i in site.index.values_mut().filter(|i| **i > index) {
+        *i -= 1;
+    }
+    site.links
+        .retain(|l| !record.files.iter().any(|(_, rel)| *rel == l.path));
+    kept.linked.remove(id);
+    let old_problems = kept.problems.remove(id).unwrap_or_default();
+    match draft {
+        Some(raw) => {
+            for f in &raw.files {
+                kept.heads
+                    .insert(f.file.rel.clone(), head_hash(&f.file.text));
+            }
+            let files = raw.files.iter().map(|f| f.file.rel.clone()).collect();
+            kept.drafts.insert(id.clone(), files);
+        }
+        None => {
+            for (_, rel) in &record.files {
+                kept.heads.remove(rel);
+            }
+        }
+    }
+    kept.ids.leave(id, as_draft);
+    let mut referred: Vec<RecordId> = record.references().cloned().collect();
+    referred.sort();
+    referred.dedup();
+    Some(Shifted {
+        id: id.clone(),
+        shift: Shift::Removed(index),
+        old_problems,
+        problems: Vec::new(),
+        referred,
+    })
 }

@@ -1064,7 +1064,18 @@ fn a_record_that_comes_or_goes_is_applied_without_a_whole_build() {
     let (mut previous, mut served) = served_build(&opts, &cache);
     assert!(served.contains_key("en/news/item-02/index.html"));
 
-    // A new project naming the partner and the person: the partner's page lists it,
+    // A new page in the pages collection (the table of references is made for it).
+    let (outcome, _) = edit(
+        &site,
+        &opts,
+        &mut previous,
+        &mut served,
+        "content/pages/contact.en.md",
+        "---\ntitle: Contact\n---\nWrite to us.\n",
+    )
+    .expect("a new page is applied without a whole build");
+    assert_like_fresh(&site, &served, &outcome);
+    // A new project naming the partner and the person (the table kept and shifted): the partner's page lists it,
     // and so do the projects list and the people page's cards.
     let (outcome, _) = edit(
         &site,
@@ -1077,18 +1088,21 @@ fn a_record_that_comes_or_goes_is_applied_without_a_whole_build() {
     .expect("a new project is applied without a whole build");
     assert_like_fresh(&site, &served, &outcome);
     assert!(page(&served, "en/partners/tehnopol/index.html").contains("Second project"));
-
-    // A new page in the pages collection, and a new partner in one language only.
+    // The kept table of references knows the new project: an edit of its contact
+    // reaches its page.
     let (outcome, _) = edit(
         &site,
         &opts,
         &mut previous,
         &mut served,
-        "content/pages/contact.en.md",
-        "---\ntitle: Contact\n---\nWrite to us.\n",
+        "content/people/anna-test.yaml",
+        "name: Anna Renamed\ngroups: [team]\norganisation: tehnopol\nphone: +372 5555 5555\n",
     )
-    .expect("a new page is applied without a whole build");
+    .expect("a person's name is applied without a whole build");
     assert_like_fresh(&site, &served, &outcome);
+    assert!(page(&served, "en/projects/second/index.html").contains("Anna Renamed"));
+
+    // A new partner in one language only.
     let (outcome, _) = edit(
         &site,
         &opts,

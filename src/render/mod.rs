@@ -360,9 +360,28 @@ impl Prepared {
         collection: Collection,
         affected: &affected::Affected,
     ) -> Option<Prepared> {
-        let formats = Formats::new(site.config.languages.iter().map(|l| l.code.as_str()));
-        let before = self.lists.shifted(site, shift);
-        let lists = lists::Lists::after_edit(site, &formats, &before, &[collection]);
+        let records = site.records.len();
+        // The lists and the plan on one side, the cards and the parts on the other.
+        let ((lists, pages), (cards, parts)) = rayon::join(
+            || {
+                let formats = Formats::new(site.config.languages.iter().map(|l| l.code.as_str()));
+                let before = self.lists.shifted(site, shift);
+                let lists = lists::Lists::after_edit(site, &formats, &before, &[collection]);
+                let pages = plan::plan(site, &lists);
+                (lists, pages)
+            },
+            || {
+                let cards = self
+                    .cards
+                    .as_ref()
+                    .map(|c| Arc::new(c.shifted(shift, records, |i| affected.includes(i))));
+                let parts = self
+                    .parts
+                    .as_ref()
+                    .map(|p| Arc::new(p.shifted(shift, records)));
+                (cards, parts)
+            },
+        );
         let same_sections = (0..site.config.languages.len()).all(|i| {
             let (a, b) = (self.lists.lang(i), lists.lang(i));
             Collection::ALL
@@ -376,8 +395,6 @@ impl Prepared {
             Collection::Projects | Collection::People => Arc::new(values::Backlinks::new(site)),
             _ => self.backlinks.clone(),
         };
-        let pages = plan::plan(site, &lists);
-        let records = site.records.len();
         Some(Prepared {
             tera: self.tera.clone(),
             env: self.env.clone(),
@@ -386,14 +403,8 @@ impl Prepared {
             pages: Arc::new(pages),
             eu_ongoing: eu_ongoing(site),
             with_collections: self.with_collections,
-            cards: self
-                .cards
-                .as_ref()
-                .map(|c| Arc::new(c.shifted(shift, records, |i| affected.includes(i)))),
-            parts: self
-                .parts
-                .as_ref()
-                .map(|p| Arc::new(p.shifted(shift, records))),
+            cards,
+            parts,
             sitemap: OnceLock::new(),
             near: OnceLock::new(),
         })
@@ -710,27 +721,41 @@ pub fn render_shifted(
     if old.with_collections {
         return None;
     }
-    let near = Arc::new(affected::Near::new(site));
+    let near = Arc::new(match old.near.get() {
+        Some(near) => near.shifted(site, shift),
+        None => affected::Near::new(site),
+    });
     let edited: Vec<usize> = shift.inserted().into_iter().collect();
     let affected = affected::Affected::around(site, &near, &edited, referred).with(collection);
     let prepared = old.shifted(site, shift, collection, &affected)?;
     let _ = prepared.near.set(near);
-    let now: std::collections::HashSet<&str> =
-        prepared.pages.iter().map(|p| p.path.as_str()).collect();
+    // The pages the site no longer has: those of the record taken out, and news list
+    // pages beyond the new number (sections stay, `Prepared::shifted`).
+    let taken_out = match shift {
+        Shift::Removed(at) => Some(at),
+        Shift::Inserted(_) => None,
+    };
+    let news_list = |p: &plan::Page| p.kind == plan::PageKind::NewsList;
+    let news_now: std::collections::HashSet<&str> = prepared
+        .pages
+        .iter()
+        .filter(|p| news_list(p))
+        .map(|p| p.path.as_str())
+        .collect();
+    let of_taken_out = |p: &plan::Page| p.record.is_some() && p.record == taken_out;
     let removed: Vec<String> = old
         .pages
         .iter()
-        .filter(|p| !now.contains(p.path.as_str()))
+        .filter(|p| of_taken_out(p) || (news_list(p) && !news_now.contains(p.path.as_str())))
         .map(plan::Page::output)
         .collect();
     // The entries made again: the record's pages and the news list pages (their
     // number and their alternates follow from how many items each language has).
-    let remade =
-        |p: &plan::Page| p.kind == plan::PageKind::NewsList && collection == Collection::News;
+    let remade = |p: &plan::Page| news_list(p) && collection == Collection::News;
     let mut gone: Vec<String> = old
         .pages
         .iter()
-        .filter(|p| remade(p) || (p.record.is_some() && !now.contains(p.path.as_str())))
+        .filter(|p| remade(p) || of_taken_out(p))
         .map(|p| p.path.clone())
         .collect();
     let sitemap = old.sitemap.get().cloned();

@@ -331,6 +331,7 @@ fn rebuild_loop(
             // that the next change is picked up meanwhile (a newer build's index
             // replaces it, an older one is dropped).
             if let Some(job) = builder.take_search() {
+                let stop = job.stopper();
                 let job_shared = shared.clone();
                 let job_notice = on_notice.clone();
                 let thread = std::thread::Builder::new()
@@ -341,7 +342,7 @@ fn rebuild_loop(
                         }
                     });
                 if let Ok(thread) = thread {
-                    builder.searching(thread);
+                    builder.searching(thread, stop);
                 }
             }
         }

@@ -273,6 +273,7 @@ enum Shifting {
 fn joining(opts: &Options, previous: &Previous, changed: &[&str]) -> Option<load::RawRecord> {
     let first = changed.first()?;
     let draft = previous.kept.draft_with(first).cloned();
+    let siblings_owned: Vec<String>;
     let names: Vec<&str> = match &draft {
         Some(id) => {
             let files = previous.kept.draft_files(id)?;
@@ -285,7 +286,16 @@ fn joining(opts: &Options, previous: &Previous, changed: &[&str]) -> Option<load
             }
             files.iter().map(String::as_str).collect()
         }
-        None => changed.to_vec(),
+        None => {
+            // A new record's files: those changed, and those of it already written
+            // (an editor may save them in two batches of events).
+            let siblings = load::record_siblings(&opts.root, first);
+            if !changed.iter().all(|c| siblings.iter().any(|s| s == c)) {
+                return None;
+            }
+            siblings_owned = siblings;
+            siblings_owned.iter().map(String::as_str).collect()
+        }
     };
     let collection = load::record_collection(names.first()?)?;
     if names

@@ -1113,6 +1113,31 @@ fn a_record_that_comes_or_goes_is_applied_without_a_whole_build() {
     )
     .expect("a new partner is applied without a whole build");
     assert_like_fresh(&site, &served, &outcome);
+
+    // A new record whose files come in two batches of events: the first takes the
+    // files already written with it, the second changes nothing.
+    site.write(
+        "content/partners/duo.yaml",
+        "name: {et: Duo, en: Duo}\ncategory: startup\ncountry: EE\n",
+    );
+    site.write("content/partners/duo.en.md", "---\n---\nTwo files.\n");
+    let (outcome, _) = patch(
+        &opts,
+        &mut previous,
+        &mut served,
+        &["content/partners/duo.en.md"],
+    )
+    .expect("a new record's first file is applied with the others");
+    assert_like_fresh(&site, &served, &outcome);
+    assert!(page(&served, "en/partners/duo/index.html").contains("Two files."));
+    let (outcome, _) = patch(
+        &opts,
+        &mut previous,
+        &mut served,
+        &["content/partners/duo.yaml"],
+    )
+    .expect("the second batch is an edit of the record");
+    assert_like_fresh(&site, &served, &outcome);
 }
 
 #[test]

@@ -622,6 +622,30 @@ pub fn record_collection(rel: &str) -> Option<Collection> {
     readable.then_some(collection)
 }
 
+/// The record files in the folder of the record file `rel` (relative to the site's
+/// root) whose names give the same record: `news/a.en.md` finds `news/a.yaml` and
+/// `news/a.et.md` too, sorted. (A record's files in two folders are a problem a whole
+/// load reports.)
+pub fn record_siblings(root: &Path, rel: &str) -> Vec<String> {
+    let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let Some((stem, _, _)) = split_name(name) else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(root.join(folder)) else {
+        return Vec::new();
+    };
+    let mut found: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| !files::is_ignored(n))
+        .filter(|n| split_name(n).is_some_and(|(s, _, _)| s == stem))
+        .map(|n| format!("{folder}/{n}"))
+        .collect();
+    found.sort();
+    found
+}
+
 /// One record file read, or why it could not be.
 type Loaded = Result<(Collection, String, RawFile), Diagnostic>;
 

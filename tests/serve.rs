@@ -864,3 +864,45 @@ fn serve_applies_a_template_edit_to_the_pages_that_use_it() {
         r.body.contains("Hello after the theme")
     });
 }
+
+/// A new record is served without restarting, is listed and found in the sitemap; a
+/// record removed, or made a draft, answers 404 and leaves the lists.
+#[test]
+fn a_new_record_is_served_and_a_removed_or_drafted_one_answers_404() {
+    let site = TestSite::new();
+    site.write(
+        "content/news/notice.yaml",
+        "title: {et: Teade, en: Notice}\ndate: 2024-02-01\n",
+    );
+    let serve = Serve::start(&site);
+    let status = |path: &str| serve.get(path).status;
+    assert_eq!(status("/en/news/fresh/"), 404);
+
+    site.write(
+        "content/news/fresh.yaml",
+        "title: {et: Värske, en: Fresh news}\ndate: 2024-05-20\n",
+    );
+    site.write("content/news/fresh.en.md", "---\n---\nJust in.\n");
+    serve.wait_for("/en/news/fresh/", RELOAD_WITHIN, |r| {
+        r.status == 200 && r.body.contains("Just in.")
+    });
+    serve.wait_for("/en/news/", RELOAD_WITHIN, |r| {
+        r.body.contains("Fresh news")
+    });
+    assert!(serve.get("/sitemap.xml").body.contains("/en/news/fresh/"));
+
+    // A draft: gone from its address and from the list.
+    let text = std::fs::read_to_string(site.path().join("content/news/hello.yaml")).unwrap();
+    site.write("content/news/hello.yaml", &format!("draft: true\n{text}"));
+    serve.wait_for("/en/news/hello/", RELOAD_WITHIN, |r| r.status == 404);
+    assert!(!serve.get("/en/news/").body.contains("/en/news/hello/"));
+
+    // Removed: both files.
+    std::fs::remove_file(site.path().join("content/news/fresh.en.md")).unwrap();
+    std::fs::remove_file(site.path().join("content/news/fresh.yaml")).unwrap();
+    serve.wait_for("/en/news/fresh/", RELOAD_WITHIN, |r| r.status == 404);
+    assert!(!serve.get("/sitemap.xml").body.contains("/en/news/fresh/"));
+    assert!(!serve.get("/en/news/").body.contains("Fresh news"));
+    let log = serve.log();
+    assert!(!log.contains("rebuild failed"), "{log}");
+}

@@ -335,7 +335,10 @@ impl Prepared {
                 .cards
                 .as_ref()
                 .map(|c| Arc::new(c.after_edit(|i| affected.includes(i)))),
-            parts: self.parts.as_ref().map(|p| Arc::new(p.after_edit(edited))),
+            parts: self
+                .parts
+                .as_ref()
+                .map(|p| Arc::new(p.take_after_edit(edited))),
             // A move makes the sitemap again (`render_affected`).
             sitemap: match moved.is_empty() {
                 true => self.same_sitemap(),
@@ -375,10 +378,7 @@ impl Prepared {
                     .cards
                     .as_ref()
                     .map(|c| Arc::new(c.shifted(shift, records, |i| affected.includes(i))));
-                let parts = self
-                    .parts
-                    .as_ref()
-                    .map(|p| Arc::new(p.shifted(shift, records)));
+                let parts = self.parts.as_ref().map(|p| Arc::new(p.take_shifted(shift)));
                 (cards, parts)
             },
         );

@@ -18,6 +18,7 @@ use super::{Kept, Shared, identities, records};
 use crate::diagnostics::Diagnostic;
 use crate::load::RawRecord;
 use crate::model::{BodyStore, Localized, MenuItem, Record, RecordId, Shift, Site};
+use rayon::prelude::*;
 
 /// The record's problems before and after, once `site` holds the record resolved
 /// again; `None` when the edit needs a whole build (the site may then be partly
@@ -195,7 +196,8 @@ fn named_elsewhere(site: &Site, kept: &Kept, id: &RecordId) -> bool {
         || !kept.linking_to(id).is_empty()
         || site
             .records
-            .iter()
+            .par_iter()
+            .with_min_len(crate::par::PIECE)
             .any(|r| r.id != *id && r.references().any(|x| x == id))
 }
 

@@ -184,8 +184,15 @@ impl Shared {
 
     fn replace(&self, snap: Snapshot) {
         let generation = snap.generation.clone();
-        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(snap);
+        let old = std::mem::replace(
+            &mut *self.current.write().unwrap_or_else(PoisonError::into_inner),
+            Arc::new(snap),
+        );
         self.generation.send_replace(generation);
+        // Freeing a large site's map of files (23,000 entries at 2 × 10,000, each
+        // with shared parts) took a few milliseconds of each edit: it is done on the
+        // thread pool, after the tabs were told, and outside the lock.
+        rayon::spawn(move || drop(old));
     }
 
     /// Puts the search index made for good build `build` in place of the one served,

@@ -156,7 +156,17 @@ pub fn patch(
             None => others.push(rel),
         }
     }
-    if !others.is_empty() {
+    // New files of a record of the build (a language's file added beside its others).
+    let mut added: Option<(usize, Vec<String>)> = None;
+    if let Some(i) = others
+        .first()
+        .and_then(|first| growing(opts, previous, first, &others))
+    {
+        if !targets.contains(&i) {
+            targets.push(i);
+        }
+        added = Some((i, others.iter().map(|s| s.to_string()).collect()));
+    } else if !others.is_empty() {
         if !targets.is_empty() {
             return None;
         }
@@ -193,7 +203,7 @@ pub fn patch(
     while let Some(&i) = queue.get(next) {
         next += 1;
         let record = &site.records[i];
-        let files: Vec<String> = record.files.iter().map(|(_, f)| f.clone()).collect();
+        let mut files: Vec<String> = record.files.iter().map(|(_, f)| f.clone()).collect();
         // A problem of loading the files or of the record's identity would have to
         // be found again by a whole build; only the record's own are found here.
         let own = previous.kept.problems(&record.id);
@@ -202,6 +212,9 @@ pub fn patch(
             .any(|d| files.contains(&d.path) && !own.contains(d))
         {
             return None;
+        }
+        if let Some((_, new)) = added.as_ref().filter(|(j, _)| *j == i) {
+            files.extend(new.iter().cloned());
         }
         let collection = record.id.collection;
         let names: Vec<&str> = files.iter().map(String::as_str).collect();
@@ -256,6 +269,20 @@ pub fn patch(
     diagnostics::normalize(&mut out.diagnostics);
     out.timings.push(("patch", started.elapsed()));
     Some(out)
+}
+
+/// The record of the build that the files `changed`, files of no record of it, are
+/// new files of (beside the record's files in its folder, named for it), if one is.
+fn growing(opts: &Options, previous: &Previous, first: &str, changed: &[&str]) -> Option<usize> {
+    let siblings = load::record_siblings(&opts.root, first);
+    if !changed.iter().all(|c| siblings.iter().any(|s| s == c)) {
+        return None;
+    }
+    previous
+        .site
+        .records
+        .iter()
+        .position(|r| r.files.iter().any(|(_, f)| siblings.iter().any(|s| s == f)))
 }
 
 /// A record joining the build or leaving it ([`patch_shifted`]).

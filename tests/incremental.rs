@@ -698,6 +698,10 @@ fn a_new_slug_moves_the_records_pages_and_the_links_to_them_without_a_whole_buil
 #[test]
 fn edits_other_than_one_records_need_a_whole_build() {
     let site = TestSite::new();
+    site.write(
+        "content/news/solo.en.md",
+        "---\ntitle: Solo\ndate: 2024-04-01\n---\nOnly in English.\n",
+    );
     let cache = Arc::new(Cache::new());
     let opts = keeping(&site, &cache);
     let (_, previous) = pipeline::run_keeping(&opts, &Collect::default());
@@ -715,15 +719,15 @@ fn edits_other_than_one_records_need_a_whole_build() {
         )
         .is_none()
     );
-    // A file new to a record the build has (a language it did not have).
+    // A file new to a record the build has that gives it a language it did not have.
     assert!(
         edit(
             &site,
             &opts,
             &mut previous,
             &mut served,
-            "content/partners/tehnopol.et.md",
-            "---\n---\nTekst.\n"
+            "content/news/solo.et.md",
+            "---\ntitle: Üksi\n---\nAinult eesti keeles.\n"
         )
         .is_none()
     );
@@ -1113,6 +1117,21 @@ fn a_record_that_comes_or_goes_is_applied_without_a_whole_build() {
     )
     .expect("a new partner is applied without a whole build");
     assert_like_fresh(&site, &served, &outcome);
+
+    // A language's file added beside a record's shared file (a record with only a
+    // shared file and files of the default language keeps its languages): the
+    // partner's English page shows it, as a front matter edit would.
+    let (outcome, _) = edit(
+        &site,
+        &opts,
+        &mut previous,
+        &mut served,
+        "content/partners/tehnopol.en.md",
+        "---\n---\nAn English introduction.\n",
+    )
+    .expect("a language's file added to a record is applied without a whole build");
+    assert_like_fresh(&site, &served, &outcome);
+    assert!(page(&served, "en/partners/tehnopol/index.html").contains("An English introduction."));
 
     // A new record whose files come in two batches of events: the first takes the
     // files already written with it, the second changes nothing.

@@ -54,21 +54,24 @@ pub fn patch(site: &mut Site, kept: &mut Kept, raw: &RawRecord) -> Option<Patche
     let id = RecordId::new(raw.collection, raw.stem.clone());
     let index = *site.index.get(&id)?;
     let old = &site.records[index];
-    let same_files = old.files.len() == raw.files.len()
-        && raw
-            .files
+    // Its files, or those and new ones (a language's file added beside a shared
+    // one): its identity, worked out again, must then hold as for a new front matter.
+    let keeps_files = old.files.iter().all(|(lang, rel)| {
+        raw.files
             .iter()
-            .zip(&old.files)
-            .all(|(f, (lang, rel))| &f.lang == lang && &f.file.rel == rel);
-    if !same_files || raw.files.iter().any(|f| f.broken) {
+            .any(|f| &f.lang == lang && &f.file.rel == rel)
+    });
+    let same_files = keeps_files && old.files.len() == raw.files.len();
+    if !keeps_files || raw.files.iter().any(|f| f.broken) {
         return None;
     }
     let heads: Vec<u64> = raw.files.iter().map(|f| head_hash(&f.file.text)).collect();
-    let same_heads = raw
-        .files
-        .iter()
-        .zip(&heads)
-        .all(|(f, h)| kept.heads.get(&f.file.rel) == Some(h));
+    let same_heads = same_files
+        && raw
+            .files
+            .iter()
+            .zip(&heads)
+            .all(|(f, h)| kept.heads.get(&f.file.rel) == Some(h));
     let identity = kept.ids.get(&id).filter(|i| i.included)?;
     let mut moved = false;
     if !same_heads {

@@ -156,22 +156,27 @@ pub fn patch(
             None => others.push(rel),
         }
     }
-    // New files of a record of the build (a language's file added beside its others).
+    // New files of a record of the build (a language's file added beside its others),
+    // else of a new record or a draft.
     let mut added: Option<(usize, Vec<String>)> = None;
-    if let Some(i) = others
-        .first()
-        .and_then(|first| growing(opts, previous, first, &others))
-    {
-        if !targets.contains(&i) {
-            targets.push(i);
+    if let Some(first) = others.first() {
+        // The record files named as the new ones in their folder, when they are all
+        // among them.
+        let siblings = load::record_siblings(&opts.root, first);
+        let siblings = Some(siblings).filter(|s| others.iter().all(|c| s.iter().any(|f| f == c)));
+        match siblings.as_deref().and_then(|s| growing(previous, s)) {
+            Some(i) => {
+                if !targets.contains(&i) {
+                    targets.push(i);
+                }
+                added = Some((i, others.iter().map(|s| s.to_string()).collect()));
+            }
+            None if !targets.is_empty() => return None,
+            None => {
+                let raw = joining(opts, previous, &others, siblings)?;
+                return patch_shifted(opts, previous, Shifting::Join(raw), sink, started);
+            }
         }
-        added = Some((i, others.iter().map(|s| s.to_string()).collect()));
-    } else if !others.is_empty() {
-        if !targets.is_empty() {
-            return None;
-        }
-        let raw = joining(opts, previous, &others)?;
-        return patch_shifted(opts, previous, Shifting::Join(raw), sink, started);
     }
     if let [i] = targets[..] {
         // Every file of the record removed: it leaves the build.
@@ -204,13 +209,7 @@ pub fn patch(
         next += 1;
         let record = &site.records[i];
         let mut files: Vec<String> = record.files.iter().map(|(_, f)| f.clone()).collect();
-        // A problem of loading the files or of the record's identity would have to
-        // be found again by a whole build; only the record's own are found here.
-        let own = previous.kept.problems(&record.id);
-        if diagnostics
-            .iter()
-            .any(|d| files.contains(&d.path) && !own.contains(d))
-        {
+        if !only_own_problems(diagnostics, &previous.kept, &record.id, &files) {
             return None;
         }
         if let Some((_, new)) = added.as_ref().filter(|(j, _)| *j == i) {
@@ -254,30 +253,57 @@ pub fn patch(
         }
     }
     diagnostics::normalize(diagnostics);
-    let mut out = Outcome::default();
     let rendered = if patched.is_empty() {
         render::render_bodies(site, sink, cache, &bodies)?
     } else {
         render::render_records(site, sink, cache, &patched, &bodies, &referred, &moved)?
     };
+    Some(patched_outcome(
+        rendered,
+        &previous.diagnostics,
+        "patch",
+        started,
+    ))
+}
+
+/// The outcome of an edit applied to the previous build: what rendering it gave, with
+/// the build's problems (`diagnostics`, as the edit left them).
+fn patched_outcome(
+    rendered: Result<Stats, render::Failure>,
+    diagnostics: &[Diagnostic],
+    step: &'static str,
+    started: Instant,
+) -> Outcome {
+    let mut out = Outcome::default();
     match rendered {
         Ok(stats) => out.stats = stats,
         Err(render::Failure::Content(mut d)) => out.diagnostics.append(&mut d),
         Err(render::Failure::Output(e)) => out.output_error = Some(e),
     }
-    out.diagnostics.extend(previous.diagnostics.iter().cloned());
+    out.diagnostics.extend(diagnostics.iter().cloned());
     diagnostics::normalize(&mut out.diagnostics);
-    out.timings.push(("patch", started.elapsed()));
-    Some(out)
+    out.timings.push((step, started.elapsed()));
+    out
 }
 
-/// The record of the build that the files `changed`, files of no record of it, are
-/// new files of (beside the record's files in its folder, named for it), if one is.
-fn growing(opts: &Options, previous: &Previous, first: &str, changed: &[&str]) -> Option<usize> {
-    let siblings = load::record_siblings(&opts.root, first);
-    if !changed.iter().all(|c| siblings.iter().any(|s| s == c)) {
-        return None;
-    }
+/// Whether the problems the build found in the files `files` of record `id` are all
+/// the record's own (its fields' and bodies'): problems of loading them or of the
+/// record's identity would have to be found again by a whole build.
+fn only_own_problems(
+    diagnostics: &[Diagnostic],
+    kept: &resolve::Kept,
+    id: &crate::model::RecordId,
+    files: &[String],
+) -> bool {
+    let own = kept.problems(id);
+    !diagnostics
+        .iter()
+        .any(|d| files.contains(&d.path) && !own.contains(d))
+}
+
+/// The record of the build that has one of `siblings` (record files named alike in
+/// one folder, new files among them), if one has.
+fn growing(previous: &Previous, siblings: &[String]) -> Option<usize> {
     previous
         .site
         .records
@@ -294,14 +320,18 @@ enum Shifting {
 }
 
 /// The files `changed` (of no record of the build) read as the record they make: a
-/// new record, or a draft (then with all its files). `None` when they are not one
-/// record's files, when they add a file to a record the build knows, or when
+/// new record (with `siblings`, its files already written: an editor may save them in
+/// two batches of events), or a draft (then with all its files). `None` when they are
+/// not one record's files, when they add a file to a record the build knows, or when
 /// publishing the draft would change what other records report (they name it).
-fn joining(opts: &Options, previous: &Previous, changed: &[&str]) -> Option<load::RawRecord> {
-    let first = changed.first()?;
-    let draft = previous.kept.draft_with(first).cloned();
-    let siblings_owned: Vec<String>;
-    let names: Vec<&str> = match &draft {
+fn joining(
+    opts: &Options,
+    previous: &Previous,
+    changed: &[&str],
+    siblings: Option<Vec<String>>,
+) -> Option<load::RawRecord> {
+    let draft = previous.kept.draft_with(changed.first()?).cloned();
+    let names: Vec<String> = match &draft {
         Some(id) => {
             let files = previous.kept.draft_files(id)?;
             let named = previous
@@ -311,19 +341,11 @@ fn joining(opts: &Options, previous: &Previous, changed: &[&str]) -> Option<load
             if named || !changed.iter().all(|c| files.iter().any(|f| f == c)) {
                 return None;
             }
-            files.iter().map(String::as_str).collect()
+            files.to_vec()
         }
-        None => {
-            // A new record's files: those changed, and those of it already written
-            // (an editor may save them in two batches of events).
-            let siblings = load::record_siblings(&opts.root, first);
-            if !changed.iter().all(|c| siblings.iter().any(|s| s == c)) {
-                return None;
-            }
-            siblings_owned = siblings;
-            siblings_owned.iter().map(String::as_str).collect()
-        }
+        None => siblings?,
     };
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let collection = load::record_collection(names.first()?)?;
     if names
         .iter()
@@ -334,10 +356,9 @@ fn joining(opts: &Options, previous: &Previous, changed: &[&str]) -> Option<load
     let (raw, loading) = load::reload_record(&opts.root, collection, &names);
     let raw = raw.filter(|_| loading.is_empty())?;
     let id = crate::model::RecordId::new(raw.collection, raw.stem.clone());
-    let known = previous.kept.knows(&id);
     match &draft {
         Some(d) => (*d == id).then_some(raw),
-        None => (!known).then_some(raw),
+        None => (!previous.kept.knows(&id)).then_some(raw),
     }
 }
 
@@ -354,8 +375,7 @@ fn patch_shifted(
     started: Instant,
 ) -> Option<Outcome> {
     let cache = opts.cache.as_deref()?;
-    // Problems of loading a record's files or of its identity would have to be found
-    // again by a whole build; only the record's own are taken out or put in here.
+    // Only the record's own problems are taken out or put in here.
     let (id, files): (crate::model::RecordId, Vec<String>) = match &shifting {
         Shifting::Join(raw) => (
             crate::model::RecordId::new(raw.collection, raw.stem.clone()),
@@ -372,12 +392,7 @@ fn patch_shifted(
                 .collect(),
         ),
     };
-    let own = previous.kept.problems(&id);
-    if previous
-        .diagnostics
-        .iter()
-        .any(|d| files.contains(&d.path) && !own.contains(d))
-    {
+    if !only_own_problems(&previous.diagnostics, &previous.kept, &id, &files) {
         return None;
     }
     let site = Arc::get_mut(&mut previous.site)?;
@@ -389,16 +404,14 @@ fn patch_shifted(
     diagnostics.retain(|d| !done.old_problems.contains(d));
     diagnostics.extend(done.problems);
     diagnostics::normalize(diagnostics);
-    let mut out = Outcome::default();
-    match render::render_shifted(site, sink, cache, done.shift, id.collection, &done.referred)? {
-        Ok(stats) => out.stats = stats,
-        Err(render::Failure::Content(mut d)) => out.diagnostics.append(&mut d),
-        Err(render::Failure::Output(e)) => out.output_error = Some(e),
-    }
-    out.diagnostics.extend(previous.diagnostics.iter().cloned());
-    diagnostics::normalize(&mut out.diagnostics);
-    out.timings.push(("shift", started.elapsed()));
-    Some(out)
+    let rendered =
+        render::render_shifted(site, sink, cache, done.shift, id.collection, &done.referred)?;
+    Some(patched_outcome(
+        rendered,
+        &previous.diagnostics,
+        "shift",
+        started,
+    ))
 }
 
 /// Applies an edit under `themes/` to the previous build, when only the theme's
@@ -428,16 +441,13 @@ pub fn patch_theme(opts: &Options, previous: &mut Previous, sink: &dyn Sink) -> 
     if !resolve::patch_theme(&mut site.theme, loaded, &langs) {
         return None;
     }
-    let mut out = Outcome::default();
-    match render::render_theme(site, sink, cache)? {
-        Ok(stats) => out.stats = stats,
-        Err(render::Failure::Content(mut d)) => out.diagnostics.append(&mut d),
-        Err(render::Failure::Output(e)) => out.output_error = Some(e),
-    }
-    out.diagnostics.extend(previous.diagnostics.iter().cloned());
-    diagnostics::normalize(&mut out.diagnostics);
-    out.timings.push(("theme", started.elapsed()));
-    Some(out)
+    let rendered = render::render_theme(site, sink, cache)?;
+    Some(patched_outcome(
+        rendered,
+        &previous.diagnostics,
+        "theme",
+        started,
+    ))
 }
 
 fn run_inner(opts: &Options, sink: &dyn Sink, keep: bool) -> (Outcome, Option<Previous>) {

@@ -40,40 +40,34 @@ impl Cards {
     /// The cards of the same records after an edit: those `changed(i)` says may
     /// differ are made again when asked for, the others are kept.
     pub fn after_edit(&self, changed: impl Fn(usize) -> bool) -> Cards {
-        Cards {
-            langs: self
-                .langs
-                .iter()
-                .map(|cards| {
-                    cards
-                        .iter()
-                        .enumerate()
-                        .map(|(i, card)| match card.get() {
-                            Some(card) if !changed(i) => OnceLock::from(card.clone()),
-                            _ => OnceLock::new(),
-                        })
-                        .collect()
-                })
-                .collect(),
-        }
+        let records = self.langs.first().map_or(0, Vec::len);
+        self.kept(records, Some, changed)
     }
 
     /// The cards after `shift` of `records` records (as many as the site has after
     /// it): each kept at its new index unless `changed(i)` says it may differ, none
     /// made for the record put in.
     pub fn shifted(&self, shift: Shift, records: usize, changed: impl Fn(usize) -> bool) -> Cards {
+        self.kept(records, |i| shift.before(i), changed)
+    }
+
+    /// The cards of `records` records, each the card of record `before(i)` in these
+    /// unless `changed(i)`.
+    fn kept(
+        &self,
+        records: usize,
+        before: impl Fn(usize) -> Option<usize>,
+        changed: impl Fn(usize) -> bool,
+    ) -> Cards {
         Cards {
             langs: self
                 .langs
                 .iter()
                 .map(|cards| {
                     (0..records)
-                        .map(|i| {
-                            let old = shift.before(i).and_then(|o| cards.get(o)?.get());
-                            match old {
-                                Some(card) if !changed(i) => OnceLock::from(card.clone()),
-                                _ => OnceLock::new(),
-                            }
+                        .map(|i| match before(i).and_then(|o| cards.get(o)?.get()) {
+                            Some(card) if !changed(i) => OnceLock::from(card.clone()),
+                            _ => OnceLock::new(),
                         })
                         .collect()
                 })

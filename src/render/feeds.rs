@@ -282,18 +282,17 @@ pub fn moved_sitemap(
     keep: &OnceLock<Arc<Entries>>,
 ) -> Option<OutputFile> {
     let gone: std::collections::HashSet<&str> = gone.iter().map(String::as_str).collect();
-    let mut all: Entries = kept
-        .iter()
-        .filter(|(p, _)| !gone.contains(&**p))
-        .cloned()
-        .collect();
     // Both in path order: merged, not put in one at a time (a news item in or out
     // makes every news list page's entry again).
     let mut again = entries(site, lists, urls, pages);
     again.sort_by(|a, b| a.0.cmp(&b.0));
-    let before = std::mem::take(&mut all);
-    all.reserve(before.len() + again.len());
-    let (mut a, mut b) = (before.into_iter().peekable(), again.into_iter().peekable());
+    let mut all: Entries = Vec::with_capacity(kept.len() + again.len());
+    let mut a = kept
+        .iter()
+        .filter(|(p, _)| !gone.contains(&**p))
+        .cloned()
+        .peekable();
+    let mut b = again.into_iter().peekable();
     loop {
         let take_a = match (a.peek(), b.peek()) {
             (Some(x), Some(y)) => x.0 <= y.0,

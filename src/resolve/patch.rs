@@ -89,7 +89,43 @@ pub fn patch(site: &mut Site, kept: &mut Kept, raw: &RawRecord) -> Option<Patche
         }
     }
     let identity = kept.ids.get(&id)?;
-    // `serve` keeps bodies in memory.
+    let records::Resolved {
+        record,
+        problems,
+        links,
+        linked,
+    } = resolve_alone(site, kept, raw, identity);
+    let record = record?;
+    let bodies_only = same_but_bodies(old, &record);
+    let referred = references_of(old);
+    for (f, h) in raw.files.iter().zip(heads) {
+        kept.heads.insert(f.file.rel.clone(), h);
+    }
+    // The record's links are taken out and its new ones put in.
+    site.links
+        .retain(|l| !record.files.iter().any(|(_, rel)| *rel == l.path));
+    put_links(site, links);
+    site.records[index] = record;
+    let old_problems = keep_own(kept, &id, linked, problems.clone());
+    Some(Patched {
+        id,
+        index,
+        old_problems,
+        problems,
+        bodies_only,
+        referred,
+        moved,
+    })
+}
+
+/// `raw` resolved with `identity` against the rest of the build (`serve` keeps bodies
+/// in memory).
+fn resolve_alone(
+    site: &Site,
+    kept: &Kept,
+    raw: &RawRecord,
+    identity: &Identity,
+) -> records::Resolved {
     let shared = Shared::new(
         &site.config,
         &site.theme,
@@ -98,45 +134,43 @@ pub fn patch(site: &mut Site, kept: &mut Kept, raw: &RawRecord) -> Option<Patche
         &site.pictures,
         BodyStore::Compressed,
     );
-    let records::Resolved {
-        record,
-        problems,
-        links,
-        linked,
-    } = records::resolve_record(raw, identity, &shared, site.build_date);
-    let record = record?;
-    let bodies_only = same_but_bodies(old, &record);
-    let mut referred: Vec<RecordId> = old.references().cloned().collect();
+    records::resolve_record(raw, identity, &shared, site.build_date)
+}
+
+/// The records `record` names, sorted and each once.
+fn references_of(record: &Record) -> Vec<RecordId> {
+    let mut referred: Vec<RecordId> = record.references().cloned().collect();
     referred.sort();
     referred.dedup();
-    for (f, h) in raw.files.iter().zip(heads) {
-        kept.heads.insert(f.file.rel.clone(), h);
-    }
-    // The site's links stay sorted and without repeats: the record's are taken out
-    // and its new ones put in their places (a record has a few; the site thousands).
-    site.links
-        .retain(|l| !record.files.iter().any(|(_, rel)| *rel == l.path));
+    referred
+}
+
+/// Puts `links` into the site's outside links, which stay sorted and without repeats
+/// (a record has a few; the site thousands, so they are not sorted again).
+fn put_links(site: &mut Site, links: Vec<crate::model::ExternalLink>) {
     for link in links {
         if let Err(at) = site.links.binary_search(&link) {
             site.links.insert(at, link);
         }
     }
-    site.records[index] = record;
+}
+
+/// Keeps what resolving record `id` found of its own: whom its bodies link to and its
+/// problems; returns its problems before.
+fn keep_own(
+    kept: &mut Kept,
+    id: &RecordId,
+    linked: Vec<RecordId>,
+    problems: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
     if linked.is_empty() {
-        kept.linked.remove(&id);
+        kept.linked.remove(id);
     } else {
         kept.linked.insert(id.clone(), linked);
     }
-    let old_problems = kept.problems.insert(id.clone(), problems.clone());
-    Some(Patched {
-        id,
-        index,
-        old_problems: old_problems.unwrap_or_default(),
-        problems,
-        bodies_only,
-        referred,
-        moved,
-    })
+    kept.problems
+        .insert(id.clone(), problems)
+        .unwrap_or_default()
 }
 
 /// Whether two versions of a record differ at most in their bodies.
@@ -178,6 +212,14 @@ fn identity_alone(site: &Site, raw: &RawRecord) -> Option<Identity> {
     let (alone, problems) =
         identities::identities(std::slice::from_ref(raw), &site.config, site.drafts);
     alone.get(&id).filter(|_| problems.is_empty()).cloned()
+}
+
+/// Keeps the hash of each front matter of `raw`'s files.
+fn keep_heads(kept: &mut Kept, raw: &RawRecord) {
+    for f in &raw.files {
+        kept.heads
+            .insert(f.file.rel.clone(), head_hash(&f.file.text));
+    }
 }
 
 /// Whether `raw`, the files of a record of the build read again, now make it a draft
@@ -223,48 +265,28 @@ pub fn join(site: &mut Site, kept: &mut Kept, raw: &RawRecord) -> Option<Shifted
         return None;
     }
     let identity = kept.ids.get(&id)?;
-    let shared = Shared::new(
-        &site.config,
-        &site.theme,
-        &kept.ids,
-        &kept.media,
-        &site.pictures,
-        BodyStore::Compressed,
-    );
     let records::Resolved {
         record,
         problems,
         links,
         linked,
-    } = records::resolve_record(raw, identity, &shared, site.build_date);
+    } = resolve_alone(site, kept, raw, identity);
     let record = record?;
-    let mut referred: Vec<RecordId> = record.references().cloned().collect();
-    referred.sort();
-    referred.dedup();
-    for f in &raw.files {
-        kept.heads
-            .insert(f.file.rel.clone(), head_hash(&f.file.text));
-    }
-    for link in links {
-        if let Err(at) = site.links.binary_search(&link) {
-            site.links.insert(at, link);
-        }
-    }
+    let referred = references_of(&record);
+    keep_heads(kept, raw);
+    put_links(site, links);
     let index = site.records.partition_point(|r| r.id < id);
     for i in site.index.values_mut().filter(|i| **i >= index) {
         *i += 1;
     }
     site.index.insert(id.clone(), index);
     site.records.insert(index, record);
-    if !linked.is_empty() {
-        kept.linked.insert(id.clone(), linked);
-    }
     kept.drafts.remove(&id);
-    let old_problems = kept.problems.insert(id.clone(), problems.clone());
+    let old_problems = keep_own(kept, &id, linked, problems.clone());
     Some(Shifted {
         id,
         shift: Shift::Inserted(index),
-        old_problems: old_problems.unwrap_or_default(),
+        old_problems,
         problems,
         referred,
     })
@@ -299,10 +321,7 @@ pub fn leave(
     let old_problems = kept.problems.remove(id).unwrap_or_default();
     match draft {
         Some(raw) => {
-            for f in &raw.files {
-                kept.heads
-                    .insert(f.file.rel.clone(), head_hash(&f.file.text));
-            }
+            keep_heads(kept, raw);
             let files = raw.files.iter().map(|f| f.file.rel.clone()).collect();
             kept.drafts.insert(id.clone(), files);
         }
@@ -313,14 +332,11 @@ pub fn leave(
         }
     }
     kept.ids.leave(id, as_draft);
-    let mut referred: Vec<RecordId> = record.references().cloned().collect();
-    referred.sort();
-    referred.dedup();
     Some(Shifted {
         id: id.clone(),
         shift: Shift::Removed(index),
         old_problems,
         problems: Vec::new(),
-        referred,
+        referred: references_of(&record),
     })
 }
